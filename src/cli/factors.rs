@@ -1,0 +1,68 @@
+//! `lore factors [rename OLD NEW]`: the taxonomy with counts.
+
+use anyhow::{Result, bail};
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::ExitCode;
+
+use crate::kb::Kb;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(subcommand)]
+    pub action: Option<FactorsAction>,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: super::Format,
+}
+
+#[derive(clap::Subcommand, Debug)]
+pub enum FactorsAction {
+    /// Rename a factor id in lore.toml and every document, in one commit
+    Rename { old: String, new: String },
+}
+
+#[derive(serde::Serialize)]
+struct Row<'a> {
+    id: &'a str,
+    name: &'a str,
+    group: &'a str,
+    count: usize,
+    description: &'a str,
+}
+
+pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
+    if let Some(FactorsAction::Rename { old, new }) = args.action {
+        let _ = (old, new);
+        bail!("factor rename is not available in this build yet");
+    }
+    let kb = Kb::load(root)?;
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for d in &kb.docs {
+        for f in &d.meta.factors {
+            *counts.entry(f.as_str()).or_default() += 1;
+        }
+    }
+    let rows: Vec<Row> = kb
+        .config
+        .factors
+        .iter()
+        .map(|f| Row {
+            id: &f.id,
+            name: &f.name,
+            group: &f.group,
+            count: counts.get(f.id.as_str()).copied().unwrap_or(0),
+            description: &f.description,
+        })
+        .collect();
+    match args.format {
+        super::Format::Json => super::output::json(&rows)?,
+        super::Format::Table => {
+            let mut t = super::output::Table::new(vec!["GROUP", "ID", "COUNT", "NAME"]);
+            for r in &rows {
+                t.row(vec![r.group.into(), r.id.into(), r.count.to_string(), r.name.into()]);
+            }
+            t.print()?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

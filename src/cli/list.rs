@@ -1,0 +1,100 @@
+//! `lore list`: documents newest first, with filters, as a table or JSON.
+
+use super::Format;
+use crate::doc::{Kind, Status};
+use crate::kb::Kb;
+use crate::record::{Filter, Record};
+use anyhow::Result;
+use std::path::Path;
+use std::process::ExitCode;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// postmortem or runbook
+    #[arg(long, value_parser = parse_kind)]
+    pub kind: Option<Kind>,
+    /// draft, review or published
+    #[arg(long, value_parser = parse_status)]
+    pub status: Option<Status>,
+    #[arg(long)]
+    pub severity: Option<String>,
+    #[arg(long)]
+    pub service: Option<String>,
+    #[arg(long)]
+    pub factor: Option<String>,
+    /// From this date on (YYYY, YYYY-MM or YYYY-MM-DD, inclusive)
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Up to this date (YYYY, YYYY-MM or YYYY-MM-DD, inclusive)
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+pub fn parse_kind(s: &str) -> Result<Kind, String> {
+    Kind::parse(s).ok_or_else(|| format!("`{s}` is not a kind; use postmortem or runbook"))
+}
+
+pub fn parse_status(s: &str) -> Result<Status, String> {
+    Status::parse(s).ok_or_else(|| format!("`{s}` is not a status; use draft, review or published"))
+}
+
+impl Args {
+    fn filter(&self) -> Result<Filter> {
+        let bound = |v: &Option<String>, end| -> Result<_> {
+            v.as_deref()
+                .map(|s| Filter::bound(s, end).map_err(|e| super::UsageError(e.to_string())))
+                .transpose()
+                .map_err(Into::into)
+        };
+        Ok(Filter {
+            kind: self.kind,
+            status: self.status,
+            severity: self.severity.clone(),
+            service: self.service.clone(),
+            factor: self.factor.clone(),
+            since: bound(&self.since, false)?,
+            until: bound(&self.until, true)?,
+        })
+    }
+}
+
+pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
+    let filter = args.filter()?;
+    let kb = Kb::load(root)?;
+    super::output::warn_unreadable(&kb);
+    let records: Vec<Record> = kb
+        .docs
+        .iter()
+        .map(Record::from_doc)
+        .filter(|r| filter.matches(r))
+        .collect();
+    print_records(&records, args.format)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints records as the `list` table or a JSON array.
+pub fn print_records(records: &[Record], format: Format) -> Result<()> {
+    match format {
+        Format::Json => super::output::json(records)?,
+        Format::Table => {
+            let mut t = super::output::Table::new(vec!["DATE", "SEV", "STATUS", "ID", "TITLE"]);
+            for r in records {
+                t.row(vec![
+                    r.date.map(|d| d.to_string()).unwrap_or_else(|| "-".into()),
+                    r.severity.clone().unwrap_or_else(|| "-".into()),
+                    r.status.clone(),
+                    r.id.clone(),
+                    r.title.clone(),
+                ]);
+            }
+            if t.is_empty() {
+                eprintln!("lore: no documents match");
+            } else {
+                t.print()?;
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,150 @@
+//! The command line: clap definitions and dispatch. Each subcommand lives in its
+//! own small file and calls library functions; nothing here names tantivy, tera
+//! or gix types.
+
+mod actions;
+mod completions;
+mod export;
+mod factors;
+mod history;
+mod import;
+mod index;
+mod init;
+mod lint;
+mod list;
+mod new;
+pub mod output;
+mod search;
+mod show;
+mod stats;
+mod sync;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "lore",
+    version,
+    about = "Blameless postmortems and runbooks as Markdown in git: search, terminal UI, learning site",
+    long_about = None,
+    after_help = "Run `lore` without a command to open the terminal UI."
+)]
+pub struct Cli {
+    /// The knowledge base folder (default: LORE_KB, then the nearest lore.toml upwards)
+    #[arg(long, global = true, value_name = "DIR", env = "LORE_KB")]
+    pub kb: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Create a knowledge base: lore.toml, folders, .gitignore, git repository
+    Init(init::Args),
+    /// Draft a new postmortem or runbook from the template
+    New(new::Args),
+    /// List documents, newest first
+    List(list::Args),
+    /// Print one document
+    Show(show::Args),
+    /// Search with the query language (words, "phrases", field:value, after:, ttd:>30m…)
+    Search(search::Args),
+    /// Check documents as a reviewer would; exits 1 on errors
+    Lint(lint::Args),
+    /// Update the search index (only changed files)
+    Index(index::Args),
+    /// Write the static learning site
+    Export(export::Args),
+    /// Key figures: incidents, durations, factors, action follow-through
+    Stats(stats::Args),
+    /// Action items across all postmortems
+    Actions(actions::Args),
+    /// The git history of one document
+    History(history::Args),
+    /// The contributing-factor taxonomy with counts; `rename OLD NEW` across the KB
+    Factors(factors::Args),
+    /// Import Markdown postmortems from another folder
+    Import(import::Args),
+    /// Fetch, fast-forward and push the knowledge base's git repository
+    Sync(sync::Args),
+    /// Print shell completions
+    Completions(completions::Args),
+}
+
+/// Table or JSON, for commands that list things.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Format {
+    #[default]
+    Table,
+    Json,
+}
+
+/// What `main` should do after the command line has been handled.
+pub enum Outcome {
+    Exit(ExitCode),
+    /// No subcommand: open the terminal UI on this KB root.
+    OpenTui(PathBuf),
+}
+
+/// Parses arguments and runs the command. Usage errors exit 2 via clap.
+pub fn run() -> Result<Outcome> {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return Ok(Outcome::Exit(ExitCode::from(code)));
+        }
+    };
+    let kb = cli.kb.as_deref();
+    let code = match cli.command {
+        None => return Ok(Outcome::OpenTui(kb_root(kb)?)),
+        Some(Command::Init(a)) => init::run(a)?,
+        Some(Command::New(a)) => new::run(&kb_root(kb)?, a)?,
+        Some(Command::List(a)) => list::run(&kb_root(kb)?, a)?,
+        Some(Command::Show(a)) => show::run(&kb_root(kb)?, a)?,
+        Some(Command::Search(a)) => search::run(&kb_root(kb)?, a)?,
+        Some(Command::Lint(a)) => lint::run(&kb_root(kb)?, a)?,
+        Some(Command::Index(a)) => index::run(&kb_root(kb)?, a)?,
+        Some(Command::Export(a)) => export::run(&kb_root(kb)?, a)?,
+        Some(Command::Stats(a)) => stats::run(&kb_root(kb)?, a)?,
+        Some(Command::Actions(a)) => actions::run(&kb_root(kb)?, a)?,
+        Some(Command::History(a)) => history::run(&kb_root(kb)?, a)?,
+        Some(Command::Factors(a)) => factors::run(&kb_root(kb)?, a)?,
+        Some(Command::Import(a)) => import::run(&kb_root(kb)?, a)?,
+        Some(Command::Sync(a)) => sync::run(&kb_root(kb)?, a)?,
+        Some(Command::Completions(a)) => completions::run(a)?,
+    };
+    Ok(Outcome::Exit(code))
+}
+
+/// The KB root from `--kb`/`LORE_KB` or the current directory upwards.
+pub fn kb_root(explicit: Option<&Path>) -> Result<PathBuf> {
+    let cwd = std::env::current_dir()?;
+    Ok(crate::config::discover(explicit, &cwd)?)
+}
+
+/// A usage error: printed as `lore: error: …`, exit code 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// Until the terminal UI lands, `lore` without a command prints the list.
+pub fn open_tui(root: &Path) -> Result<ExitCode> {
+    list::run(
+        root,
+        list::Args {
+            kind: None,
+            status: None,
+            severity: None,
+            service: None,
+            factor: None,
+            since: None,
+            until: None,
+            format: Format::Table,
+        },
+    )
+}

@@ -1,0 +1,68 @@
+//! `lore new postmortem|runbook --title T …`: draft from the template, open the
+//! editor, print the new path.
+
+use super::UsageError;
+use crate::doc::{Kind, parse_date};
+use crate::draft::{self, NewDoc};
+use anyhow::{Context, Result};
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum NewKind {
+    Postmortem,
+    Runbook,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// What to create
+    pub kind: NewKind,
+    /// The title (one line)
+    #[arg(long)]
+    pub title: String,
+    /// Day the incident started, YYYY-MM-DD (default: today)
+    #[arg(long)]
+    pub date: Option<String>,
+    /// Severity from lore.toml, e.g. SEV2
+    #[arg(long)]
+    pub severity: Option<String>,
+    /// An affected service (repeatable)
+    #[arg(long = "service", value_name = "S")]
+    pub services: Vec<String>,
+    /// A contributing factor id from the taxonomy (repeatable)
+    #[arg(long = "factor", value_name = "F")]
+    pub factors: Vec<String>,
+    /// Do not open $VISUAL / $EDITOR
+    #[arg(long)]
+    pub no_edit: bool,
+}
+
+pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
+    let cfg = crate::config::Config::load(root)?;
+    let date = match &args.date {
+        Some(d) => parse_date(d)
+            .ok_or_else(|| UsageError(format!("--date `{d}` is not a date; write YYYY-MM-DD")))?,
+        None => chrono::Local::now().date_naive(),
+    };
+    let kind = match args.kind {
+        NewKind::Postmortem => Kind::Postmortem,
+        NewKind::Runbook => Kind::Runbook,
+    };
+    let new = NewDoc {
+        kind,
+        title: args.title.trim().to_string(),
+        date,
+        severity: args.severity,
+        services: args.services,
+        factors: args.factors,
+        authors: crate::store::git::user_name(root).into_iter().collect(),
+    };
+    let rel = draft::create(root, &cfg, &new)?;
+    if !args.no_edit {
+        crate::editor::edit(&root.join(&rel)).context("the editor did not finish cleanly; the draft is kept")?;
+    }
+    writeln!(std::io::stdout(), "{}", rel.display())?;
+    Ok(ExitCode::SUCCESS)
+}

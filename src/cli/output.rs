@@ -1,0 +1,130 @@
+//! Writing command output: JSON, aligned tables that fit the terminal, and
+//! whether stdout is a terminal (for colour and progress).
+
+use serde::Serialize;
+use std::io::{IsTerminal, Write};
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+/// Whether stdout is an interactive terminal.
+pub fn is_tty() -> bool {
+    std::io::stdout().is_terminal()
+}
+
+/// Whether to use colour: on a terminal, unless `NO_COLOR` is set.
+pub fn color() -> bool {
+    is_tty() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Writes one JSON document to stdout.
+pub fn json<T: Serialize + ?Sized>(value: &T) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value)?;
+    writeln!(out)?;
+    out.flush()
+}
+
+/// Terminal width when stdout is a terminal.
+fn width() -> Option<usize> {
+    if !is_tty() {
+        return None;
+    }
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .or(Some(100))
+}
+
+/// Cuts `s` to `max` display columns, with an ellipsis when cut.
+pub fn truncate(s: &str, max: usize) -> String {
+    if s.width() <= max {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut w = 0;
+    for c in s.chars() {
+        let cw = c.width().unwrap_or(0);
+        if w + cw + 1 > max {
+            break;
+        }
+        out.push(c);
+        w += cw;
+    }
+    out.push('…');
+    out
+}
+
+/// A table whose last column takes the remaining terminal width.
+pub struct Table {
+    header: Vec<&'static str>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    pub fn new(header: Vec<&'static str>) -> Table {
+        Table {
+            header,
+            rows: Vec::new(),
+        }
+    }
+
+    pub fn row(&mut self, cells: Vec<String>) {
+        self.rows.push(cells);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Prints the table; cells are single-line (newlines become spaces).
+    pub fn print(&self) -> std::io::Result<()> {
+        let n = self.header.len();
+        let mut widths: Vec<usize> = self.header.iter().map(|h| h.width()).collect();
+        for r in &self.rows {
+            for (i, c) in r.iter().enumerate().take(n.saturating_sub(1)) {
+                widths[i] = widths[i].max(c.width());
+            }
+        }
+        let fixed: usize = widths[..n - 1].iter().map(|w| w + 2).sum();
+        let last_max = width().map(|w| w.saturating_sub(fixed).max(20));
+        let bold = color();
+        let mut out = std::io::stdout().lock();
+        let line = |cells: &[String], out: &mut std::io::StdoutLock, header: bool| {
+            let mut s = String::new();
+            for (i, c) in cells.iter().enumerate() {
+                let c = c.replace(['\n', '\r', '\t'], " ");
+                if i + 1 == n {
+                    match last_max {
+                        Some(m) => s.push_str(&truncate(&c, m)),
+                        None => s.push_str(&c),
+                    }
+                } else {
+                    s.push_str(&c);
+                    s.push_str(&" ".repeat(widths[i] - c.width() + 2));
+                }
+            }
+            let s = s.trim_end();
+            if header && bold {
+                writeln!(out, "\x1b[1m{s}\x1b[0m")
+            } else {
+                writeln!(out, "{s}")
+            }
+        };
+        let header: Vec<String> = self.header.iter().map(|s| s.to_string()).collect();
+        line(&header, &mut out, true)?;
+        for r in &self.rows {
+            line(r, &mut out, false)?;
+        }
+        out.flush()
+    }
+}
+
+/// One line on stderr when some files could not be read at all.
+pub fn warn_unreadable(kb: &crate::kb::Kb) {
+    let n = kb.file_errors.len();
+    if n > 0 {
+        eprintln!(
+            "lore: warning: {n} file{} could not be read as documents; `lore lint` names them",
+            if n == 1 { "" } else { "s" }
+        );
+    }
+}

@@ -1,0 +1,89 @@
+//! `lore show ID`: one document as Markdown or JSON.
+
+use crate::doc::{ActionItem, TimelineEntry};
+use crate::kb::Kb;
+use crate::record::Record;
+use anyhow::Result;
+use serde::Serialize;
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ShowFormat {
+    #[default]
+    Markdown,
+    Json,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Document id (or its path relative to the KB)
+    pub id: String,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: ShowFormat,
+    /// Print the document as it was at this git revision
+    #[arg(long, value_name = "REV")]
+    pub rev: Option<String>,
+}
+
+/// `show --format json`: the list record plus the body and structured data.
+#[derive(Serialize)]
+struct ShowJson<'a> {
+    #[serde(flatten)]
+    record: Record,
+    impact: Option<&'a str>,
+    trigger: Option<&'a str>,
+    runbooks: &'a [String],
+    related: &'a [String],
+    started: Option<String>,
+    detected: Option<String>,
+    mitigated: Option<String>,
+    resolved: Option<String>,
+    /// Front matter fields lore does not know, kept as written.
+    extra: &'a serde_json::Map<String, serde_json::Value>,
+    body: &'a str,
+    timeline: &'a [TimelineEntry],
+    action_items: &'a [ActionItem],
+    backlinks: Vec<&'a str>,
+}
+
+pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
+    if let Some(rev) = &args.rev {
+        let text = crate::store::git::show_at(root, &args.id, rev)?;
+        std::io::stdout().write_all(text.as_bytes())?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let kb = Kb::load(root)?;
+    let doc = kb.find(&args.id)?;
+    match args.format {
+        ShowFormat::Markdown => {
+            let text = crate::store::read_text(root, &doc.path)?;
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes())?;
+            out.flush()?;
+        }
+        ShowFormat::Json => {
+            let m = &doc.meta;
+            let ts = |t: &Option<chrono::DateTime<chrono::FixedOffset>>| t.map(|t| t.to_rfc3339());
+            let view = ShowJson {
+                record: Record::from_doc(doc),
+                impact: m.impact.as_deref(),
+                trigger: m.trigger.as_deref(),
+                runbooks: &m.runbooks,
+                related: &m.related,
+                started: ts(&m.started),
+                detected: ts(&m.detected),
+                mitigated: ts(&m.mitigated),
+                resolved: ts(&m.resolved),
+                extra: &m.extra,
+                body: &doc.body,
+                timeline: &doc.timeline,
+                action_items: &doc.action_items,
+                backlinks: kb.backlinks(&doc.id).iter().map(|d| d.id.as_str()).collect(),
+            };
+            super::output::json(&view)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,207 @@
+//! `lore.toml`: KB settings and the contributing-factor taxonomy, with defaults,
+//! and discovery of the KB root (`--kb`, `LORE_KB`, then walking up).
+
+use crate::error::{Error, Result};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// The file that marks a knowledge base.
+pub const CONFIG_FILE: &str = "lore.toml";
+
+/// The built-in `lore.toml` that `lore init` writes, with the default taxonomy.
+pub const DEFAULT_CONFIG: &str = include_str!("../templates/lore.toml");
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub name: String,
+    pub timezone: String,
+    pub base_url: String,
+    pub paths: Paths,
+    pub severities: Severities,
+    pub runbooks: RunbookSettings,
+    pub actions: ActionSettings,
+    pub factors: Vec<Factor>,
+    #[serde(skip)]
+    pub tz: Tz,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Paths {
+    pub postmortems: String,
+    pub runbooks: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Severities {
+    /// Most severe first.
+    pub levels: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RunbookSettings {
+    pub review_every_days: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ActionSettings {
+    pub follow_up_days: u32,
+}
+
+/// One contributing factor of the taxonomy.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Factor {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub group: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            name: "Reliability knowledge".into(),
+            timezone: "UTC".into(),
+            base_url: String::new(),
+            paths: Paths::default(),
+            severities: Severities::default(),
+            runbooks: RunbookSettings::default(),
+            actions: ActionSettings::default(),
+            factors: Vec::new(),
+            tz: Tz::UTC,
+        }
+    }
+}
+
+impl Default for Paths {
+    fn default() -> Self {
+        Paths {
+            postmortems: "postmortems".into(),
+            runbooks: "runbooks".into(),
+        }
+    }
+}
+
+impl Default for Severities {
+    fn default() -> Self {
+        Severities {
+            levels: ["SEV1", "SEV2", "SEV3", "SEV4"].map(String::from).to_vec(),
+        }
+    }
+}
+
+impl Default for RunbookSettings {
+    fn default() -> Self {
+        RunbookSettings {
+            review_every_days: 180,
+        }
+    }
+}
+
+impl Default for ActionSettings {
+    fn default() -> Self {
+        ActionSettings { follow_up_days: 30 }
+    }
+}
+
+impl Config {
+    /// Parses `lore.toml` text; `path` is only used in messages.
+    pub fn parse(text: &str, path: &Path) -> Result<Config> {
+        let mut cfg: Config = toml::from_str(text).map_err(|e| Error::Config {
+            path: path.to_path_buf(),
+            line: e
+                .span()
+                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1),
+            message: e.message().trim().to_string(),
+        })?;
+        cfg.tz = cfg.timezone.parse().map_err(|_| Error::Config {
+            path: path.to_path_buf(),
+            line: text
+                .lines()
+                .position(|l| l.trim_start().starts_with("timezone"))
+                .map(|i| i + 1),
+            message: format!(
+                "unknown timezone `{}`; use an IANA name like `UTC` or `Europe/Berlin`",
+                cfg.timezone
+            ),
+        })?;
+        for (key, value) in [
+            ("paths.postmortems", &cfg.paths.postmortems),
+            ("paths.runbooks", &cfg.paths.runbooks),
+        ] {
+            let p = Path::new(value);
+            if p.is_absolute()
+                || p.components()
+                    .any(|c| matches!(c, std::path::Component::ParentDir))
+            {
+                return Err(Error::Config {
+                    path: path.to_path_buf(),
+                    line: None,
+                    message: format!("`{key} = \"{value}\"` must be a folder inside the knowledge base"),
+                });
+            }
+        }
+        Ok(cfg)
+    }
+
+    /// Reads `lore.toml` from a KB root.
+    pub fn load(root: &Path) -> Result<Config> {
+        let path = root.join(CONFIG_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+        Config::parse(&text, &path)
+    }
+
+    pub fn factor(&self, id: &str) -> Option<&Factor> {
+        self.factors.iter().find(|f| f.id == id)
+    }
+
+    /// Position of a severity in `levels` (0 = most severe).
+    pub fn severity_rank(&self, sev: &str) -> Option<usize> {
+        self.severities
+            .levels
+            .iter()
+            .position(|l| l.eq_ignore_ascii_case(sev))
+    }
+}
+
+/// Finds the KB root: `explicit` (from `--kb` or `LORE_KB`), else the nearest
+/// folder holding `lore.toml` from `start` upwards.
+pub fn discover(explicit: Option<&Path>, start: &Path) -> Result<PathBuf> {
+    if let Some(dir) = explicit {
+        if dir.join(CONFIG_FILE).is_file() {
+            return Ok(dir.to_path_buf());
+        }
+        return Err(Error::NoKb {
+            start: dir.to_path_buf(),
+        });
+    }
+    let mut cur = Some(start);
+    while let Some(dir) = cur {
+        if dir.join(CONFIG_FILE).is_file() {
+            return Ok(dir.to_path_buf());
+        }
+        cur = dir.parent();
+    }
+    Err(Error::NoKb {
+        start: start.to_path_buf(),
+    })
+}
+
+/// The closest of `candidates` to `word`, when close enough to be a likely typo.
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    let w = word.to_ascii_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(&w, &c.to_ascii_lowercase()), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c.to_string())
+}

@@ -1,0 +1,110 @@
+//! Unit tests of document parsing on strings.
+
+use super::*;
+
+fn parse(text: &str) -> Doc {
+    Doc::parse(text, Path::new("postmortems/2024-03-12-x.md"), &ParseContext::default())
+}
+
+#[test]
+fn reads_front_matter_sections_timeline_and_actions() {
+    let d = parse(
+        "---\ntitle: Checkout down\ndate: 2024-03-12\nseverity: SEV1\nservices: [checkout]\nstarted: 2024-03-12T14:02:00Z\ndetected: 2024-03-12T14:09:00Z\nresolved: 2024-03-12T16:10:00Z\ncustom: kept\n---\n\n# Checkout down\n\n## Summary\n\nThe checkout broke.\n\n## Timeline\n\n- 14:02 Deploy begins\n- 23:50 Late event\n- 00:10 After midnight\n- 2024-03-14 09:00Z Full stamp\n- not a time\n\n## Action items\n\n- [ ] Alert on lag @dba-team due:2024-04-01 #detect\n- [x] Fix it\n",
+    );
+    assert!(d.problems.is_empty(), "{:?}", d.problems);
+    assert_eq!(d.id, "2024-03-12-x");
+    assert_eq!(d.title, "Checkout down");
+    assert_eq!(d.meta.extra["custom"], "kept");
+    assert_eq!(d.ttd(), Some(7 * 60));
+    assert_eq!(d.ttr(), Some(2 * 3600 + 8 * 60));
+    assert_eq!(d.summary(), "The checkout broke.");
+    let times: Vec<String> = d.timeline.iter().map(|t| t.at.unwrap().to_rfc3339()).collect();
+    assert_eq!(
+        times,
+        [
+            "2024-03-12T14:02:00+00:00",
+            "2024-03-12T23:50:00+00:00",
+            "2024-03-13T00:10:00+00:00",
+            "2024-03-14T09:00:00+00:00"
+        ]
+    );
+    assert_eq!(d.timeline[0].text, "Deploy begins");
+    assert_eq!(d.timeline[0].line, 20);
+    assert_eq!(d.action_items.len(), 2);
+    let a = &d.action_items[0];
+    assert_eq!(
+        (a.done, a.owner.as_deref(), a.due.map(|d| d.to_string()), a.kind, a.text.as_str(), a.line),
+        (false, Some("dba-team"), Some("2024-04-01".into()), Some(ActionType::Detect), "Alert on lag", 28)
+    );
+    assert!(d.action_items[1].done && d.action_items[1].owner.is_none());
+}
+
+#[test]
+fn bom_and_crlf_are_accepted() {
+    let d = parse("\u{feff}---\r\ntitle: T\r\ndate: 2024-01-01\r\n---\r\n## Timeline\r\n- 10:00 start\r\n");
+    assert!(d.problems.is_empty(), "{:?}", d.problems);
+    assert_eq!(d.title, "T");
+    assert_eq!(d.timeline.len(), 1);
+}
+
+#[test]
+fn missing_front_matter_falls_back_to_heading_then_file_name() {
+    let d = parse("# A heading title\n\nText");
+    assert_eq!(d.title, "A heading title");
+    assert_eq!(d.problems[0].code, "no-front-matter");
+    let d = parse("just text");
+    assert_eq!(d.title, "2024-03-12-x");
+}
+
+#[test]
+fn broken_yaml_reports_its_file_line() {
+    let d = parse("---\ntitle: ok\nservices: [a, b\ndate: 2024-01-01\n---\n# H\n");
+    let p = d.problems.iter().find(|p| p.code == "yaml").expect("yaml problem");
+    assert!(p.line.unwrap() >= 3, "{p:?}");
+    assert_eq!(d.title, "H");
+}
+
+#[test]
+fn unterminated_front_matter_is_reported() {
+    let d = parse("---\ntitle: x\n# H\n");
+    assert_eq!(d.problems[0].code, "front-matter-unterminated");
+}
+
+#[test]
+fn wrong_types_and_impossible_dates_name_the_field_line() {
+    let d = parse("---\ntitle: T\ndate: 2024-02-30\nservices: {a: 1}\nnear_miss: maybe\nstarted: yesterday\n---\n");
+    let codes: Vec<(&str, Option<usize>)> = d.problems.iter().map(|p| (p.code, p.line)).collect();
+    assert!(codes.contains(&("bad-date", Some(3))), "{codes:?}");
+    assert!(codes.contains(&("field-type", Some(4))), "{codes:?}");
+    assert!(codes.contains(&("field-type", Some(5))), "{codes:?}");
+    assert!(codes.contains(&("bad-timestamp", Some(6))), "{codes:?}");
+}
+
+#[test]
+fn headings_in_code_blocks_are_not_sections() {
+    let d = parse("---\ntitle: T\ndate: 2024-01-01\n---\n## Summary\n```\n## Not a heading\n```\n## Impact\nx\n");
+    let titles: Vec<&str> = d.sections.iter().map(|s| s.title.as_str()).collect();
+    assert_eq!(titles, ["Summary", "Impact"]);
+    assert_eq!(d.section_text("Impact").unwrap().trim(), "x");
+}
+
+#[test]
+fn periods_cover_whole_months_and_years() {
+    assert_eq!(
+        period("2024-02").map(|(a, b)| (a.to_string(), b.to_string())),
+        Some(("2024-02-01".into(), "2024-02-29".into()))
+    );
+    assert_eq!(
+        period("2023").map(|(a, b)| (a.to_string(), b.to_string())),
+        Some(("2023-01-01".into(), "2023-12-31".into()))
+    );
+    assert_eq!(period("2024-13"), None);
+    assert_eq!(period("24-01"), None);
+}
+
+#[test]
+fn links_resolve_relative_to_the_document() {
+    let d = parse("---\ntitle: T\ndate: 2024-01-01\n---\nSee [rb](runbooks/db.md#steps) and [up](../x.md) and [web](https://x/y.md).\n");
+    let r: Vec<String> = d.links.iter().map(|l| l.resolved.display().to_string()).collect();
+    assert_eq!(r, ["postmortems/runbooks/db.md", "x.md"]);
+}

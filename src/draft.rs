@@ -1,0 +1,161 @@
+//! New documents from templates: the built-in `templates/` embedded in the
+//! binary, overridden file by file by the KB's own `templates/`.
+
+use crate::config::{Config, did_you_mean};
+use crate::doc::{Kind, slugify};
+use crate::error::{Error, Result};
+use crate::store;
+use chrono::NaiveDate;
+use std::path::{Path, PathBuf};
+
+pub const POSTMORTEM_TEMPLATE: &str = include_str!("../templates/postmortem.md");
+pub const RUNBOOK_TEMPLATE: &str = include_str!("../templates/runbook.md");
+
+/// What the user said about a new document.
+#[derive(Debug, Clone)]
+pub struct NewDoc {
+    pub kind: Kind,
+    pub title: String,
+    pub date: NaiveDate,
+    pub severity: Option<String>,
+    pub services: Vec<String>,
+    pub factors: Vec<String>,
+    pub authors: Vec<String>,
+}
+
+impl NewDoc {
+    /// Checks the values against the KB's taxonomy and severities, with a
+    /// did-you-mean for near misses.
+    pub fn validate(&self, cfg: &Config) -> Result<()> {
+        if self.title.trim().is_empty() {
+            return Err(Error::Invalid("the title must not be empty".into()));
+        }
+        if self.title.contains('\n') {
+            return Err(Error::Invalid("the title must be a single line".into()));
+        }
+        if let Some(sev) = &self.severity
+            && cfg.severity_rank(sev).is_none()
+        {
+            let hint = did_you_mean(sev, cfg.severities.levels.iter().map(String::as_str))
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            return Err(Error::Invalid(format!(
+                "unknown severity `{sev}`{hint}; lore.toml allows {}",
+                cfg.severities.levels.join(", ")
+            )));
+        }
+        for f in &self.factors {
+            if cfg.factor(f).is_none() {
+                let hint = did_you_mean(f, cfg.factors.iter().map(|f| f.id.as_str()))
+                    .map(|s| format!(" (did you mean `{s}`?)"))
+                    .unwrap_or_default();
+                return Err(Error::Invalid(format!(
+                    "unknown contributing factor `{f}`{hint}; `lore factors` lists them"
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The template text for a kind: the KB's override or the built-in one.
+pub fn template(root: &Path, kind: Kind) -> Result<(String, String)> {
+    let name = format!("{}.md", kind.as_str());
+    let path = root.join("templates").join(&name);
+    let builtin = match kind {
+        Kind::Postmortem => POSTMORTEM_TEMPLATE,
+        Kind::Runbook => RUNBOOK_TEMPLATE,
+    };
+    Ok((
+        name,
+        store::read_optional(&path)?.unwrap_or_else(|| builtin.to_string()),
+    ))
+}
+
+fn yaml_list(items: &[String]) -> String {
+    let quoted: Vec<String> = items.iter().map(|s| yaml_str(s)).collect();
+    format!("[{}]", quoted.join(", "))
+}
+
+/// A YAML scalar: bare when safe, otherwise a JSON-style double-quoted string
+/// (valid YAML).
+fn yaml_str(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | ' '))
+        && !s.starts_with([' ', '-'])
+        && !s.ends_with(' ');
+    if plain {
+        s.to_string()
+    } else {
+        serde_json::to_string(s).unwrap_or_default()
+    }
+}
+
+/// Renders a new document from its template.
+pub fn render(template_name: &str, template: &str, new: &NewDoc, cfg: &Config) -> Result<String> {
+    let mut ctx = tera::Context::new();
+    ctx.insert("title", &new.title);
+    ctx.insert("title_yaml", &serde_json::to_string(&new.title).unwrap_or_default());
+    ctx.insert("date", &new.date.to_string());
+    ctx.insert("severity", new.severity.as_deref().unwrap_or(""));
+    ctx.insert("services", &new.services);
+    ctx.insert("factors", &new.factors);
+    ctx.insert("services_yaml", &yaml_list(&new.services));
+    ctx.insert("factors_yaml", &yaml_list(&new.factors));
+    ctx.insert("authors_yaml", &yaml_list(&new.authors));
+    ctx.insert("timezone", &cfg.timezone);
+    ctx.insert("review_every_days", &cfg.runbooks.review_every_days);
+    tera::Tera::one_off(template, &ctx, false).map_err(|e| Error::Template {
+        name: template_name.to_string(),
+        message: error_chain(&e),
+    })
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut msg = e.to_string();
+    let mut src = e.source();
+    while let Some(s) = src {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        src = s.source();
+    }
+    msg
+}
+
+/// Where a new document goes: `postmortems/DATE-slug.md` or
+/// `runbooks/slug.md`, with `-2`, `-3`… when taken. Relative to the KB root.
+pub fn new_path(root: &Path, cfg: &Config, new: &NewDoc) -> PathBuf {
+    let slug = match slugify(&new.title) {
+        s if s.is_empty() => "untitled".to_string(),
+        s => s,
+    };
+    let (dir, stem) = match new.kind {
+        Kind::Postmortem => (&cfg.paths.postmortems, format!("{}-{slug}", new.date)),
+        Kind::Runbook => (&cfg.paths.runbooks, slug),
+    };
+    let mut n = 1;
+    loop {
+        let name = if n == 1 {
+            format!("{stem}.md")
+        } else {
+            format!("{stem}-{n}.md")
+        };
+        let rel = Path::new(dir).join(name);
+        if !root.join(&rel).exists() {
+            return rel;
+        }
+        n += 1;
+    }
+}
+
+/// Validates, renders and writes a new document atomically (never over an
+/// existing file). Returns its path relative to the KB root.
+pub fn create(root: &Path, cfg: &Config, new: &NewDoc) -> Result<PathBuf> {
+    new.validate(cfg)?;
+    let (name, tpl) = template(root, new.kind)?;
+    let text = render(&name, &tpl, new, cfg)?;
+    let rel = new_path(root, cfg, new);
+    store::create_new(&root.join(&rel), text.as_bytes())?;
+    Ok(rel)
+}

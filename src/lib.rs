@@ -1,0 +1,20 @@
+//! lore: a team's reliability knowledge — blameless postmortems and runbooks as
+//! Markdown in git, searched with Tantivy and exported as a static site.
+//!
+//! Data flows one way: `doc` (parse) → `store` (files, git) → `kb` (all
+//! documents) → `index`, `lint`, `stats`, `site`; `cli` and `tui` sit on top.
+
+pub mod actions;
+pub mod cli;
+pub mod config;
+pub mod doc;
+pub mod draft;
+pub mod editor;
+pub mod error;
+pub mod init;
+pub mod kb;
+pub mod lint;
+pub mod record;
+pub mod store;
+
+pub use error::{Error, Result};

@@ -1,0 +1,37 @@
+//! The `lore` binary: runs the command line and turns its result into an exit
+//! code. Errors print as `lore: error: …`; a closed pipe exits quietly.
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    match lore::cli::run() {
+        Ok(lore::cli::Outcome::Exit(code)) => code,
+        Ok(lore::cli::Outcome::OpenTui(root)) => report(lore::cli::open_tui(&root)),
+        Err(e) => report(Err(e)),
+    }
+}
+
+fn report(result: anyhow::Result<ExitCode>) -> ExitCode {
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            let broken_pipe = e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            });
+            if broken_pipe {
+                return ExitCode::SUCCESS;
+            }
+            let usage = e.chain().any(|c| c.is::<lore::cli::UsageError>());
+            let mut msg = String::new();
+            for (i, cause) in e.chain().enumerate() {
+                if i > 0 {
+                    msg.push_str(": ");
+                }
+                msg.push_str(&cause.to_string());
+            }
+            eprintln!("lore: error: {msg}");
+            ExitCode::from(if usage { 2 } else { 1 })
+        }
+    }
+}

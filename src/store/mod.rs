@@ -1,0 +1,186 @@
+//! The only code that reads or writes the files of a knowledge base: finding
+//! documents, reading them defensively, and atomic writes.
+
+pub mod git;
+
+use crate::config::Config;
+use crate::doc::{Doc, Kind, ParseContext};
+use crate::error::{Error, Result};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Files larger than this are reported and not read: no real postmortem is this
+/// big, and reading one would cost the memory budget.
+pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
+
+/// A Markdown file found in the KB and the kind its folder implies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceFile {
+    /// Relative to the KB root, `/`-separated.
+    pub rel: PathBuf,
+    pub kind: Kind,
+}
+
+/// A file or folder that could not be read as a document.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FileError {
+    pub path: PathBuf,
+    pub line: Option<usize>,
+    pub code: &'static str,
+    pub message: String,
+}
+
+/// Lists the documents of the KB: `*.md` under the postmortems and runbooks
+/// folders (a runbooks folder inside the postmortems folder is read once, as
+/// runbooks). Hidden entries are skipped; symlinks are followed, loops reported.
+pub fn scan(root: &Path, cfg: &Config) -> (Vec<SourceFile>, Vec<FileError>) {
+    let pm_dir = PathBuf::from(&cfg.paths.postmortems);
+    let rb_dir = PathBuf::from(&cfg.paths.runbooks);
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    // Each folder skips the other when the other lies inside it, so no file is
+    // read twice; a folder named for both holds postmortems.
+    let inside = |a: &Path, b: &Path| a != b && a.starts_with(b);
+    let mut roots = vec![(
+        pm_dir.clone(),
+        Kind::Postmortem,
+        inside(&rb_dir, &pm_dir).then(|| rb_dir.clone()),
+    )];
+    if rb_dir != pm_dir {
+        roots.push((
+            rb_dir.clone(),
+            Kind::Runbook,
+            inside(&pm_dir, &rb_dir).then(|| pm_dir.clone()),
+        ));
+    }
+    for (dir, kind, skip) in roots {
+        let abs = root.join(&dir);
+        if !abs.is_dir() {
+            continue;
+        }
+        let skip_abs = skip.map(|s| root.join(s));
+        let walker = walkdir::WalkDir::new(&abs)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| {
+                let hidden = e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.');
+                let skipped = skip_abs.as_deref().is_some_and(|s| e.path() == s);
+                !hidden && !skipped
+            });
+        for entry in walker {
+            match entry {
+                Ok(e) => {
+                    let p = e.path();
+                    if e.file_type().is_file() && p.extension().is_some_and(|x| x == "md") {
+                        let rel = p.strip_prefix(root).unwrap_or(p).to_path_buf();
+                        files.push(SourceFile { rel, kind });
+                    }
+                }
+                Err(e) => {
+                    let path = e
+                        .path()
+                        .map(|p| p.strip_prefix(root).unwrap_or(p).to_path_buf())
+                        .unwrap_or_else(|| dir.clone());
+                    let message = if e.loop_ancestor().is_some() {
+                        "symbolic link loop; skipped".to_string()
+                    } else {
+                        e.io_error()
+                            .map_or_else(|| e.to_string(), |io| format!("cannot read: {io}"))
+                    };
+                    errors.push(FileError {
+                        path,
+                        line: None,
+                        code: "unreadable",
+                        message,
+                    });
+                }
+            }
+        }
+    }
+    (files, errors)
+}
+
+/// Reads and parses one document. Binary and oversized files are refused with a
+/// `FileError`; anything else yields a `Doc` (problems recorded inside it).
+pub fn read_doc(root: &Path, file: &SourceFile, cfg: &Config) -> Result<Doc, FileError> {
+    let abs = root.join(&file.rel);
+    let err = |code: &'static str, message: String| FileError {
+        path: file.rel.clone(),
+        line: None,
+        code,
+        message,
+    };
+    let meta = std::fs::metadata(&abs).map_err(|e| err("unreadable", format!("cannot read: {e}")))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(err(
+            "too-large",
+            format!(
+                "file is {} MB, over the {} MB limit for a document; skipped",
+                meta.len() / (1024 * 1024),
+                MAX_FILE_BYTES / (1024 * 1024)
+            ),
+        ));
+    }
+    let bytes = std::fs::read(&abs).map_err(|e| err("unreadable", format!("cannot read: {e}")))?;
+    if bytes.iter().take(8192).any(|&b| b == 0) {
+        return Err(err(
+            "binary",
+            "binary file (contains NUL bytes), not a Markdown document; skipped".into(),
+        ));
+    }
+    let ctx = ParseContext {
+        timezone: cfg.tz,
+        default_kind: file.kind,
+    };
+    Ok(Doc::from_bytes(&bytes, &file.rel, &ctx))
+}
+
+/// Writes a file atomically: a temporary file in the same folder, flushed to
+/// disk, then renamed over the target. Readers see the old or the new content.
+pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".lore-tmp-")
+        .tempfile_in(dir)
+        .map_err(|e| Error::io(dir, e))?;
+    tmp.write_all(contents).map_err(|e| Error::io(path, e))?;
+    tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
+    if let Ok(meta) = std::fs::metadata(path) {
+        let _ = std::fs::set_permissions(tmp.path(), meta.permissions());
+    }
+    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    Ok(())
+}
+
+/// Creates a new file atomically, failing if it already exists.
+pub fn create_new(path: &Path, contents: &[u8]) -> Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".lore-tmp-")
+        .tempfile_in(dir)
+        .map_err(|e| Error::io(dir, e))?;
+    tmp.write_all(contents).map_err(|e| Error::io(path, e))?;
+    tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
+    tmp.persist_noclobber(path)
+        .map_err(|e| Error::io(path, e.error))?;
+    Ok(())
+}
+
+/// Reads a KB text file (template override, config) if it exists.
+pub fn read_optional(path: &Path) -> Result<Option<String>> {
+    match std::fs::read_to_string(path) {
+        Ok(s) => Ok(Some(s)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::io(path, e)),
+    }
+}
+
+/// A document's text as stored (lossily decoded if not UTF-8).
+pub fn read_text(root: &Path, rel: &Path) -> Result<String> {
+    let abs = root.join(rel);
+    let bytes = std::fs::read(&abs).map_err(|e| Error::io(&abs, e))?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
