@@ -1,0 +1,6 @@
+//! The one integration-test binary: each module tests one area as a user would,
+//! on fixture KBs copied to temp dirs with the user's git config shut out.
+
+mod common;
+
+mod cli;
