@@ -2,6 +2,7 @@
 //! derived durations. Pure functions from text to `Doc`; no I/O here.
 
 mod body;
+pub mod edit;
 mod frontmatter;
 mod time;
 
@@ -258,7 +259,9 @@ impl Doc {
                     code: "front-matter-unterminated",
                     level: Level::Error,
                     line: Some(1),
-                    message: "front matter opened with `---` on line 1 is never closed by a `---` line".into(),
+                    message:
+                        "front matter opened with `---` on line 1 is never closed by a `---` line"
+                            .into(),
                 });
                 (FrontMatter::default(), text, 1)
             }
