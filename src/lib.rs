@@ -16,5 +16,6 @@ pub mod kb;
 pub mod lint;
 pub mod record;
 pub mod store;
+pub mod tui;
 
 pub use error::{Error, Result};

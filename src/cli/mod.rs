@@ -131,20 +131,3 @@ pub fn kb_root(explicit: Option<&Path>) -> Result<PathBuf> {
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct UsageError(pub String);
-
-/// Until the terminal UI lands, `lore` without a command prints the list.
-pub fn open_tui(root: &Path) -> Result<ExitCode> {
-    list::run(
-        root,
-        list::Args {
-            kind: None,
-            status: None,
-            severity: None,
-            service: None,
-            factor: None,
-            since: None,
-            until: None,
-            format: Format::Table,
-        },
-    )
-}

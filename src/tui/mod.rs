@@ -1,0 +1,143 @@
+//! The terminal UI (SPEC section 8): an Elm-style model (`app`), the keymap,
+//! one file per view, and the event loop here. A thin layer over the library;
+//! it never touches tantivy, tera or gix types.
+
+mod actions;
+pub mod app;
+mod data;
+mod detail;
+mod form;
+mod help;
+mod history;
+mod input;
+pub mod keymap;
+mod list;
+mod markdown;
+mod nav;
+mod ops;
+mod overlay;
+mod search;
+mod terminal;
+mod theme;
+mod trends;
+mod ui;
+
+#[cfg(test)]
+mod snapshot_tests;
+#[cfg(test)]
+mod test_kb;
+
+use anyhow::{Context, Result};
+use app::{Action, App, Effect, update};
+use ratatui::DefaultTerminal;
+use ratatui::crossterm::event;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::mpsc::{Receiver, channel};
+use std::time::Duration;
+
+type Loaded = (
+    Box<crate::kb::Kb>,
+    HashMap<PathBuf, Vec<crate::lint::Finding>>,
+);
+
+/// Opens the terminal UI on the KB at `root` and runs it until the user quits.
+pub fn run(root: &Path) -> Result<ExitCode> {
+    let config = crate::config::Config::load(root)?;
+    let records = data::load_records(root)?;
+    let mut app = App::new(
+        root.to_path_buf(),
+        config,
+        records,
+        theme::Theme::from_env(),
+    );
+    let kb_rx = load_in_background(root.to_path_buf());
+    let worker = search::Worker::start(data::open_search(root.to_path_buf()));
+    let mut terminal = terminal::init().context("cannot set up the terminal")?;
+    let result = event_loop(&mut terminal, &mut app, &worker, &kb_rx);
+    terminal::restore();
+    result.map(|_| ExitCode::SUCCESS)
+}
+
+/// Parses the whole KB and lints it off the UI thread.
+fn load_in_background(root: PathBuf) -> Receiver<Result<Loaded, String>> {
+    let (tx, rx) = channel();
+    std::thread::spawn(move || {
+        let loaded = data::load_kb(&root).map(|kb| {
+            let today = chrono::Local::now().date_naive();
+            let mut findings: HashMap<PathBuf, Vec<crate::lint::Finding>> = HashMap::new();
+            for f in crate::lint::lint(&kb, today) {
+                findings.entry(f.path.clone()).or_default().push(f);
+            }
+            (Box::new(kb), findings)
+        });
+        let _ = tx.send(loaded.map_err(|e| format!("{e:#}")));
+    });
+    rx
+}
+
+fn event_loop(
+    terminal: &mut DefaultTerminal,
+    app: &mut App,
+    worker: &search::Worker,
+    kb_rx: &Receiver<Result<Loaded, String>>,
+) -> Result<()> {
+    let size = terminal.size()?;
+    update(app, Action::Resize(size.width, size.height));
+    loop {
+        terminal.draw(|f| ui::draw(f, app))?;
+        if app.should_quit {
+            return Ok(());
+        }
+        let waiting = app.search.sent > app.search.shown;
+        let timeout = Duration::from_millis(if waiting { 5 } else { 100 });
+        if event::poll(timeout)? {
+            // Handle every event already queued before drawing again.
+            loop {
+                let ev = event::read()?;
+                if let Some(action) = keymap::map_event(app, &ev) {
+                    handle(terminal, app, worker, action)?;
+                }
+                if app.should_quit || !event::poll(Duration::ZERO)? {
+                    break;
+                }
+            }
+        }
+        while let Ok((id, result)) = worker.results.try_recv() {
+            handle(terminal, app, worker, Action::SearchDone { id, result })?;
+        }
+        match kb_rx.try_recv() {
+            Ok(Ok((kb, findings))) => {
+                handle(terminal, app, worker, Action::KbLoaded(kb, findings))?
+            }
+            Ok(Err(e)) => app.say(format!("error: {e}")),
+            Err(_) => {}
+        }
+    }
+}
+
+/// Runs one action and the work it asks for.
+fn handle(
+    terminal: &mut DefaultTerminal,
+    app: &mut App,
+    worker: &search::Worker,
+    action: Action,
+) -> Result<()> {
+    match update(app, action) {
+        None | Some(Effect::Quit) => {}
+        Some(Effect::Search { id, query }) => worker.send(id, query),
+        Some(Effect::Edit(rel)) => {
+            terminal::suspend().context("cannot hand the terminal to the editor")?;
+            let result = crate::editor::edit(&app.root.join(&rel)).map_err(|e| e.to_string());
+            terminal::resume(terminal).context("cannot take the terminal back from the editor")?;
+            update(app, Action::EditorDone(result));
+            if app.search.active() {
+                if let Some(Effect::Search { id, query }) = search::request(app) {
+                    worker.send(id, query);
+                }
+            }
+        }
+    }
+    Ok(())
+}
