@@ -26,7 +26,7 @@ pub struct Args {
 
 pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
     let kb = Kb::load(root)?;
-    let today = chrono::Local::now().date_naive();
+    let today = crate::clock::today();
     let findings = crate::lint::lint(&kb, today);
     let errors = findings.iter().filter(|f| f.level == Level::Error).count();
     let warnings = findings.len() - errors;
@@ -58,5 +58,9 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
         }
     }
     let fail = errors > 0 || (args.strict && warnings > 0);
-    Ok(if fail { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if fail {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

@@ -258,7 +258,9 @@ impl Doc {
                     code: "front-matter-unterminated",
                     level: Level::Error,
                     line: Some(1),
-                    message: "front matter opened with `---` on line 1 is never closed by a `---` line".into(),
+                    message:
+                        "front matter opened with `---` on line 1 is never closed by a `---` line"
+                            .into(),
                 });
                 (FrontMatter::default(), text, 1)
             }

@@ -6,25 +6,70 @@ use crate::doc::{Doc, Level};
 
 /// (phrase, suggestion). Matched case-insensitively on word boundaries.
 const PHRASES: &[(&str, &str)] = &[
-    ("human error", "describe the conditions that made the action reasonable at the time"),
-    ("should have", "hindsight: say what was known then and what would have helped"),
-    ("should've", "hindsight: say what was known then and what would have helped"),
-    ("shouldn't have", "hindsight: say what was known then and what would have helped"),
-    ("could have easily", "hindsight: describe what made it hard to see at the time"),
-    ("failed to", "say what happened instead, e.g. \"the check did not run\""),
+    (
+        "human error",
+        "describe the conditions that made the action reasonable at the time",
+    ),
+    (
+        "should have",
+        "hindsight: say what was known then and what would have helped",
+    ),
+    (
+        "should've",
+        "hindsight: say what was known then and what would have helped",
+    ),
+    (
+        "shouldn't have",
+        "hindsight: say what was known then and what would have helped",
+    ),
+    (
+        "could have easily",
+        "hindsight: describe what made it hard to see at the time",
+    ),
+    (
+        "failed to",
+        "say what happened instead, e.g. \"the check did not run\"",
+    ),
     ("forgot to", "say what made the step easy to miss"),
     ("careless", "describe actions and conditions, not character"),
-    ("carelessness", "describe actions and conditions, not character"),
+    (
+        "carelessness",
+        "describe actions and conditions, not character",
+    ),
     ("sloppy", "describe actions and conditions, not character"),
-    ("negligent", "describe actions and conditions, not character"),
-    ("negligence", "describe actions and conditions, not character"),
+    (
+        "negligent",
+        "describe actions and conditions, not character",
+    ),
+    (
+        "negligence",
+        "describe actions and conditions, not character",
+    ),
     ("lazy", "describe actions and conditions, not character"),
-    ("incompetent", "describe actions and conditions, not character"),
-    ("blame", "postmortems are blameless: describe the system, not the culprit"),
-    ("blamed", "postmortems are blameless: describe the system, not the culprit"),
-    ("at fault", "postmortems are blameless: describe the system, not the culprit"),
-    ("fault of", "postmortems are blameless: describe the system, not the culprit"),
-    ("obviously", "hindsight: it was not obvious at the time, or it would not have happened"),
+    (
+        "incompetent",
+        "describe actions and conditions, not character",
+    ),
+    (
+        "blame",
+        "postmortems are blameless: describe the system, not the culprit",
+    ),
+    (
+        "blamed",
+        "postmortems are blameless: describe the system, not the culprit",
+    ),
+    (
+        "at fault",
+        "postmortems are blameless: describe the system, not the culprit",
+    ),
+    (
+        "fault of",
+        "postmortems are blameless: describe the system, not the culprit",
+    ),
+    (
+        "obviously",
+        "hindsight: it was not obvious at the time, or it would not have happened",
+    ),
 ];
 
 pub(super) fn check(d: &Doc, f: &mut Findings) {
@@ -71,7 +116,10 @@ pub(super) fn contains_word(hay: &str, phrase: &str) -> bool {
     while let Some(pos) = hay[start..].find(phrase) {
         let a = start + pos;
         let b = a + phrase.len();
-        let before_ok = hay[..a].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+        let before_ok = hay[..a]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric());
         let after_ok = hay[b..].chars().next().is_none_or(|c| !c.is_alphanumeric());
         if before_ok && after_ok {
             return true;

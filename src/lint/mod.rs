@@ -52,7 +52,10 @@ pub fn lint(kb: &Kb, today: NaiveDate) -> Vec<Finding> {
     }
     duplicate_ids(kb, &mut out);
     for d in &kb.docs {
-        let mut f = Findings { doc: d, out: &mut out };
+        let mut f = Findings {
+            doc: d,
+            out: &mut out,
+        };
         for p in &d.problems {
             f.push(p.code, p.level, p.line, p.message.clone());
         }
@@ -75,7 +78,7 @@ pub fn lint_doc(kb: &Kb, doc: &Doc, today: NaiveDate) -> Vec<Finding> {
         f.push(p.code, p.level, p.line, p.message.clone());
     }
     check_doc(kb, doc, today, &mut f);
-    out.sort_by(|a, b| a.line.cmp(&b.line));
+    out.sort_by_key(|f| f.line);
     out
 }
 
@@ -101,7 +104,8 @@ impl Findings<'_> {
 }
 
 fn hint(s: Option<String>) -> String {
-    s.map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default()
+    s.map(|s| format!(" (did you mean `{s}`?)"))
+        .unwrap_or_default()
 }
 
 fn check_doc(kb: &Kb, d: &Doc, today: NaiveDate, f: &mut Findings) {
@@ -145,7 +149,10 @@ fn check_doc(kb: &Kb, d: &Doc, today: NaiveDate, f: &mut Findings) {
             "severity",
             format!(
                 "unknown severity `{sev}`{}; lore.toml allows {}",
-                hint(did_you_mean(sev, cfg.severities.levels.iter().map(String::as_str))),
+                hint(did_you_mean(
+                    sev,
+                    cfg.severities.levels.iter().map(String::as_str)
+                )),
                 cfg.severities.levels.join(", ")
             ),
         );
@@ -183,13 +190,19 @@ fn references(kb: &Kb, d: &Doc, f: &mut Findings) {
                     "unknown-id",
                     Level::Error,
                     key,
-                    format!("`{key}` names `{id}`, which is no document{}", hint(did_you_mean(id, ids()))),
+                    format!(
+                        "`{key}` names `{id}`, which is no document{}",
+                        hint(did_you_mean(id, ids()))
+                    ),
                 ),
                 Some(t) if want.is_some_and(|k| k != t.kind) => f.field(
                     "wrong-kind",
                     Level::Warning,
                     key,
-                    format!("`{key}` names `{id}`, which is a {}, not a runbook", t.kind.as_str()),
+                    format!(
+                        "`{key}` names `{id}`, which is a {}, not a runbook",
+                        t.kind.as_str()
+                    ),
                 ),
                 Some(_) => {}
             }
@@ -205,7 +218,10 @@ fn time_order(d: &Doc, f: &mut Findings) {
         ("mitigated", m.mitigated),
         ("resolved", m.resolved),
     ];
-    let present: Vec<_> = stamps.iter().filter_map(|(k, t)| t.map(|t| (*k, t))).collect();
+    let present: Vec<_> = stamps
+        .iter()
+        .filter_map(|(k, t)| t.map(|t| (*k, t)))
+        .collect();
     for w in present.windows(2) {
         let ((k1, t1), (k2, t2)) = (w[0], w[1]);
         if t2 < t1 {
@@ -227,7 +243,10 @@ fn time_order(d: &Doc, f: &mut Findings) {
                     "timeline-order",
                     Level::Warning,
                     Some(e.line),
-                    format!("timeline entry `{}` is earlier than the one before it", e.time),
+                    format!(
+                        "timeline entry `{}` is earlier than the one before it",
+                        e.time
+                    ),
                 );
             }
             last = Some((e.line, at));
@@ -266,7 +285,10 @@ fn action_items(d: &Doc, today: NaiveDate, f: &mut Findings) {
                 "action-no-owner",
                 Level::Warning,
                 Some(a.line),
-                format!("action item `{}` has no owner; add @team or @person", a.text),
+                format!(
+                    "action item `{}` has no owner; add @team or @person",
+                    a.text
+                ),
             );
         }
         if is_overdue(a, today) {
@@ -298,7 +320,9 @@ fn stale_runbook(kb: &Kb, d: &Doc, today: NaiveDate, f: &mut Findings) {
                     "stale-runbook",
                     Level::Warning,
                     "last_reviewed",
-                    format!("runbook last reviewed {last}, {age} days ago (review every {every} days)"),
+                    format!(
+                        "runbook last reviewed {last}, {age} days ago (review every {every} days)"
+                    ),
                 );
             }
         }
