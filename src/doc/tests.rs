@@ -146,3 +146,14 @@ fn links_resolve_relative_to_the_document() {
         .collect();
     assert_eq!(r, ["postmortems/runbooks/db.md", "x.md"]);
 }
+
+#[test]
+fn examples_in_html_comments_are_not_data() {
+    let d = parse(
+        "---\ntitle: T\ndate: 2024-01-01\n---\n## Timeline\n<!-- e.g.\n- 14:02 example\n-->\n- 15:00 real\n## Action items\n<!-- - [ ] example @x -->\n- [ ] real @y\n",
+    );
+    assert_eq!(d.timeline.len(), 1);
+    assert_eq!(d.timeline[0].text, "real");
+    assert_eq!(d.action_items.len(), 1);
+    assert_eq!(d.action_items[0].owner.as_deref(), Some("y"));
+}

@@ -1,5 +1,5 @@
 //! Blameless-language hints: phrases that assign blame or judge with hindsight,
-//! each with a suggestion. Fenced code and inline code are not checked.
+//! each with a suggestion. Code and HTML comments are not checked.
 
 use super::Findings;
 use crate::doc::{Doc, Level};
@@ -73,16 +73,7 @@ const PHRASES: &[(&str, &str)] = &[
 ];
 
 pub(super) fn check(d: &Doc, f: &mut Findings) {
-    let mut in_fence = false;
-    for (i, line) in d.body.lines().enumerate() {
-        let t = line.trim_start();
-        if t.starts_with("```") || t.starts_with("~~~") {
-            in_fence = !in_fence;
-            continue;
-        }
-        if in_fence || t.starts_with("<!--") {
-            continue;
-        }
+    for (i, line) in crate::doc::prose_lines(&d.body) {
         let lower = strip_inline_code(&line.to_lowercase());
         for (phrase, suggestion) in PHRASES {
             if contains_word(&lower, phrase) {
