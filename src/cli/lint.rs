@@ -51,7 +51,8 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
             let docs = kb.docs.len() + kb.file_errors.len();
             writeln!(
                 out,
-                "{docs} files checked: {errors} error{}, {warnings} warning{}",
+                "{docs} file{} checked: {errors} error{}, {warnings} warning{}",
+                if docs == 1 { "" } else { "s" },
                 if errors == 1 { "" } else { "s" },
                 if warnings == 1 { "" } else { "s" }
             )?;
