@@ -12,6 +12,7 @@ pub mod doc;
 pub mod draft;
 pub mod editor;
 pub mod error;
+pub mod import;
 pub mod init;
 pub mod kb;
 pub mod lint;
