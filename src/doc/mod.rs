@@ -2,6 +2,7 @@
 //! derived durations. Pure functions from text to `Doc`; no I/O here.
 
 mod body;
+pub mod edit;
 mod frontmatter;
 mod time;
 

@@ -198,3 +198,39 @@ pub fn read_text(root: &Path, rel: &Path) -> Result<String> {
     let bytes = std::fs::read(&abs).map_err(|e| Error::io(&abs, e))?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
+
+/// Saves a document's new text atomically. `rel` is relative to the KB root
+/// and must stay inside it.
+pub fn save_doc(root: &Path, rel: &Path, text: &str) -> Result<()> {
+    let escapes = rel.is_absolute()
+        || rel
+            .components()
+            .any(|c| matches!(c, std::path::Component::ParentDir));
+    if escapes {
+        return Err(Error::Invalid(format!(
+            "{}: refusing to write outside the knowledge base",
+            rel.display()
+        )));
+    }
+    write_atomic(&root.join(rel), text.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn save_doc_replaces_the_file_and_refuses_paths_outside_the_kb() {
+        let dir = tempfile::tempdir().unwrap();
+        let rel = Path::new("postmortems/a.md");
+        save_doc(dir.path(), rel, "one\n").unwrap();
+        save_doc(dir.path(), rel, "two\n").unwrap();
+        assert_eq!(read_text(dir.path(), rel).unwrap(), "two\n");
+        let err = save_doc(dir.path(), Path::new("../x.md"), "x").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "../x.md: refusing to write outside the knowledge base"
+        );
+        assert!(!dir.path().join("../x.md").exists());
+    }
+}
