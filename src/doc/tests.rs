@@ -203,3 +203,18 @@ mod never_panics {
         }
     }
 }
+
+#[test]
+fn bare_timeline_times_use_the_kb_timezone() {
+    let ctx = ParseContext {
+        timezone: "Europe/Berlin".parse().unwrap(),
+        default_kind: Kind::Postmortem,
+    };
+    let d = Doc::parse(
+        "---\ntitle: T\ndate: 2024-03-12\n---\n## Timeline\n- 14:02 start\n- 2024-03-12 14:30Z stamped in UTC\n",
+        Path::new("postmortems/t.md"),
+        &ctx,
+    );
+    let at: Vec<String> = d.timeline.iter().map(|e| e.at.unwrap().to_utc().to_rfc3339()).collect();
+    assert_eq!(at, ["2024-03-12T13:02:00+00:00", "2024-03-12T14:30:00+00:00"]);
+}
