@@ -6,15 +6,18 @@
 
 pub mod actions;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod doc;
 pub mod draft;
 pub mod editor;
 pub mod error;
+pub mod import;
 pub mod init;
 pub mod kb;
 pub mod lint;
 pub mod record;
+pub mod stats;
 pub mod store;
 pub mod tui;
 

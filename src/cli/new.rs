@@ -44,7 +44,7 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
     let date = match &args.date {
         Some(d) => parse_date(d)
             .ok_or_else(|| UsageError(format!("--date `{d}` is not a date; write YYYY-MM-DD")))?,
-        None => chrono::Local::now().date_naive(),
+        None => crate::clock::today(),
     };
     let kind = match args.kind {
         NewKind::Postmortem => Kind::Postmortem,
@@ -61,7 +61,8 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
     };
     let rel = draft::create(root, &cfg, &new)?;
     if !args.no_edit {
-        crate::editor::edit(&root.join(&rel)).context("the editor did not finish cleanly; the draft is kept")?;
+        crate::editor::edit(&root.join(&rel))
+            .context("the editor did not finish cleanly; the draft is kept")?;
     }
     writeln!(std::io::stdout(), "{}", rel.display())?;
     Ok(ExitCode::SUCCESS)

@@ -80,7 +80,11 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
                 body: &doc.body,
                 timeline: &doc.timeline,
                 action_items: &doc.action_items,
-                backlinks: kb.backlinks(&doc.id).iter().map(|d| d.id.as_str()).collect(),
+                backlinks: kb
+                    .backlinks(&doc.id)
+                    .iter()
+                    .map(|d| d.id.as_str())
+                    .collect(),
             };
             super::output::json(&view)?;
         }
