@@ -3,7 +3,7 @@
 //! Work that needs the terminal or a thread (the editor, a search) comes back
 //! from `update` as an `Effect` for the event loop to run.
 
-use super::data::{CommitRow, SearchOutcome};
+use super::data::{self, CommitRow, SearchOutcome};
 use super::input::{Edit, Input};
 use super::theme::Theme;
 use crate::actions::ActionRow;
@@ -283,6 +283,8 @@ pub struct App {
     /// The parsed KB, once the background load has finished.
     pub kb: Option<Kb>,
     pub findings: HashMap<PathBuf, Vec<Finding>>,
+    /// Trend figures over the parsed KB.
+    pub stats: Option<crate::stats::Stats>,
     pub tab: Tab,
     pub screen: Screen,
     pub focus: Focus,
@@ -356,7 +358,7 @@ pub enum Action {
         id: u64,
         result: Result<SearchOutcome, String>,
     },
-    KbLoaded(Box<Kb>, HashMap<PathBuf, Vec<Finding>>),
+    KbLoaded(Box<data::Loaded>),
     /// The editor returned (Err holds why it failed).
     EditorDone(Result<(), String>),
 }
@@ -384,6 +386,7 @@ impl App {
             records,
             kb: None,
             findings: HashMap::new(),
+            stats: None,
             tab: Tab::Postmortems,
             screen: Screen::Browse,
             focus: Focus::List,
@@ -417,8 +420,13 @@ impl App {
         self.clock.unwrap_or_else(Utc::now)
     }
 
+    /// Today for overdue checks: the test clock, else `LORE_TODAY` or the
+    /// local date.
     pub fn today(&self) -> NaiveDate {
-        self.now().with_timezone(&self.config.tz).date_naive()
+        match self.clock {
+            Some(c) => c.with_timezone(&self.config.tz).date_naive(),
+            None => crate::clock::today(),
+        }
     }
 
     /// The record a list row shows.
@@ -598,9 +606,15 @@ pub fn update(app: &mut App, action: Action) -> Option<Effect> {
             super::search::results(app, id, result);
             None
         }
-        Action::KbLoaded(kb, findings) => {
-            app.kb = Some(*kb);
+        Action::KbLoaded(loaded) => {
+            let data::Loaded {
+                kb,
+                findings,
+                stats,
+            } = *loaded;
+            app.kb = Some(kb);
             app.findings = findings;
+            app.stats = Some(stats);
             app.refresh_actions();
             if let Some(open) = &app.open {
                 let rel = open.doc.path.clone();

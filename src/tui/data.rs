@@ -5,9 +5,13 @@
 use crate::config::Config;
 use crate::doc::{Doc, Kind};
 use crate::kb::Kb;
+use crate::lint::Finding;
 use crate::record::Record;
+use crate::stats::Stats;
 use crate::store::{self, SourceFile};
 use anyhow::{Context, Result};
+use chrono::NaiveDate;
+use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -106,5 +110,27 @@ pub fn open_search(
     move || {
         let _ = root;
         Err("search needs the index module, which this build does not have yet".to_string())
+    }
+}
+
+/// The parsed KB with what is computed over all of it: lint findings by
+/// file and the trend figures.
+pub struct Loaded {
+    pub kb: Kb,
+    pub findings: HashMap<PathBuf, Vec<Finding>>,
+    pub stats: Stats,
+}
+
+/// Lints the KB and computes its trend figures as of `today`.
+pub fn analyse(kb: Kb, today: NaiveDate) -> Loaded {
+    let mut findings: HashMap<PathBuf, Vec<Finding>> = HashMap::new();
+    for f in crate::lint::lint(&kb, today) {
+        findings.entry(f.path.clone()).or_default().push(f);
+    }
+    let stats = crate::stats::compute(&kb, &crate::stats::Options::new(today));
+    Loaded {
+        kb,
+        findings,
+        stats,
     }
 }

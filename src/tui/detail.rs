@@ -48,18 +48,7 @@ pub fn lines_for(app: &App, width: u16) -> Vec<Line<'static>> {
     }
 }
 
-/// `2h 08m`, `7m`, `3d 4h`: durations as a responder reads them.
-pub fn duration(secs: i64) -> String {
-    if secs < 0 {
-        return format!("-{}", duration(-secs));
-    }
-    let m = secs / 60;
-    match m {
-        0..60 => format!("{m}m"),
-        60..1440 => format!("{}h {:02}m", m / 60, m % 60),
-        _ => format!("{}d {}h", m / 1440, (m % 1440) / 60),
-    }
-}
+pub use crate::stats::human_duration as duration;
 
 /// `name      value`, the value wrapped under itself.
 fn field(out: &mut Vec<Line<'static>>, th: &Theme, width: u16, name: &str, value: String) {

@@ -31,16 +31,12 @@ use anyhow::{Context, Result};
 use app::{Action, App, Effect, update};
 use ratatui::DefaultTerminal;
 use ratatui::crossterm::event;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::mpsc::{Receiver, channel};
 use std::time::Duration;
 
-type Loaded = (
-    Box<crate::kb::Kb>,
-    HashMap<PathBuf, Vec<crate::lint::Finding>>,
-);
+type Loaded = Box<data::Loaded>;
 
 /// Opens the terminal UI on the KB at `root` and runs it until the user quits.
 pub fn run(root: &Path) -> Result<ExitCode> {
@@ -64,15 +60,10 @@ pub fn run(root: &Path) -> Result<ExitCode> {
 fn load_in_background(root: PathBuf) -> Receiver<Result<Loaded, String>> {
     let (tx, rx) = channel();
     std::thread::spawn(move || {
-        let loaded = data::load_kb(&root).map(|kb| {
-            let today = chrono::Local::now().date_naive();
-            let mut findings: HashMap<PathBuf, Vec<crate::lint::Finding>> = HashMap::new();
-            for f in crate::lint::lint(&kb, today) {
-                findings.entry(f.path.clone()).or_default().push(f);
-            }
-            (Box::new(kb), findings)
-        });
-        let _ = tx.send(loaded.map_err(|e| format!("{e:#}")));
+        let loaded = data::load_kb(&root)
+            .map(|kb| Box::new(data::analyse(kb, crate::clock::today())))
+            .map_err(|e| format!("{e:#}"));
+        let _ = tx.send(loaded);
     });
     rx
 }
@@ -108,9 +99,7 @@ fn event_loop(
             handle(terminal, app, worker, Action::SearchDone { id, result })?;
         }
         match kb_rx.try_recv() {
-            Ok(Ok((kb, findings))) => {
-                handle(terminal, app, worker, Action::KbLoaded(kb, findings))?
-            }
+            Ok(Ok(loaded)) => handle(terminal, app, worker, Action::KbLoaded(loaded))?,
             Ok(Err(e)) => app.say(format!("error: {e}")),
             Err(_) => {}
         }

@@ -214,15 +214,10 @@ pub fn after_write(app: &mut App, rel: &Path, kind: Kind, message: &str) -> anyh
         docs.retain(|d| d.path != doc.path);
         docs.push(doc.clone());
         let kb = crate::kb::Kb::from_docs(root, config, docs, file_errors);
-        let today = app.today();
-        app.findings.insert(
-            doc.path.clone(),
-            crate::lint::lint(&kb, today)
-                .into_iter()
-                .filter(|f| f.path == doc.path)
-                .collect(),
-        );
-        app.kb = Some(kb);
+        let loaded = data::analyse(kb, app.today());
+        app.findings = loaded.findings;
+        app.stats = Some(loaded.stats);
+        app.kb = Some(loaded.kb);
     } else {
         app.findings.remove(&doc.path);
     }

@@ -141,18 +141,8 @@ pub fn app(dir: &Path) -> App {
     let config = Config::load(dir).unwrap();
     let mut app = App::new(dir.to_path_buf(), config, records, Theme { color: false });
     app.clock = chrono::Utc.with_ymd_and_hms(2024, 4, 15, 12, 0, 0).single();
-    let today = app.today();
-    let mut findings = std::collections::HashMap::new();
-    for f in crate::lint::lint(&kb, today) {
-        findings
-            .entry(f.path.clone())
-            .or_insert_with(Vec::new)
-            .push(f);
-    }
-    super::app::update(
-        &mut app,
-        super::app::Action::KbLoaded(Box::new(kb), findings),
-    );
+    let loaded = super::data::analyse(kb, app.today());
+    super::app::update(&mut app, super::app::Action::KbLoaded(Box::new(loaded)));
     super::app::update(&mut app, super::app::Action::Resize(100, 30));
     app
 }
