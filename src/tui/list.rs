@@ -36,7 +36,8 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         .title(title);
     let cap = app.list_capacity();
     let height = app.row_height() as u16;
-    // Narrow lists show factors after the title instead of in a column.
+    // Wide lists show every factor in a column; narrower ones the first
+    // factor and how many more.
     let wide = area.width >= 100;
     let rows: Vec<Row> = app
         .rows
@@ -45,11 +46,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         .take(cap)
         .filter_map(|&r| row(app, r, is_pm, wide).map(|row| row.height(height)))
         .collect();
-    let last = match (is_pm, wide) {
-        (true, true) => "FACTORS",
-        (false, true) => "SERVICES",
-        _ => "",
-    };
+    let last = if is_pm { "FACTORS" } else { "SERVICES" };
     let header = if is_pm {
         Row::new(["DATE", "SEV", "STATUS", "TITLE", last])
     } else {
@@ -64,7 +61,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         if wide {
             Constraint::Fill(1)
         } else {
-            Constraint::Length(0)
+            Constraint::Length(18)
         },
     ];
     let empty = app.rows.is_empty();
@@ -100,16 +97,14 @@ fn row<'a>(app: &'a App, r: RowRef, is_pm: bool, wide: bool) -> Option<Row<'a>> 
         .unwrap_or_else(|| "-".into());
     let sev = rec.severity.clone().unwrap_or_default();
     let sev_style = th.severity(app.severity_rank(rec.severity.as_deref()));
-    let last = if is_pm {
-        rec.factors.join(", ")
-    } else {
-        rec.services.join(", ")
+    let values = if is_pm { &rec.factors } else { &rec.services };
+    let last = match values.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [first, rest @ ..] if !wide => format!("{first} +{}", rest.len()),
+        all => all.join(", "),
     };
-    let mut first = vec![Span::raw(rec.title.clone())];
-    if !wide && !last.is_empty() {
-        first.push(Span::styled(format!("  {last}"), th.dim()));
-    }
-    let mut title = vec![Line::from(first)];
+    let mut title = vec![Line::from(rec.title.clone())];
     if let RowRef::Hit(i) = r
         && let Some(hit) = app.search.outcome.hits.get(i)
     {

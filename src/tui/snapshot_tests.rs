@@ -37,6 +37,14 @@ fn browse_postmortems() {
 }
 
 #[test]
+fn wide_terminal_adds_a_preview() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = test_kb::app(dir.path());
+    update(&mut app, Action::Resize(150, 24));
+    insta::assert_snapshot!(screen(&app));
+}
+
+#[test]
 fn read_document_with_side_panel() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = test_kb::app(dir.path());

@@ -33,9 +33,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(bottom);
 
-    // Incidents per month over the last twelve months with any postmortem,
+    // Incidents per month over as many recent months as fit,
     // one bar per severity in each month.
-    let months = &st.per_month[st.per_month.len().saturating_sub(12)..];
+    let fit = (top.width.saturating_sub(2) as usize / (levels.len() + 2)).max(1);
+    let months = &st.per_month[st.per_month.len().saturating_sub(fit)..];
     let mut chart = BarChart::default()
         .bar_width(1)
         .bar_gap(0)

@@ -53,7 +53,7 @@ pub fn areas(app: &App, area: Rect) -> Areas {
             }
         }
         (_, Screen::Browse) => {
-            if main.width >= 100 {
+            if main.width >= 140 {
                 let [l, d] =
                     Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)])
                         .areas(main);
