@@ -286,6 +286,8 @@ pub struct App {
     /// Trend figures over the parsed KB.
     pub stats: Option<crate::stats::Stats>,
     pub tab: Tab,
+    /// The tab Esc returns to after reading a document opened from it.
+    pub back_to: Option<Tab>,
     pub screen: Screen,
     pub focus: Focus,
     pub sort: Sort,
@@ -388,6 +390,7 @@ impl App {
             findings: HashMap::new(),
             stats: None,
             tab: Tab::Postmortems,
+            back_to: None,
             screen: Screen::Browse,
             focus: Focus::List,
             sort: Sort::Newest,

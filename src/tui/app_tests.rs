@@ -289,6 +289,14 @@ fn a_adds_an_action_item_that_the_actions_tab_lists() {
     assert_eq!(app.actions.rows.len(), 2);
     key(&mut app, KeyCode::Char('o'));
     assert_eq!(app.actions.rows.len(), 5);
+    // Enter reads the item's postmortem; Esc comes back to the Actions tab.
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(
+        app.open.as_ref().map(|o| o.doc.id.as_str()),
+        Some("2024-01-20-cache-stampede")
+    );
+    key(&mut app, KeyCode::Esc);
+    assert_eq!((app.tab, app.screen), (Tab::Actions, Screen::Browse));
 }
 
 #[test]

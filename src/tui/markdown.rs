@@ -557,7 +557,16 @@ pub fn wrap(parts: &[(String, Style)], width: usize) -> Vec<Vec<Span<'static>>> 
             lines.push(std::mem::take(&mut cur));
             cur_w = 0;
         } else if space_pending && cur_w > 0 {
-            cur.push(Span::raw(" "));
+            // A space between two words of one style takes that style
+            // (underlined headings and links stay continuous).
+            let prev = cur.last().map(|s| s.style);
+            let next = word.first().map(|(_, s)| *s);
+            let style = if prev == next {
+                prev.unwrap_or_default()
+            } else {
+                Style::new()
+            };
+            cur.push(Span::styled(" ", style));
             cur_w += 1;
         }
         space_pending = false;

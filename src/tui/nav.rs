@@ -103,6 +103,7 @@ fn page(app: &App) -> usize {
 }
 
 fn go_tab(app: &mut App, t: Tab) {
+    app.back_to = None;
     if app.tab == t {
         return;
     }
@@ -182,6 +183,7 @@ fn open_selected(app: &mut App) -> Option<Effect> {
     if let Some((rel, kind)) = target {
         if app.tab == Tab::Actions {
             app.tab = Tab::Postmortems;
+            app.back_to = Some(Tab::Actions);
             app.refresh_rows();
         }
         super::ops::open_path(app, &rel, kind);
@@ -213,6 +215,9 @@ fn back(app: &mut App) {
         app.screen = Screen::Browse;
         app.open = None;
         app.focus = Focus::List;
+        if let Some(t) = app.back_to.take() {
+            go_tab(app, t);
+        }
     } else if app.focus != Focus::List {
         app.focus = Focus::List;
     } else if app.search.active() {
