@@ -448,3 +448,33 @@ fn help_opens_and_closes_and_q_quits() {
     assert_eq!(key(&mut app, KeyCode::Char('q')), Some(Effect::Quit));
     assert!(app.should_quit);
 }
+
+#[test]
+fn lint_findings_show_inline_in_the_open_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = test_kb::app(dir.path());
+    key(&mut app, KeyCode::Char('G'));
+    key(&mut app, KeyCode::Enter);
+    let lines: Vec<String> = crate::tui::detail::lines_for(&app, 98)
+        .iter()
+        .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+        .collect();
+    let finding = lines
+        .iter()
+        .find(|l| l.starts_with("✖ "))
+        .expect("a finding line");
+    assert_eq!(
+        finding,
+        "✖ line 9: `detected: yesterday` is not a valid timestamp; write RFC 3339 like 2024-03-12T14:02:00Z"
+    );
+}
+
+#[test]
+fn readme_lists_every_key_of_the_help_overlay() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    for (keys, what) in keymap::HELP {
+        let row = format!("| {keys} | {what} |");
+        assert!(readme.contains(&row), "README lacks the key row {row}");
+    }
+}

@@ -90,6 +90,7 @@ severity: SEV3
 services: [edge]
 factors: [dns]
 near_miss: true
+detected: yesterday
 ---
 
 # DNS resolver timeouts
