@@ -4,6 +4,7 @@
 
 mod actions;
 pub mod app;
+mod bench;
 mod data;
 mod detail;
 mod form;
@@ -34,12 +35,13 @@ use ratatui::crossterm::event;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::mpsc::{Receiver, channel};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 type Loaded = Box<data::Loaded>;
 
 /// Opens the terminal UI on the KB at `root` and runs it until the user quits.
 pub fn run(root: &Path) -> Result<ExitCode> {
+    let start = Instant::now();
     let config = crate::config::Config::load(root)?;
     let records = data::load_records(root)?;
     let mut app = App::new(
@@ -51,8 +53,11 @@ pub fn run(root: &Path) -> Result<ExitCode> {
     let kb_rx = load_in_background(root.to_path_buf());
     let worker = search::Worker::start(data::open_search(root.to_path_buf()));
     let mut terminal = terminal::init().context("cannot set up the terminal")?;
-    let result = event_loop(&mut terminal, &mut app, &worker, &kb_rx);
+    let result = event_loop(&mut terminal, &mut app, &worker, &kb_rx, start);
     terminal::restore();
+    if let Ok(Some(report)) = &result {
+        eprint!("{report}");
+    }
     result.map(|_| ExitCode::SUCCESS)
 }
 
@@ -73,13 +78,19 @@ fn event_loop(
     app: &mut App,
     worker: &search::Worker,
     kb_rx: &Receiver<Result<Loaded, String>>,
-) -> Result<()> {
+    start: Instant,
+) -> Result<Option<String>> {
     let size = terminal.size()?;
     update(app, Action::Resize(size.width, size.height));
+    let bench = bench::query();
     loop {
         terminal.draw(|f| ui::draw(f, app))?;
+        if let Some(q) = &bench {
+            let first = start.elapsed();
+            return bench::type_query(terminal, app, worker, q, first).map(Some);
+        }
         if app.should_quit {
-            return Ok(());
+            return Ok(None);
         }
         let waiting = app.search.sent > app.search.shown;
         let timeout = Duration::from_millis(if waiting { 5 } else { 100 });
