@@ -114,6 +114,13 @@ fn enter_opens_esc_goes_back_and_tab_switches_panes() {
         app.open.as_ref().unwrap().doc.id,
         "2024-01-20-cache-stampede"
     );
+    // PgDn scrolls the document by a screenful, keeping one line of context.
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('g'));
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::PageDown);
+    assert_eq!(app.open.as_ref().unwrap().scroll, 24);
     key(&mut app, KeyCode::Esc);
     assert_eq!((app.screen, app.open.is_none()), (Screen::Browse, true));
 }

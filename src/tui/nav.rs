@@ -98,7 +98,13 @@ pub fn update(app: &mut App, action: Action) -> Option<Effect> {
     None
 }
 
+/// Lines or rows one PgUp/PgDn moves in the focused pane.
 fn page(app: &App) -> usize {
+    let reading = app.screen == Screen::Read || app.focus == Focus::Detail;
+    if reading && app.tab.kind().is_some() {
+        let a = ui::areas(app, Rect::new(0, 0, app.size.0, app.size.1));
+        return (a.detail.height as usize).saturating_sub(3).max(1);
+    }
     app.list_capacity().saturating_sub(1).max(1)
 }
 
