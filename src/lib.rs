@@ -15,6 +15,7 @@ pub mod init;
 pub mod kb;
 pub mod lint;
 pub mod record;
+pub mod rename;
 pub mod store;
 
 pub use error::{Error, Result};

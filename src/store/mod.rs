@@ -111,7 +111,8 @@ pub fn read_doc(root: &Path, file: &SourceFile, cfg: &Config) -> Result<Doc, Fil
         code,
         message,
     };
-    let meta = std::fs::metadata(&abs).map_err(|e| err("unreadable", format!("cannot read: {e}")))?;
+    let meta =
+        std::fs::metadata(&abs).map_err(|e| err("unreadable", format!("cannot read: {e}")))?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(err(
             "too-large",
@@ -176,6 +177,12 @@ pub fn read_optional(path: &Path) -> Result<Option<String>> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(Error::io(path, e)),
     }
+}
+
+/// A KB file's bytes, unchanged.
+pub fn read_bytes(root: &Path, rel: &Path) -> Result<Vec<u8>> {
+    let abs = root.join(rel);
+    std::fs::read(&abs).map_err(|e| Error::io(&abs, e))
 }
 
 /// A document's text as stored (lossily decoded if not UTF-8).
