@@ -198,6 +198,12 @@ pub fn read_optional(path: &Path) -> Result<Option<String>> {
     }
 }
 
+/// A KB file's bytes, unchanged.
+pub fn read_bytes(root: &Path, rel: &Path) -> Result<Vec<u8>> {
+    let abs = root.join(rel);
+    std::fs::read(&abs).map_err(|e| Error::io(&abs, e))
+}
+
 /// A document's text as stored (lossily decoded if not UTF-8).
 pub fn read_text(root: &Path, rel: &Path) -> Result<String> {
     let abs = root.join(rel);

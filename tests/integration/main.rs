@@ -4,5 +4,6 @@
 mod common;
 
 mod cli;
+mod git;
 mod import;
 mod lint;
