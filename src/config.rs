@@ -145,7 +145,9 @@ impl Config {
                 return Err(Error::Config {
                     path: path.to_path_buf(),
                     line: None,
-                    message: format!("`{key} = \"{value}\"` must be a folder inside the knowledge base"),
+                    message: format!(
+                        "`{key} = \"{value}\"` must be a folder inside the knowledge base"
+                    ),
                 });
             }
         }
@@ -196,7 +198,10 @@ pub fn discover(explicit: Option<&Path>, start: &Path) -> Result<PathBuf> {
 }
 
 /// The closest of `candidates` to `word`, when close enough to be a likely typo.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
     let w = word.to_ascii_lowercase();
     candidates
         .into_iter()

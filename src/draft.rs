@@ -96,7 +96,10 @@ fn yaml_str(s: &str) -> String {
 pub fn render(template_name: &str, template: &str, new: &NewDoc, cfg: &Config) -> Result<String> {
     let mut ctx = tera::Context::new();
     ctx.insert("title", &new.title);
-    ctx.insert("title_yaml", &serde_json::to_string(&new.title).unwrap_or_default());
+    ctx.insert(
+        "title_yaml",
+        &serde_json::to_string(&new.title).unwrap_or_default(),
+    );
     ctx.insert("date", &new.date.to_string());
     ctx.insert("severity", new.severity.as_deref().unwrap_or(""));
     ctx.insert("services", &new.services);

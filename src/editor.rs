@@ -26,6 +26,8 @@ pub fn edit(path: &Path) -> Result<()> {
     if status.success() {
         Ok(())
     } else {
-        Err(Error::Invalid(format!("editor `{cmd}` exited with {status}")))
+        Err(Error::Invalid(format!(
+            "editor `{cmd}` exited with {status}"
+        )))
     }
 }

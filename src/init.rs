@@ -50,7 +50,15 @@ pub fn init(dir: &Path) -> Result<String> {
             text.push('\n');
         }
         store::write_atomic(&gi, text.as_bytes())?;
-        let _ = writeln!(report, "{} .gitignore", if existing.is_empty() { "created" } else { "updated" });
+        let _ = writeln!(
+            report,
+            "{} .gitignore",
+            if existing.is_empty() {
+                "created"
+            } else {
+                "updated"
+            }
+        );
     }
     if store::git::ensure_repo(dir)? {
         let _ = writeln!(report, "initialised a git repository");

@@ -11,10 +11,12 @@ pub mod doc;
 pub mod draft;
 pub mod editor;
 pub mod error;
+pub mod index;
 pub mod init;
 pub mod kb;
 pub mod lint;
 pub mod record;
+pub mod similar;
 pub mod store;
 
 pub use error::{Error, Result};

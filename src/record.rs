@@ -35,7 +35,12 @@ impl Record {
             .action_items
             .iter()
             .filter_map(|a| a.owner.clone())
-            .chain(d.meta.owner.iter().map(|o| o.trim_start_matches('@').to_string()))
+            .chain(
+                d.meta
+                    .owner
+                    .iter()
+                    .map(|o| o.trim_start_matches('@').to_string()),
+            )
             .collect();
         owners.sort();
         owners.dedup();

@@ -40,8 +40,15 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
                 };
                 t.row(vec![
                     state.into(),
-                    r.item.due.map(|d| d.to_string()).unwrap_or_else(|| "-".into()),
-                    r.item.owner.as_deref().map(|o| format!("@{o}")).unwrap_or_else(|| "-".into()),
+                    r.item
+                        .due
+                        .map(|d| d.to_string())
+                        .unwrap_or_else(|| "-".into()),
+                    r.item
+                        .owner
+                        .as_deref()
+                        .map(|o| format!("@{o}"))
+                        .unwrap_or_else(|| "-".into()),
                     r.doc_id.clone(),
                     r.item.text.clone(),
                 ]);

@@ -59,7 +59,12 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
         super::Format::Table => {
             let mut t = super::output::Table::new(vec!["GROUP", "ID", "COUNT", "NAME"]);
             for r in &rows {
-                t.row(vec![r.group.into(), r.id.into(), r.count.to_string(), r.name.into()]);
+                t.row(vec![
+                    r.group.into(),
+                    r.id.into(),
+                    r.count.to_string(),
+                    r.name.into(),
+                ]);
             }
             t.print()?;
         }

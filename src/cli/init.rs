@@ -15,7 +15,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Some(d) => d,
         None => std::env::current_dir()?,
     };
-    let report = crate::init::init(&dir).with_context(|| format!("cannot initialise {}", dir.display()))?;
+    let report =
+        crate::init::init(&dir).with_context(|| format!("cannot initialise {}", dir.display()))?;
     use std::io::Write;
     write!(std::io::stdout(), "{report}")?;
     Ok(ExitCode::SUCCESS)

@@ -58,5 +58,9 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
         }
     }
     let fail = errors > 0 || (args.strict && warnings > 0);
-    Ok(if fail { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if fail {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

@@ -61,7 +61,8 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
     };
     let rel = draft::create(root, &cfg, &new)?;
     if !args.no_edit {
-        crate::editor::edit(&root.join(&rel)).context("the editor did not finish cleanly; the draft is kept")?;
+        crate::editor::edit(&root.join(&rel))
+            .context("the editor did not finish cleanly; the draft is kept")?;
     }
     writeln!(std::io::stdout(), "{}", rel.display())?;
     Ok(ExitCode::SUCCESS)

@@ -147,9 +147,9 @@ pub fn timeline(doc: &Doc, tz: Tz) -> Vec<TimelineEntry> {
                     day_shift += 1;
                 }
                 last_bare = Some(t);
-                doc.meta.date.and_then(|d| {
-                    local(d.and_time(t), tz).map(|a| a + TimeDelta::days(day_shift))
-                })
+                doc.meta
+                    .date
+                    .and_then(|d| local(d.and_time(t), tz).map(|a| a + TimeDelta::days(day_shift)))
             }
             None => time.1,
         };

@@ -167,7 +167,10 @@ impl Reader<'_> {
                 self.bad(
                     key,
                     "field-type",
-                    format!("`{key}` must be a single line of text, not {}", describe(&other)),
+                    format!(
+                        "`{key}` must be a single line of text, not {}",
+                        describe(&other)
+                    ),
                 );
                 None
             }
@@ -203,7 +206,10 @@ impl Reader<'_> {
                 self.bad(
                     key,
                     "field-type",
-                    format!("`{key}` must be a list like [a, b], not {}", describe(&other)),
+                    format!(
+                        "`{key}` must be a list like [a, b], not {}",
+                        describe(&other)
+                    ),
                 );
                 Vec::new()
             }
@@ -296,7 +302,10 @@ impl Reader<'_> {
                 other => self.bad(
                     key,
                     "field-type",
-                    format!("`near_miss` must be true or false, not {}", describe(&other)),
+                    format!(
+                        "`near_miss` must be true or false, not {}",
+                        describe(&other)
+                    ),
                 ),
             },
             "review_every_days" => match v {

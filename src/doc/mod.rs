@@ -6,7 +6,7 @@ mod frontmatter;
 mod time;
 
 pub use body::{first_paragraph, heading_sections, markdown_options, normalize, slugify};
-pub use frontmatter::{FrontMatter, split_front_matter};
+pub use frontmatter::{FrontMatter, Split, split_front_matter};
 pub use time::{parse_date, parse_timestamp, parse_timestamp_in, period};
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
@@ -258,7 +258,9 @@ impl Doc {
                     code: "front-matter-unterminated",
                     level: Level::Error,
                     line: Some(1),
-                    message: "front matter opened with `---` on line 1 is never closed by a `---` line".into(),
+                    message:
+                        "front matter opened with `---` on line 1 is never closed by a `---` line"
+                            .into(),
                 });
                 (FrontMatter::default(), text, 1)
             }

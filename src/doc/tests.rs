@@ -3,7 +3,11 @@
 use super::*;
 
 fn parse(text: &str) -> Doc {
-    Doc::parse(text, Path::new("postmortems/2024-03-12-x.md"), &ParseContext::default())
+    Doc::parse(
+        text,
+        Path::new("postmortems/2024-03-12-x.md"),
+        &ParseContext::default(),
+    )
 }
 
 #[test]
@@ -18,7 +22,11 @@ fn reads_front_matter_sections_timeline_and_actions() {
     assert_eq!(d.ttd(), Some(7 * 60));
     assert_eq!(d.ttr(), Some(2 * 3600 + 8 * 60));
     assert_eq!(d.summary(), "The checkout broke.");
-    let times: Vec<String> = d.timeline.iter().map(|t| t.at.unwrap().to_rfc3339()).collect();
+    let times: Vec<String> = d
+        .timeline
+        .iter()
+        .map(|t| t.at.unwrap().to_rfc3339())
+        .collect();
     assert_eq!(
         times,
         [
@@ -33,15 +41,31 @@ fn reads_front_matter_sections_timeline_and_actions() {
     assert_eq!(d.action_items.len(), 2);
     let a = &d.action_items[0];
     assert_eq!(
-        (a.done, a.owner.as_deref(), a.due.map(|d| d.to_string()), a.kind, a.text.as_str(), a.line),
-        (false, Some("dba-team"), Some("2024-04-01".into()), Some(ActionType::Detect), "Alert on lag", 28)
+        (
+            a.done,
+            a.owner.as_deref(),
+            a.due.map(|d| d.to_string()),
+            a.kind,
+            a.text.as_str(),
+            a.line
+        ),
+        (
+            false,
+            Some("dba-team"),
+            Some("2024-04-01".into()),
+            Some(ActionType::Detect),
+            "Alert on lag",
+            28
+        )
     );
     assert!(d.action_items[1].done && d.action_items[1].owner.is_none());
 }
 
 #[test]
 fn bom_and_crlf_are_accepted() {
-    let d = parse("\u{feff}---\r\ntitle: T\r\ndate: 2024-01-01\r\n---\r\n## Timeline\r\n- 10:00 start\r\n");
+    let d = parse(
+        "\u{feff}---\r\ntitle: T\r\ndate: 2024-01-01\r\n---\r\n## Timeline\r\n- 10:00 start\r\n",
+    );
     assert!(d.problems.is_empty(), "{:?}", d.problems);
     assert_eq!(d.title, "T");
     assert_eq!(d.timeline.len(), 1);
@@ -59,7 +83,11 @@ fn missing_front_matter_falls_back_to_heading_then_file_name() {
 #[test]
 fn broken_yaml_reports_its_file_line() {
     let d = parse("---\ntitle: ok\nservices: [a, b\ndate: 2024-01-01\n---\n# H\n");
-    let p = d.problems.iter().find(|p| p.code == "yaml").expect("yaml problem");
+    let p = d
+        .problems
+        .iter()
+        .find(|p| p.code == "yaml")
+        .expect("yaml problem");
     assert!(p.line.unwrap() >= 3, "{p:?}");
     assert_eq!(d.title, "H");
 }
@@ -72,7 +100,9 @@ fn unterminated_front_matter_is_reported() {
 
 #[test]
 fn wrong_types_and_impossible_dates_name_the_field_line() {
-    let d = parse("---\ntitle: T\ndate: 2024-02-30\nservices: {a: 1}\nnear_miss: maybe\nstarted: yesterday\n---\n");
+    let d = parse(
+        "---\ntitle: T\ndate: 2024-02-30\nservices: {a: 1}\nnear_miss: maybe\nstarted: yesterday\n---\n",
+    );
     let codes: Vec<(&str, Option<usize>)> = d.problems.iter().map(|p| (p.code, p.line)).collect();
     assert!(codes.contains(&("bad-date", Some(3))), "{codes:?}");
     assert!(codes.contains(&("field-type", Some(4))), "{codes:?}");
@@ -82,7 +112,9 @@ fn wrong_types_and_impossible_dates_name_the_field_line() {
 
 #[test]
 fn headings_in_code_blocks_are_not_sections() {
-    let d = parse("---\ntitle: T\ndate: 2024-01-01\n---\n## Summary\n```\n## Not a heading\n```\n## Impact\nx\n");
+    let d = parse(
+        "---\ntitle: T\ndate: 2024-01-01\n---\n## Summary\n```\n## Not a heading\n```\n## Impact\nx\n",
+    );
     let titles: Vec<&str> = d.sections.iter().map(|s| s.title.as_str()).collect();
     assert_eq!(titles, ["Summary", "Impact"]);
     assert_eq!(d.section_text("Impact").unwrap().trim(), "x");
@@ -104,7 +136,13 @@ fn periods_cover_whole_months_and_years() {
 
 #[test]
 fn links_resolve_relative_to_the_document() {
-    let d = parse("---\ntitle: T\ndate: 2024-01-01\n---\nSee [rb](runbooks/db.md#steps) and [up](../x.md) and [web](https://x/y.md).\n");
-    let r: Vec<String> = d.links.iter().map(|l| l.resolved.display().to_string()).collect();
+    let d = parse(
+        "---\ntitle: T\ndate: 2024-01-01\n---\nSee [rb](runbooks/db.md#steps) and [up](../x.md) and [web](https://x/y.md).\n",
+    );
+    let r: Vec<String> = d
+        .links
+        .iter()
+        .map(|l| l.resolved.display().to_string())
+        .collect();
     assert_eq!(r, ["postmortems/runbooks/db.md", "x.md"]);
 }

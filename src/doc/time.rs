@@ -47,7 +47,10 @@ pub fn parse_timestamp_in(s: &str, tz: Tz) -> Option<DateTime<FixedOffset>> {
 pub fn local(n: NaiveDateTime, tz: Tz) -> Option<DateTime<FixedOffset>> {
     tz.from_local_datetime(&n)
         .earliest()
-        .or_else(|| tz.from_local_datetime(&(n + chrono::Duration::hours(1))).earliest())
+        .or_else(|| {
+            tz.from_local_datetime(&(n + chrono::Duration::hours(1)))
+                .earliest()
+        })
         .map(|t| t.fixed_offset())
 }
 

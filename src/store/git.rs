@@ -9,7 +9,12 @@ pub fn ensure_repo(dir: &Path) -> Result<bool> {
     if gix::discover(dir).is_ok() {
         return Ok(false);
     }
-    gix::init(dir).map_err(|e| Error::Git(format!("cannot create a repository in {}: {e}", dir.display())))?;
+    gix::init(dir).map_err(|e| {
+        Error::Git(format!(
+            "cannot create a repository in {}: {e}",
+            dir.display()
+        ))
+    })?;
     Ok(true)
 }
 
@@ -18,7 +23,9 @@ pub fn ensure_repo(dir: &Path) -> Result<bool> {
 pub fn user_name(dir: &Path) -> Option<String> {
     let repo = gix::discover(dir).ok()?;
     let cfg = repo.config_snapshot();
-    cfg.string("user.name").map(|s| s.to_string()).filter(|s| !s.trim().is_empty())
+    cfg.string("user.name")
+        .map(|s| s.to_string())
+        .filter(|s| !s.trim().is_empty())
 }
 
 /// The text of the document `id` (a KB-relative path or id resolved by the
