@@ -365,7 +365,7 @@ pub(crate) fn rebuild_because(
     if reason.is_some() {
         // Another process may have rebuilt it while we waited for the lock.
         if let Ok((index, fields, m)) = open_existing(root, cfg) {
-            if m.changes(root).is_empty() {
+            if m.changes(root).is_empty() && index.reader().is_ok() {
                 let stats = UpdateStats {
                     files: m.files.len() - m.unreadable(),
                     unreadable: m.unreadable(),

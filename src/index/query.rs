@@ -189,6 +189,10 @@ fn classify(lx: &Lexeme) -> Classified {
     if lx.text == "OR" && !lx.negated {
         return Classified::Or;
     }
+    // Terms are required anyway; `AND` from other search syntaxes is a no-op.
+    if lx.text == "AND" && !lx.negated {
+        return Classified::Nothing;
+    }
     let trimmed = lx.text.trim_start_matches('(').trim_end_matches(')');
     let t = if trimmed.is_empty() {
         lx.text.as_str()

@@ -6,7 +6,10 @@ use crate::common::{Sandbox, stderr, stdout};
 fn init_then_new_gives_a_document_that_show_and_lint_accept() {
     let sb = Sandbox::new();
     let kb = sb.path("kb");
-    sb.lore(sb.dir.path()).args(["init", "kb"]).assert().success();
+    sb.lore(sb.dir.path())
+        .args(["init", "kb"])
+        .assert()
+        .success();
     for p in ["lore.toml", "postmortems", "runbooks", ".gitignore", ".git"] {
         assert!(kb.join(p).exists(), "{p} missing after init");
     }
@@ -18,8 +21,19 @@ fn init_then_new_gives_a_document_that_show_and_lint_accept() {
     let out = sb
         .lore(&kb)
         .args([
-            "new", "postmortem", "--title", "Checkout: 502s after \"deploy\"", "--date", "2024-03-12",
-            "--severity", "SEV2", "--service", "checkout", "--factor", "config-change", "--no-edit",
+            "new",
+            "postmortem",
+            "--title",
+            "Checkout: 502s after \"deploy\"",
+            "--date",
+            "2024-03-12",
+            "--severity",
+            "SEV2",
+            "--service",
+            "checkout",
+            "--factor",
+            "config-change",
+            "--no-edit",
         ])
         .output()
         .unwrap();
@@ -29,7 +43,12 @@ fn init_then_new_gives_a_document_that_show_and_lint_accept() {
 
     let out = sb
         .lore(&kb)
-        .args(["show", "2024-03-12-checkout-502s-after-deploy", "--format", "json"])
+        .args([
+            "show",
+            "2024-03-12-checkout-502s-after-deploy",
+            "--format",
+            "json",
+        ])
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
@@ -42,17 +61,33 @@ fn init_then_new_gives_a_document_that_show_and_lint_accept() {
     assert_eq!(v["authors"][0], "Test Responder");
 
     let out = sb.lore(&kb).arg("lint").output().unwrap();
-    assert!(out.status.success(), "lint: {}{}", stdout(&out), stderr(&out));
+    assert!(
+        out.status.success(),
+        "lint: {}{}",
+        stdout(&out),
+        stderr(&out)
+    );
 }
 
 #[test]
 fn new_rejects_unknown_factor_with_did_you_mean() {
     let sb = Sandbox::new();
     let kb = sb.path("kb");
-    sb.lore(sb.dir.path()).args(["init", "kb"]).assert().success();
+    sb.lore(sb.dir.path())
+        .args(["init", "kb"])
+        .assert()
+        .success();
     let out = sb
         .lore(&kb)
-        .args(["new", "postmortem", "--title", "X", "--factor", "config-chnage", "--no-edit"])
+        .args([
+            "new",
+            "postmortem",
+            "--title",
+            "X",
+            "--factor",
+            "config-chnage",
+            "--no-edit",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
@@ -65,19 +100,38 @@ fn new_rejects_unknown_factor_with_did_you_mean() {
 fn list_filters_and_json_fields_on_the_sample_kb() {
     let sb = Sandbox::new();
     let kb = sb.sample_kb();
-    let out = sb.lore(&kb).args(["list", "--format", "json"]).output().unwrap();
+    let out = sb
+        .lore(&kb)
+        .args(["list", "--format", "json"])
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let all = v.as_array().unwrap();
     assert!(all.len() >= 28, "sample KB has {} documents", all.len());
     for r in all {
-        for f in ["id", "kind", "title", "date", "status", "severity", "services", "factors", "tags", "path"] {
+        for f in [
+            "id", "kind", "title", "date", "status", "severity", "services", "factors", "tags",
+            "path",
+        ] {
             assert!(r.get(f).is_some(), "field {f} missing in {r}");
         }
     }
     let out = sb
         .lore(&kb)
-        .args(["list", "--kind", "postmortem", "--severity", "sev1", "--since", "2024", "--until", "2024-12", "--format", "json"])
+        .args([
+            "list",
+            "--kind",
+            "postmortem",
+            "--severity",
+            "sev1",
+            "--since",
+            "2024",
+            "--until",
+            "2024-12",
+            "--format",
+            "json",
+        ])
         .output()
         .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -93,7 +147,11 @@ fn list_filters_and_json_fields_on_the_sample_kb() {
 fn bad_usage_exits_2_and_unknown_id_exits_1() {
     let sb = Sandbox::new();
     let kb = sb.sample_kb();
-    let out = sb.lore(&kb).args(["list", "--since", "March"]).output().unwrap();
+    let out = sb
+        .lore(&kb)
+        .args(["list", "--since", "March"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     let out = sb.lore(&kb).args(["list", "--bogus"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
@@ -112,7 +170,10 @@ fn list_into_a_closed_pipe_exits_quietly() {
     let bin = assert_cmd::cargo::cargo_bin("lore");
     let out = std::process::Command::new("bash")
         .arg("-c")
-        .arg(format!("'{}' list | true; exit ${{PIPESTATUS[0]:-0}}", bin.display()))
+        .arg(format!(
+            "'{}' list | true; exit ${{PIPESTATUS[0]:-0}}",
+            bin.display()
+        ))
         .current_dir(&kb)
         .env("NO_COLOR", "1")
         .output()

@@ -58,7 +58,9 @@ impl Sandbox {
     /// The `lore` binary with the sandbox environment, run in `cwd`.
     pub fn lore(&self, cwd: &Path) -> Command {
         let mut c = Command::cargo_bin("lore").expect("lore binary");
-        c.current_dir(cwd).env_remove("LORE_KB").env_remove("GIT_DIR");
+        c.current_dir(cwd)
+            .env_remove("LORE_KB")
+            .env_remove("GIT_DIR");
         for (k, v) in self.env() {
             c.env(k, v);
         }
