@@ -6,17 +6,20 @@
 
 pub mod actions;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod doc;
 pub mod draft;
 pub mod editor;
 pub mod error;
+pub mod import;
 pub mod index;
 pub mod init;
 pub mod kb;
 pub mod lint;
 pub mod record;
 pub mod similar;
+pub mod stats;
 pub mod store;
 
 pub use error::{Error, Result};

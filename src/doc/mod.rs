@@ -2,10 +2,13 @@
 //! derived durations. Pure functions from text to `Doc`; no I/O here.
 
 mod body;
+pub mod edit;
 mod frontmatter;
 mod time;
 
-pub use body::{first_paragraph, heading_sections, markdown_options, normalize, slugify};
+pub use body::{
+    first_paragraph, heading_sections, markdown_options, normalize, prose_lines, slugify,
+};
 pub use frontmatter::{FrontMatter, Split, split_front_matter};
 pub use time::{parse_date, parse_timestamp, parse_timestamp_in, period};
 
