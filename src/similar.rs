@@ -1,6 +1,6 @@
 //! Similar incidents: for a document (or a draft), the other postmortems that
-//! share its contributing factors, services and distinctive words, with the
-//! reasons. Computed in one pass over the KB (no search per document), so the
+//! share its contributing factors, services, tags and distinctive words, with
+//! the reasons. Computed in one pass over the KB (no search per document), so the
 //! export can afford it for every page. Pure: reads only the loaded `Kb`.
 
 use crate::doc::{Doc, Kind};
@@ -18,14 +18,15 @@ pub struct Similar {
     pub date: Option<NaiveDate>,
     pub score: f32,
     /// E.g. `factors: config-change, dns`, `services: checkout`,
-    /// `words: failover, replica`.
+    /// `tags: database`, `words: failover, replica`.
     pub reasons: Vec<String>,
 }
 
 /// Distinctive words kept per document.
-const WORDS_PER_DOC: usize = 12;
+const WORDS_PER_DOC: usize = 20;
 const FACTOR_WEIGHT: f32 = 3.0;
 const SERVICE_WEIGHT: f32 = 2.0;
+const TAG_WEIGHT: f32 = 1.5;
 const WORD_WEIGHT: f32 = 1.0;
 
 const STOPWORDS: &[&str] = &[
@@ -85,6 +86,7 @@ fn lower(v: &[String]) -> Vec<String> {
 struct Features {
     factors: Vec<String>,
     services: Vec<String>,
+    tags: Vec<String>,
     /// (word, tf-idf weight), best first.
     words: Vec<(String, f32)>,
 }
@@ -98,7 +100,7 @@ pub struct Similarity<'a> {
     cands: Vec<usize>,
     feats: Vec<Features>,
     df: HashMap<String, u32>,
-    /// Feature key (`f:`, `s:`, `w:` + value) → candidates holding it.
+    /// Feature key (`f:`, `s:`, `t:`, `w:` + value) → candidates holding it.
     postings: HashMap<String, Vec<u32>>,
     n_docs: f32,
 }
@@ -171,8 +173,8 @@ impl<'a> Similarity<'a> {
             .into_iter()
             .filter_map(|(w, c)| {
                 let df = *self.df.get(&w).unwrap_or(&0) as usize;
-                // A word in more than a fifth of the postmortems says little.
-                if df as f32 > self.n_docs * 0.2 && self.n_docs >= 10.0 {
+                // A word in more than half of the postmortems says little.
+                if df as f32 > self.n_docs * 0.5 && self.n_docs >= 10.0 {
                     return None;
                 }
                 let weight = (1.0 + c as f32).ln() * self.idf(df + 1);
@@ -184,6 +186,7 @@ impl<'a> Similarity<'a> {
         Features {
             factors: lower(&d.meta.factors),
             services: lower(&d.meta.services),
+            tags: lower(&d.meta.tags),
             words: scored,
         }
     }
@@ -193,6 +196,7 @@ impl<'a> Similarity<'a> {
         let kind = match key.as_bytes().first() {
             Some(b'f') => FACTOR_WEIGHT,
             Some(b's') => SERVICE_WEIGHT,
+            Some(b't') => TAG_WEIGHT,
             _ => WORD_WEIGHT,
         };
         kind * self.idf(df)
@@ -289,6 +293,7 @@ fn keys(f: &Features) -> impl Iterator<Item = String> + '_ {
         .iter()
         .map(|x| format!("f:{x}"))
         .chain(f.services.iter().map(|x| format!("s:{x}")))
+        .chain(f.tags.iter().map(|x| format!("t:{x}")))
         .chain(f.words.iter().map(|(w, _)| format!("w:{w}")))
 }
 
@@ -317,6 +322,10 @@ fn reasons(a: &Features, b: &Features, other: &Doc) -> Vec<String> {
     let services = shared(&a.services, &b.services);
     if !services.is_empty() {
         out.push(format!("services: {}", services.join(", ")));
+    }
+    let tags = shared(&a.tags, &b.tags);
+    if !tags.is_empty() {
+        out.push(format!("tags: {}", tags.join(", ")));
     }
     let words: Vec<&str> = a
         .words
