@@ -505,11 +505,16 @@ fn show_lists_similar_incidents() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let similar = v["similar"].as_array().unwrap();
     assert!(!similar.is_empty() && similar.len() <= 5);
-    // DB shares the capacity factor and the checkout service: the best match.
+    // DB shares the capacity factor, the checkout service and the words
+    // "database" and "replica": the best match.
     assert_eq!(similar[0]["id"], DB);
     assert_eq!(
         similar[0]["reasons"],
-        serde_json::json!(["factors: capacity", "services: checkout"])
+        serde_json::json!([
+            "factors: capacity",
+            "services: checkout",
+            "words: database, replica"
+        ])
     );
     assert!(
         similar
