@@ -13,11 +13,13 @@ pub mod draft;
 pub mod editor;
 pub mod error;
 pub mod import;
+pub mod index;
 pub mod init;
 pub mod kb;
 pub mod lint;
 pub mod record;
 pub mod rename;
+pub mod similar;
 pub mod stats;
 pub mod store;
 

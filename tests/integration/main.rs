@@ -7,3 +7,4 @@ mod cli;
 mod git;
 mod import;
 mod lint;
+mod search;
