@@ -215,6 +215,13 @@ fn bare_timeline_times_use_the_kb_timezone() {
         Path::new("postmortems/t.md"),
         &ctx,
     );
-    let at: Vec<String> = d.timeline.iter().map(|e| e.at.unwrap().to_utc().to_rfc3339()).collect();
-    assert_eq!(at, ["2024-03-12T13:02:00+00:00", "2024-03-12T14:30:00+00:00"]);
+    let at: Vec<String> = d
+        .timeline
+        .iter()
+        .map(|e| e.at.unwrap().to_utc().to_rfc3339())
+        .collect();
+    assert_eq!(
+        at,
+        ["2024-03-12T13:02:00+00:00", "2024-03-12T14:30:00+00:00"]
+    );
 }

@@ -4,6 +4,8 @@
 mod common;
 
 mod cli;
+mod git;
 mod import;
 mod lint;
+mod search;
 mod tui;
