@@ -15,6 +15,7 @@ use crate::record::Record;
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// The four tabs, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -215,6 +216,8 @@ pub struct SideItem {
     pub id: String,
     pub title: String,
     pub note: String,
+    /// A second, dim line (why an incident is similar).
+    pub detail: Option<String>,
     pub target: Option<(PathBuf, Kind)>,
 }
 
@@ -281,7 +284,11 @@ pub struct App {
     pub theme: Theme,
     pub records: Vec<Record>,
     /// The parsed KB, once the background load has finished.
-    pub kb: Option<Kb>,
+    pub kb: Option<Arc<Kb>>,
+    /// Similar past incidents by document id.
+    pub similar: HashMap<String, Vec<crate::similar::Similar>>,
+    /// Background work the event loop should start.
+    pub jobs: Vec<Job>,
     pub findings: HashMap<PathBuf, Vec<Finding>>,
     /// Trend figures over the parsed KB.
     pub stats: Option<crate::stats::Stats>,
@@ -365,6 +372,15 @@ pub enum Action {
     EditorDone(Result<(), String>),
 }
 
+/// Background work after a write, for the event loop to start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Job {
+    /// The search worker re-checks the files before its next query.
+    RefreshIndex,
+    /// Lint, trends and similar incidents over the updated KB.
+    Reanalyse,
+}
+
 /// Work for the event loop.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
@@ -387,6 +403,8 @@ impl App {
             theme,
             records,
             kb: None,
+            similar: HashMap::new(),
+            jobs: Vec::new(),
             findings: HashMap::new(),
             stats: None,
             tab: Tab::Postmortems,
@@ -610,12 +628,22 @@ pub fn update(app: &mut App, action: Action) -> Option<Effect> {
             None
         }
         Action::KbLoaded(loaded) => {
+            // An analysis of a KB that a later write replaced is stale.
+            if app
+                .kb
+                .as_ref()
+                .is_some_and(|kb| !Arc::ptr_eq(kb, &loaded.kb))
+            {
+                return None;
+            }
             let data::Loaded {
                 kb,
                 findings,
                 stats,
+                similar,
             } = *loaded;
             app.kb = Some(kb);
+            app.similar = similar;
             app.findings = findings;
             app.stats = Some(stats);
             app.refresh_actions();

@@ -103,12 +103,18 @@ fn enter_opens_esc_goes_back_and_tab_switches_panes() {
     assert_eq!(
         side,
         [
-            ("Related", "2024-01-20-cache-stampede"),
-            ("Runbooks", "db-failover")
+            ("Runbooks", "db-failover"),
+            ("Similar incidents", "2024-01-20-cache-stampede"),
+            ("Related", "2024-01-20-cache-stampede")
         ]
+    );
+    assert_eq!(
+        open.side[1].detail.as_deref(),
+        Some("factors: config-change")
     );
     key(&mut app, KeyCode::Tab);
     assert_eq!(app.focus, Focus::Side);
+    key(&mut app, KeyCode::Char('j'));
     key(&mut app, KeyCode::Enter);
     assert_eq!(
         app.open.as_ref().unwrap().doc.id,
@@ -484,4 +490,34 @@ fn readme_lists_every_key_of_the_help_overlay() {
         let row = format!("| {keys} | {what} |");
         assert!(readme.contains(&row), "README lacks the key row {row}");
     }
+}
+
+#[test]
+fn the_index_backend_finds_words_and_sees_written_files_after_a_refresh() {
+    let dir = tempfile::tempdir().unwrap();
+    test_kb::write(dir.path());
+    let (records, backend) = crate::tui::data::open_index(dir.path()).unwrap();
+    assert_eq!(records.len(), 4);
+    let mut backend = backend.unwrap();
+    let out = backend.search("replica lag", 10).unwrap();
+    assert_eq!(out.hits[0].record.id, "2024-03-12-checkout-failover");
+    let hl: Vec<&str> = out.hits[0]
+        .highlights
+        .iter()
+        .map(|r| &out.hits[0].snippet[r.clone()])
+        .collect();
+    assert!(hl.iter().any(|w| w.eq_ignore_ascii_case("lag")), "{hl:?}");
+    let path = dir.path().join("postmortems/2023-11-02-dns-timeouts.md");
+    let text = std::fs::read_to_string(&path).unwrap() + "\nZanzibar flamingo.\n";
+    std::fs::write(&path, text).unwrap();
+    assert!(backend.search("zanzibar", 10).unwrap().hits.is_empty());
+    backend.refresh().unwrap();
+    let ids: Vec<String> = backend
+        .search("zanzibar", 10)
+        .unwrap()
+        .hits
+        .into_iter()
+        .map(|h| h.record.id)
+        .collect();
+    assert_eq!(ids, ["2023-11-02-dns-timeouts"]);
 }

@@ -7,6 +7,7 @@ use crate::doc::{Doc, Kind};
 use crate::kb::Kb;
 use crate::lint::Finding;
 use crate::record::Record;
+use crate::similar::{Similar, Similarity};
 use crate::stats::Stats;
 use crate::store::{self, SourceFile};
 use anyhow::{Context, Result};
@@ -14,6 +15,7 @@ use chrono::NaiveDate;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// One search result as the list shows it.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,9 +35,6 @@ pub struct SearchOutcome {
     /// The words matched only after typo correction.
     pub fuzzy: bool,
 }
-
-/// The function the search worker calls for each query.
-pub type SearchFn = dyn Fn(&str, usize) -> Result<SearchOutcome, String> + Send + Sync;
 
 /// One commit that touched a document.
 #[derive(Debug, Clone, PartialEq)]
@@ -103,34 +102,71 @@ pub fn user_name(root: &Path) -> Option<String> {
     crate::store::git::user_name(root)
 }
 
-/// Opens the search index for the worker thread.
-pub fn open_search(
-    root: PathBuf,
-) -> impl FnOnce() -> Result<std::sync::Arc<SearchFn>, String> + Send + 'static {
-    move || {
-        let _ = root;
-        Err("search needs the index module, which this build does not have yet".to_string())
+/// The worker's backend, or why search is unavailable.
+pub type Backend = Result<Box<dyn super::search::Backend>, String>;
+
+/// The search index as the worker's backend.
+struct IndexBackend(crate::index::Searcher);
+
+impl super::search::Backend for IndexBackend {
+    fn search(&self, query: &str, limit: usize) -> Result<SearchOutcome, String> {
+        let r = self.0.search(query, limit).map_err(|e| e.to_string())?;
+        Ok(SearchOutcome {
+            hits: r
+                .hits
+                .into_iter()
+                .map(|h| SearchHit {
+                    record: h.record,
+                    snippet: h.snippet.text,
+                    highlights: h.snippet.highlights,
+                })
+                .collect(),
+            total: r.total,
+            fuzzy: r.fuzzy,
+        })
+    }
+
+    fn refresh(&mut self) -> Result<(), String> {
+        self.0.refresh().map(|_| ()).map_err(|e| e.to_string())
+    }
+}
+
+/// Opens the index (bringing it up to date with the files) and reads every
+/// record from its stored fields, so start-up parses no Markdown. When the
+/// index cannot be opened, the records come from parsing the files and the
+/// search reports why it is unavailable.
+pub fn open_index(root: &Path) -> Result<(Vec<Record>, Backend)> {
+    match crate::index::Searcher::open(root).and_then(|s| Ok((s.records()?, s))) {
+        Ok((records, searcher)) => Ok((records, Ok(Box::new(IndexBackend(searcher))))),
+        Err(e) => Ok((load_records(root)?, Err(format!("search unavailable: {e}")))),
     }
 }
 
 /// The parsed KB with what is computed over all of it: lint findings by
 /// file and the trend figures.
 pub struct Loaded {
-    pub kb: Kb,
+    pub kb: Arc<Kb>,
     pub findings: HashMap<PathBuf, Vec<Finding>>,
     pub stats: Stats,
+    pub similar: HashMap<String, Vec<Similar>>,
 }
 
-/// Lints the KB and computes its trend figures as of `today`.
-pub fn analyse(kb: Kb, today: NaiveDate) -> Loaded {
+/// How many similar incidents the side panel lists.
+const SIMILAR: usize = 5;
+
+/// Lints the KB and computes its trend figures and similar incidents as of
+/// `today`.
+pub fn analyse(kb: Arc<Kb>, today: NaiveDate) -> Loaded {
     let mut findings: HashMap<PathBuf, Vec<Finding>> = HashMap::new();
     for f in crate::lint::lint(&kb, today) {
         findings.entry(f.path.clone()).or_default().push(f);
     }
     let stats = crate::stats::compute(&kb, &crate::stats::Options::new(today));
+    let similar = Similarity::new(&kb).all(SIMILAR);
     Loaded {
         kb,
         findings,
         stats,
+        similar,
     }
 }

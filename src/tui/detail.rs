@@ -245,6 +245,11 @@ fn side_lines(app: &App, o: &OpenDoc, width: usize) -> (Vec<Line<'static>>, Vec<
         }
         lines.push(line);
         map.push(Some(i));
+        if let Some(d) = &item.detail {
+            let text = super::markdown::fit(d, width.saturating_sub(4));
+            lines.push(Line::from(Span::styled(format!("    {text}"), th.dim())));
+            map.push(Some(i));
+        }
     }
     if o.side.is_empty() {
         let msg = if app.kb.is_some() {
@@ -271,6 +276,9 @@ pub fn side_rows(o: &OpenDoc) -> Vec<Option<usize>> {
             map.push(None);
         }
         map.push(Some(i));
+        if item.detail.is_some() {
+            map.push(Some(i));
+        }
     }
     map
 }

@@ -29,31 +29,35 @@ mod snapshot_tests;
 mod test_kb;
 
 use anyhow::{Context, Result};
-use app::{Action, App, Effect, update};
+use app::{Action, App, Effect, Job, update};
 use ratatui::DefaultTerminal;
 use ratatui::crossterm::event;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::mpsc::{Receiver, channel};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::{Duration, Instant};
 
 type Loaded = Box<data::Loaded>;
+/// What the background analysis sends: the loaded KB or why it failed.
+type Analysis = Result<Loaded, String>;
 
 /// Opens the terminal UI on the KB at `root` and runs it until the user quits.
 pub fn run(root: &Path) -> Result<ExitCode> {
     let start = Instant::now();
     let config = crate::config::Config::load(root)?;
-    let records = data::load_records(root)?;
+    let (records, backend) = data::open_index(root)?;
     let mut app = App::new(
         root.to_path_buf(),
         config,
         records,
         theme::Theme::from_env(),
     );
-    let kb_rx = load_in_background(root.to_path_buf());
-    let worker = search::Worker::start(data::open_search(root.to_path_buf()));
+    let (kb_tx, kb_rx) = channel();
+    load_in_background(root.to_path_buf(), kb_tx.clone());
+    let worker = search::Worker::start(move || backend);
     let mut terminal = terminal::init().context("cannot set up the terminal")?;
-    let result = event_loop(&mut terminal, &mut app, &worker, &kb_rx, start);
+    let result = event_loop(&mut terminal, &mut app, &worker, (&kb_tx, &kb_rx), start);
     terminal::restore();
     if let Ok(Some(report)) = &result {
         eprint!("{report}");
@@ -61,23 +65,46 @@ pub fn run(root: &Path) -> Result<ExitCode> {
     result.map(|_| ExitCode::SUCCESS)
 }
 
-/// Parses the whole KB and lints it off the UI thread.
-fn load_in_background(root: PathBuf) -> Receiver<Result<Loaded, String>> {
-    let (tx, rx) = channel();
+/// Parses the whole KB, lints it and computes its figures off the UI thread.
+fn load_in_background(root: PathBuf, tx: Sender<Analysis>) {
     std::thread::spawn(move || {
         let loaded = data::load_kb(&root)
-            .map(|kb| Box::new(data::analyse(kb, crate::clock::today())))
+            .map(|kb| Box::new(data::analyse(Arc::new(kb), crate::clock::today())))
             .map_err(|e| format!("{e:#}"));
         let _ = tx.send(loaded);
     });
-    rx
+}
+
+/// Starts the background work that writes asked for.
+fn run_jobs(app: &mut App, worker: &search::Worker, tx: &Sender<Analysis>) {
+    for job in std::mem::take(&mut app.jobs) {
+        match job {
+            Job::RefreshIndex => {
+                worker.refresh();
+                if app.search.active()
+                    && let Some(Effect::Search { id, query }) = search::request(app)
+                {
+                    worker.send(id, query);
+                }
+            }
+            Job::Reanalyse => {
+                if let Some(kb) = app.kb.clone() {
+                    let tx = tx.clone();
+                    let today = app.today();
+                    std::thread::spawn(move || {
+                        let _ = tx.send(Ok(Box::new(data::analyse(kb, today))));
+                    });
+                }
+            }
+        }
+    }
 }
 
 fn event_loop(
     terminal: &mut DefaultTerminal,
     app: &mut App,
     worker: &search::Worker,
-    kb_rx: &Receiver<Result<Loaded, String>>,
+    (kb_tx, kb_rx): (&Sender<Analysis>, &Receiver<Analysis>),
     start: Instant,
 ) -> Result<Option<String>> {
     let size = terminal.size()?;
@@ -114,6 +141,7 @@ fn event_loop(
             Ok(Err(e)) => app.say(format!("error: {e}")),
             Err(_) => {}
         }
+        run_jobs(app, worker, kb_tx);
     }
 }
 
@@ -132,11 +160,6 @@ fn handle(
             let result = crate::editor::edit(&app.root.join(&rel)).map_err(|e| e.to_string());
             terminal::resume(terminal).context("cannot take the terminal back from the editor")?;
             update(app, Action::EditorDone(result));
-            if app.search.active() {
-                if let Some(Effect::Search { id, query }) = search::request(app) {
-                    worker.send(id, query);
-                }
-            }
         }
     }
     Ok(())

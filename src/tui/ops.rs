@@ -3,7 +3,8 @@
 //! back a document from `$EDITOR` — each write saved, re-indexed and committed.
 
 use super::app::{
-    App, DocFinding, Effect, Focus, OpenDoc, Overlay, Prompt, PromptKind, Screen, SideItem, Tab,
+    App, DocFinding, Effect, Focus, Job, OpenDoc, Overlay, Prompt, PromptKind, Screen, SideItem,
+    Tab,
 };
 use super::data;
 use super::input::Input;
@@ -54,6 +55,7 @@ fn side_items(app: &App, doc: &Doc) -> Vec<SideItem> {
                     .and_then(|r| r.date)
                     .map(|d| d.to_string())
                     .unwrap_or_default(),
+                detail: None,
                 target: r.and_then(target),
             });
         }
@@ -70,7 +72,21 @@ fn side_items(app: &App, doc: &Doc) -> Vec<SideItem> {
                 id: r.id.clone(),
                 title: r.title.clone(),
                 note: r.date.map(|d| d.to_string()).unwrap_or_default(),
+                detail: None,
                 target: target(r),
+            });
+        }
+    }
+    if let Some(similar) = app.similar.get(&doc.id) {
+        for s in similar {
+            let r = by_id(&s.id);
+            out.push(SideItem {
+                section: "Similar incidents",
+                id: s.id.clone(),
+                title: s.title.clone(),
+                note: s.date.map(|d| d.to_string()).unwrap_or_default(),
+                detail: Some(s.reasons.join("; ")),
+                target: r.and_then(target),
             });
         }
     }
@@ -81,10 +97,20 @@ fn side_items(app: &App, doc: &Doc) -> Vec<SideItem> {
                 id: b.id.clone(),
                 title: b.title.clone(),
                 note: b.sort_date().map(|d| d.to_string()).unwrap_or_default(),
+                detail: None,
                 target: Some((b.path.clone(), b.kind)),
             });
         }
     }
+    // Runbooks first: at 3 a.m. the runbook is what a responder needs.
+    let order = [
+        "Runbooks",
+        "Similar incidents",
+        "Related",
+        "Links",
+        "Backlinks",
+    ];
+    out.sort_by_key(|s| order.iter().position(|o| *o == s.section));
     out
 }
 
@@ -203,24 +229,27 @@ pub fn after_write(app: &mut App, rel: &Path, kind: Kind, message: &str) -> anyh
         Some(r) => *r = rec,
         None => app.records.push(rec),
     }
-    if let Some(kb) = app.kb.take() {
-        let crate::kb::Kb {
-            root,
-            config,
-            mut docs,
-            file_errors,
-            ..
-        } = kb;
-        docs.retain(|d| d.path != doc.path);
+    if let Some(kb) = &app.kb {
+        // A new KB with this document replaced; lint, trends and similar
+        // incidents are recomputed off the UI thread.
+        let mut docs: Vec<Doc> = kb
+            .docs
+            .iter()
+            .filter(|d| d.path != doc.path)
+            .cloned()
+            .collect();
         docs.push(doc.clone());
-        let kb = crate::kb::Kb::from_docs(root, config, docs, file_errors);
-        let loaded = data::analyse(kb, app.today());
-        app.findings = loaded.findings;
-        app.stats = Some(loaded.stats);
-        app.kb = Some(loaded.kb);
-    } else {
-        app.findings.remove(&doc.path);
+        let kb = crate::kb::Kb::from_docs(
+            kb.root.clone(),
+            kb.config.clone(),
+            docs,
+            kb.file_errors.clone(),
+        );
+        app.kb = Some(std::sync::Arc::new(kb));
+        app.jobs.push(Job::Reanalyse);
     }
+    app.findings.remove(&doc.path);
+    app.jobs.push(Job::RefreshIndex);
     let note = data::record_change(&app.root, &[rel.to_path_buf()], message)?;
     app.refresh_rows();
     app.refresh_actions();

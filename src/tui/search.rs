@@ -2,43 +2,82 @@
 //! (stale ones are dropped unseen), and how its results reach the model.
 
 use super::app::{App, Effect};
-use super::data::{SearchFn, SearchOutcome};
-use std::sync::Arc;
+use super::data::SearchOutcome;
 use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 
 /// How many hits one query asks for; the list is filtered by tab and facets
 /// afterwards, so this is generous.
 pub const LIMIT: usize = 500;
 
+/// What the worker searches with: the index, or a stand-in in tests.
+pub trait Backend: Send {
+    fn search(&self, query: &str, limit: usize) -> Result<SearchOutcome, String>;
+    /// Picks up files written since the index was opened.
+    fn refresh(&mut self) -> Result<(), String>;
+}
+
+/// A backend from a plain function (nothing to refresh).
+#[cfg(test)]
+pub struct FnBackend<F>(pub F);
+
+#[cfg(test)]
+impl<F> Backend for FnBackend<F>
+where
+    F: Fn(&str, usize) -> Result<SearchOutcome, String> + Send,
+{
+    fn search(&self, query: &str, limit: usize) -> Result<SearchOutcome, String> {
+        (self.0)(query, limit)
+    }
+    fn refresh(&mut self) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+enum Request {
+    Query(u64, String),
+    Refresh,
+}
+
 /// The handle the event loop keeps: send queries, poll results.
 pub struct Worker {
-    tx: Sender<(u64, String)>,
+    tx: Sender<Request>,
     pub results: Receiver<(u64, Result<SearchOutcome, String>)>,
 }
 
 impl Worker {
-    /// Starts the thread. `open` builds the search function on the worker
-    /// (opening the index must not delay the first frame).
+    /// Starts the thread. `open` builds the backend on the worker, so
+    /// opening the index never delays a frame.
     pub fn start<F>(open: F) -> Worker
     where
-        F: FnOnce() -> Result<Arc<SearchFn>, String> + Send + 'static,
+        F: FnOnce() -> Result<Box<dyn Backend>, String> + Send + 'static,
     {
-        let (tx, rx) = channel::<(u64, String)>();
+        let (tx, rx) = channel::<Request>();
         let (rtx, results) = channel();
         std::thread::spawn(move || {
-            let search = open();
-            while let Ok(mut req) = rx.recv() {
-                // Newest wins: skip everything already superseded.
-                loop {
-                    match rx.try_recv() {
-                        Ok(newer) => req = newer,
-                        Err(TryRecvError::Empty) => break,
-                        Err(TryRecvError::Disconnected) => return,
+            let mut backend = open();
+            while let Ok(first) = rx.recv() {
+                // Newest wins: skip every query already superseded, but
+                // keep a refresh so the next query sees the new text.
+                let mut refresh = false;
+                let mut query = None;
+                let mut next = Some(first);
+                while let Some(req) = next {
+                    match req {
+                        Request::Query(id, q) => query = Some((id, q)),
+                        Request::Refresh => refresh = true,
                     }
+                    next = match rx.try_recv() {
+                        Ok(r) => Some(r),
+                        Err(TryRecvError::Empty) => None,
+                        Err(TryRecvError::Disconnected) => return,
+                    };
                 }
-                let (id, query) = req;
-                let result = match &search {
-                    Ok(f) => f(&query, LIMIT),
+                if refresh && let Ok(b) = backend.as_mut() {
+                    let _ = b.refresh();
+                }
+                let Some((id, q)) = query else { continue };
+                let result = match &backend {
+                    Ok(b) => b.search(&q, LIMIT),
                     Err(e) => Err(e.clone()),
                 };
                 if rtx.send((id, result)).is_err() {
@@ -50,7 +89,12 @@ impl Worker {
     }
 
     pub fn send(&self, id: u64, query: String) {
-        let _ = self.tx.send((id, query));
+        let _ = self.tx.send(Request::Query(id, query));
+    }
+
+    /// Asks the worker to pick up written files before the next query.
+    pub fn refresh(&self) {
+        let _ = self.tx.send(Request::Refresh);
     }
 }
 
@@ -103,7 +147,7 @@ mod tests {
         let (started_tx, started_rx) = std::sync::mpsc::sync_channel::<()>(1);
         let gate = std::sync::Mutex::new((gate_rx, started_tx));
         let w = Worker::start(move || {
-            let f: Arc<SearchFn> = Arc::new(move |q: &str, _| {
+            let f: Box<dyn Backend> = Box::new(FnBackend(move |q: &str, _| {
                 // The first query blocks until the test has queued two more.
                 if q == "a"
                     && let Ok(g) = gate.lock()
@@ -115,7 +159,7 @@ mod tests {
                     total: q.len(),
                     ..SearchOutcome::default()
                 })
-            });
+            }));
             Ok(f)
         });
         w.send(1, "a".into());

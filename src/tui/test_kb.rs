@@ -65,7 +65,7 @@ date: 2024-01-20
 status: review
 severity: SEV2
 services: [catalog]
-factors: [deploy, traffic-spike]
+factors: [deploy, config-change]
 started: 2024-01-20T09:00:00Z
 detected: 2024-01-20T09:30:00Z
 resolved: 2024-01-20T10:00:00Z
@@ -142,7 +142,7 @@ pub fn app(dir: &Path) -> App {
     let config = Config::load(dir).unwrap();
     let mut app = App::new(dir.to_path_buf(), config, records, Theme { color: false });
     app.clock = chrono::Utc.with_ymd_and_hms(2024, 4, 15, 12, 0, 0).single();
-    let loaded = super::data::analyse(kb, app.today());
+    let loaded = super::data::analyse(std::sync::Arc::new(kb), app.today());
     super::app::update(&mut app, super::app::Action::KbLoaded(Box::new(loaded)));
     super::app::update(&mut app, super::app::Action::Resize(100, 30));
     app

@@ -173,10 +173,21 @@ fn start_open_add_a_timeline_entry_and_quit() {
         "the UI runs on the alternate screen"
     );
 
-    // Open the newest postmortem.
+    // Search as you type: postmortems about replica lag, with snippets.
+    t.keys(&["/", "replica lag"]);
+    let s = t.wait_for("Checkout outage during primary database");
+    assert!(
+        s.contains(" / replica lag ") && s.contains(" matches"),
+        "{s}"
+    );
+    assert!(s.contains("Finance reports stale after reporting"), "{s}");
+    assert!(s.contains("Replica lag passes 30 minutes"), "snippet: {s}");
+
+    // Enter opens the best hit.
     t.keys(&["Enter"]);
     let s = t.wait_for("┌ postmortems/");
     let rel = open_path(&s);
+    assert_eq!(rel, "postmortems/2023-08-02-replica-lag-reporting.md");
     assert!(s.contains("Related"), "side panel: {s}");
     let before = std::fs::read_to_string(kb.join(&rel)).unwrap();
 
@@ -241,6 +252,12 @@ fn e_round_trips_through_the_editor() {
     // The UI resumed and shows the new text at the end of the document.
     t.keys(&["G"]);
     t.wait_for("Zanzibar flamingo note from the editor.");
+    // The change is indexed: a search finds the new words in that document.
+    t.keys(&["Escape", "/", "zanzibar flamingo"]);
+    t.wait_for("1 match");
+    t.keys(&["Enter"]);
+    let s = t.wait_for("┌ postmortems/");
+    assert_eq!(open_path(&s), rel);
     t.keys(&["q"]);
     t.wait_for("lore-exited=0");
     assert!(!t.alternate_screen_on());
