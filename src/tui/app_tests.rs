@@ -258,6 +258,18 @@ fn t_adds_a_timeline_entry_stamped_now_to_the_file() {
     );
     let open = app.open.as_ref().unwrap();
     assert_eq!(open.doc.timeline.len(), 4, "the open document is re-read");
+    let shown: Vec<String> = crate::tui::detail::lines_for(&app, 65)
+        .iter()
+        .skip(open.scroll)
+        .take(25)
+        .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+        .collect();
+    assert!(
+        shown
+            .iter()
+            .any(|l| l.contains("2024-04-15 12:00Z Rolled back the replica config")),
+        "the new entry is scrolled into view: {shown:#?}"
+    );
     assert!(
         app.message.contains("timeline entry 2024-04-15 12:00Z"),
         "{}",

@@ -77,24 +77,42 @@ pub fn save_text(root: &Path, rel: &Path, text: &str) -> Result<()> {
     Ok(store::save_doc(root, rel, text)?)
 }
 
-/// Brings the search index up to date for files lore just wrote, and records
-/// them in one git commit. Returns a note for the status bar on what was
-/// done.
-pub fn record_change(root: &Path, paths: &[PathBuf], message: &str) -> Result<String> {
-    let _ = (root, paths);
-    Ok(format!("saved ({message})"))
+/// Records files lore just wrote in one git commit (the search worker
+/// re-indexes them). Returns a note for the status bar; a failed commit
+/// leaves the saved file as it is and says why.
+pub fn record_change(root: &Path, paths: &[PathBuf], message: &str) -> String {
+    use crate::store::git::{CommitOutcome, commit_paths};
+    match commit_paths(root, paths, message) {
+        Ok(CommitOutcome::Committed { id }) => {
+            format!(
+                "saved and committed {} · {message}",
+                id.get(..7).unwrap_or(&id)
+            )
+        }
+        Ok(CommitOutcome::Unchanged) => format!("saved, nothing new to commit · {message}"),
+        Ok(CommitOutcome::NotVersioned) => format!("saved (not in a git repository) · {message}"),
+        Err(e) => format!("saved, but not committed ({e}) · {message}"),
+    }
 }
 
 /// The commits that touched a document, newest first.
 pub fn history(root: &Path, rel: &Path) -> Result<Vec<CommitRow>> {
-    let _ = (root, rel);
-    anyhow::bail!("document history needs the git module, which this build does not have yet")
+    let commits = crate::store::git::history(root, rel)?;
+    Ok(commits
+        .into_iter()
+        .map(|c| CommitRow {
+            date: c.time.format("%Y-%m-%d %H:%M").to_string(),
+            id: c.id,
+            short: c.short,
+            author: c.author,
+            subject: c.subject,
+        })
+        .collect())
 }
 
-/// The diff a commit made to a document.
+/// The unified diff a commit made to a document.
 pub fn diff(root: &Path, rel: &Path, commit: &str) -> Result<String> {
-    let _ = (root, rel, commit);
-    anyhow::bail!("diffs need the git module, which this build does not have yet")
+    Ok(crate::store::git::diff(root, rel, commit)?)
 }
 
 /// The git user, as the author of a new document.

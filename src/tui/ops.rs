@@ -210,12 +210,30 @@ pub fn submit_prompt(app: &mut App, p: Prompt) {
         Ok(note) => app.say(note),
         Err(e) => app.say(format!("error: {e:#}")),
     }
-    if let Some(o) = app.open.as_mut() {
-        o.scroll = usize::MAX / 2;
-    }
+    reveal(app, text);
+}
+
+/// Scrolls the open document so the first line holding `needle` sits in the
+/// middle of the pane.
+fn reveal(app: &mut App, needle: &str) {
+    let a = super::ui::areas(
+        app,
+        ratatui::layout::Rect::new(0, 0, app.size.0, app.size.1),
+    );
+    let width = a.detail.width.saturating_sub(2);
+    let half = (a.detail.height.saturating_sub(2) / 2) as usize;
+    let first_words: String = needle
+        .split_whitespace()
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let found = super::detail::lines_for(app, width).iter().position(|l| {
+        let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
+        text.contains(&first_words)
+    });
     let max = super::ui::detail_max_scroll(app);
-    if let Some(o) = app.open.as_mut() {
-        o.scroll = o.scroll.min(max);
+    if let (Some(i), Some(o)) = (found, app.open.as_mut()) {
+        o.scroll = i.saturating_sub(half).min(max);
     }
 }
 
@@ -250,7 +268,7 @@ pub fn after_write(app: &mut App, rel: &Path, kind: Kind, message: &str) -> anyh
     }
     app.findings.remove(&doc.path);
     app.jobs.push(Job::RefreshIndex);
-    let note = data::record_change(&app.root, &[rel.to_path_buf()], message)?;
+    let note = data::record_change(&app.root, &[rel.to_path_buf()], message);
     app.refresh_rows();
     app.refresh_actions();
     let was_open = app.open.as_ref().is_some_and(|o| o.doc.path == rel);
