@@ -231,6 +231,21 @@ fn start_open_add_a_timeline_entry_and_quit() {
         "the open document shows the entry"
     );
 
+    // Its history lists the new commit first; Enter shows that diff.
+    t.keys(&["h"]);
+    let s = t.wait_for("History of");
+    assert!(s.contains("postmortem: timeline entry"), "{s}");
+    assert!(s.contains("initial"), "{s}");
+    t.keys(&["Enter"]);
+    let s = t.wait_for("Esc back");
+    assert!(
+        s.lines()
+            .any(|l| l.contains("│+- ") && l.contains("Paged the database on-call")),
+        "{s}"
+    );
+    t.keys(&["Escape", "Escape"]);
+    t.wait_for("Related");
+
     t.keys(&["q"]);
     let s = t.wait_for("lore-exited=");
     assert!(s.contains("lore-exited=0"), "{s}");
