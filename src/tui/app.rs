@@ -251,6 +251,9 @@ pub struct SearchState {
     /// Id of the newest request sent and of the result shown.
     pub sent: u64,
     pub shown: u64,
+    /// Requests not answered yet, by id, so each answer is labelled with
+    /// its own query (not the text typed since).
+    pub pending: Vec<(u64, String)>,
 }
 
 impl SearchState {
