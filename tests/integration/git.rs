@@ -308,7 +308,20 @@ fn history_follows_a_rename_and_show_rev_prints_old_versions() {
     assert_eq!(shorts, log.lines().collect::<Vec<_>>());
 
     let table = lore_ok(&sb, &kb, &["history", "2024-03-12-checkout-errors"]);
-    let first = table.lines().next().unwrap();
+    let mut lines = table.lines();
+    let today = sb.git(
+        &kb,
+        &["log", "-1", "--format=%ad", "--date=format:%Y-%m-%d"],
+    );
+    let today = today.trim();
+    assert_eq!(
+        lines.next().unwrap(),
+        format!(
+            "{renamed}: created by Test Responder on {today}, last edited by Test Responder on {today}"
+        )
+    );
+    assert_eq!(lines.next().unwrap(), "");
+    let first = lines.next().unwrap();
     assert!(
         first.starts_with(shorts[0])
             && first.ends_with("Test Responder  Rename checkout postmortem"),
@@ -321,7 +334,9 @@ fn history_follows_a_rename_and_show_rev_prints_old_versions() {
         &["history", "2024-03-12-checkout-errors", "--patch"],
     );
     assert!(
-        patch.contains(&format!("rename from {NEW_PATH}\nrename to {renamed}\n")),
+        patch.contains(&format!(
+            "similarity index 100%\nrename from {NEW_PATH}\nrename to {renamed}\n"
+        )),
         "{patch}"
     );
     assert!(
@@ -329,9 +344,20 @@ fn history_follows_a_rename_and_show_rev_prints_old_versions() {
         "{patch}"
     );
     assert!(patch.contains("\n+A second look.\n"), "{patch}");
+    let git_patch = sb.git(&kb, &["show", "--format=", "HEAD~1", "--", NEW_PATH]);
+    let index_line = git_patch.lines().find(|l| l.starts_with("index ")).unwrap();
+    assert!(
+        patch.contains(&format!("\n{index_line}\n")),
+        "{index_line} missing in {patch}"
+    );
     assert!(
         patch.contains(&format!(
-            "new file mode 100644\n--- /dev/null\n+++ b/{NEW_PATH}\n"
+            "new file mode 100644\nindex 0000000..{}\n--- /dev/null\n+++ b/{NEW_PATH}\n",
+            &sb.git(
+                &kb,
+                &["rev-parse", "--short=7", &format!("HEAD~2:{NEW_PATH}")]
+            )
+            .trim()
         )),
         "{patch}"
     );

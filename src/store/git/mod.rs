@@ -117,13 +117,7 @@ impl KbRepo {
 
     /// A repository path as a KB-relative path, if it lies inside the KB.
     pub fn kb_path(&self, repo_path: &BStr) -> Option<PathBuf> {
-        let s = repo_path.to_str().ok()?;
-        if self.prefix.is_empty() {
-            return Some(PathBuf::from(s));
-        }
-        s.strip_prefix(self.prefix.as_str())?
-            .strip_prefix('/')
-            .map(PathBuf::from)
+        kb_relative(&self.prefix, repo_path)
     }
 
     /// The commit HEAD points at, or `None` on an unborn branch.
@@ -134,6 +128,15 @@ impl KbRepo {
             .map_err(|e| git_err("cannot read HEAD", &e))?;
         Ok(head.id().map(|id| id.detach()))
     }
+}
+
+/// A repository path relative to the KB at `prefix`, if it lies inside it.
+pub(crate) fn kb_relative(prefix: &str, repo_path: &BStr) -> Option<PathBuf> {
+    let s = repo_path.to_str().ok()?;
+    if prefix.is_empty() {
+        return Some(PathBuf::from(s));
+    }
+    s.strip_prefix(prefix)?.strip_prefix('/').map(PathBuf::from)
 }
 
 /// A relative path as `/`-separated text, refusing anything that could leave
