@@ -6,11 +6,13 @@ mod activity;
 mod commit;
 mod history;
 mod patch;
+mod save;
 mod sync;
 
 pub use activity::{Activity, activity};
 pub use commit::{CommitOutcome, commit_paths};
 pub use history::{CommitInfo, diff, doc_at_rev, history, show_at};
+pub use save::{delete_and_commit, rename_and_commit, save_and_commit, subject};
 pub use sync::{SyncOutcome, sync};
 
 use crate::error::{Error, Result};
