@@ -1,0 +1,1 @@
+//! Charts on edge cases: no incidents, one month, missing timestamps.
