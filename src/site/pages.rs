@@ -2,7 +2,7 @@
 //! taxonomy terms, lists, the overview, actions, trends, search and the feed.
 
 use super::chart::{self, Figure};
-use super::markdown::{RenderContext, render_doc, resolve_link};
+use super::markdown::{RenderContext, render_doc, render_inline, resolve_link};
 use super::model::{Site, Taxonomy};
 use super::templates::{Context, Templates};
 use super::views::{self, Card, Edit, Link, SimilarView};
@@ -333,7 +333,8 @@ pub fn lists(sh: &Shared) -> Result<Vec<Page>> {
 
 #[derive(Serialize)]
 struct ActionView {
-    text: String,
+    /// The item's Markdown rendered safely, links relative to the site root.
+    html: String,
     done: bool,
     overdue: bool,
     owner: Option<String>,
@@ -351,9 +352,17 @@ fn action_views(sh: &Shared) -> Vec<ActionView> {
         if d.kind != Kind::Postmortem {
             continue;
         }
+        let link_for = |target: &Path| {
+            let resolved = resolve_link(&d.path, target);
+            site.by_path(&resolved).map(|j| site.urls[j].clone())
+        };
+        let ctx = RenderContext {
+            link_for: &link_for,
+            today: sh.opts.today,
+        };
         for a in &d.action_items {
             out.push(ActionView {
-                text: a.text.clone(),
+                html: render_inline(&a.text, &ctx),
                 done: a.done,
                 overdue: crate::actions::is_overdue(a, sh.opts.today),
                 owner: a.owner.clone(),
@@ -518,7 +527,7 @@ pub fn overview(sh: &Shared) -> Result<Page> {
     c.insert("open_total", &s.open_actions);
     c.insert("stale", &stale);
     c.insert("top_factors", &top_factors);
-    c.insert("months", &chart::overview_months(sh.stats, &site.kb.config));
+    c.insert("months", &chart::overview_months(sh.stats));
     sh.page("index.html".into(), "index.html", &c)
 }
 

@@ -6,3 +6,4 @@ mod common;
 mod cli;
 mod import;
 mod lint;
+mod site;

@@ -9,10 +9,9 @@ mod time;
 
 pub use svg::{LogScale, Svg, count_ticks};
 
-use crate::config::Config;
 use crate::site::markdown::esc;
 use crate::site::model::Site;
-use crate::stats::Stats;
+use crate::stats::{MonthCount, Stats};
 use serde::Serialize;
 
 /// One chart with its words.
@@ -31,7 +30,7 @@ pub struct Figure {
 /// Every chart of `trends.html`, in reading order.
 pub fn trends(stats: &Stats, site: &Site) -> Vec<Figure> {
     vec![
-        time::per_month(stats, "incidents-per-month", None),
+        time::per_month(stats, "incidents-per-month", &stats.per_month, false, 720.0),
         grid::factor_heatmap(stats, site),
         grid::co_occurrence(stats, site),
         time::distribution(&stats.ttd, "ttd", "detect", "started → detected"),
@@ -45,9 +44,31 @@ pub fn trends(stats: &Stats, site: &Site) -> Vec<Figure> {
     ]
 }
 
-/// The small incidents-per-month chart of the overview: the last 12 months.
-pub fn overview_months(stats: &Stats, _config: &Config) -> Figure {
-    time::per_month(stats, "overview-months", Some(12))
+/// The small incidents-per-month chart of the overview: the 12 months up to
+/// this one, quiet months included.
+pub fn overview_months(stats: &Stats) -> Figure {
+    use chrono::Datelike;
+    let t = stats.today;
+    let from = chrono::NaiveDate::from_ymd_opt(t.year() - 1, t.month(), 1)
+        .and_then(|d| d.checked_add_months(chrono::Months::new(1)))
+        .unwrap_or(t);
+    let months: Vec<MonthCount> = crate::stats::months_between(from, t)
+        .into_iter()
+        .map(|m| {
+            stats
+                .per_month
+                .iter()
+                .find(|x| x.month == m)
+                .cloned()
+                .unwrap_or(MonthCount {
+                    month: m,
+                    counts: vec![0; stats.severities.len()],
+                    incidents: 0,
+                    near_misses: 0,
+                })
+        })
+        .collect();
+    time::per_month(stats, "overview-months", &months, true, 1000.0)
 }
 
 /// A small bar chart of a term's postmortems per quarter, over the quarters

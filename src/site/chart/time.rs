@@ -3,7 +3,7 @@
 //! to resolve against severity.
 
 use super::{Figure, LogScale, Svg, count_ticks, empty, plural, table};
-use crate::stats::{Distribution, Stats, UNRATED, human_duration};
+use crate::stats::{Distribution, MonthCount, Stats, UNRATED, human_duration};
 
 const W: f64 = 720.0;
 
@@ -18,17 +18,14 @@ fn sev_class(stats: &Stats, i: usize) -> String {
 /// Incidents per month, stacked by severity (most severe at the bottom), with
 /// near misses in their own lane below the axis. `last` keeps only the most
 /// recent months.
-pub fn per_month(stats: &Stats, id: &str, last: Option<usize>) -> Figure {
-    let months = match last {
-        Some(n) => &stats.per_month[stats.per_month.len().saturating_sub(n)..],
-        None => &stats.per_month[..],
-    };
+pub fn per_month(stats: &Stats, id: &str, months: &[MonthCount], last: bool, w: f64) -> Figure {
+    let last = last.then_some(());
     let total: usize = months.iter().map(|m| m.incidents).sum();
     let near: usize = months.iter().map(|m| m.near_misses).sum();
     let lead = format!(
         "Incidents per month by severity{}; near misses (no customer impact) are counted apart, below the axis.",
         if last.is_some() {
-            ", last 12 months with incidents on record"
+            ", the last 12 months"
         } else {
             ""
         }
@@ -57,21 +54,19 @@ pub fn per_month(stats: &Stats, id: &str, last: Option<usize>) -> Figure {
             table,
         };
     }
-    let peak = months
+    let peak = months.iter().map(|m| m.incidents).max().unwrap_or(0);
+    let peaks: Vec<&str> = months
         .iter()
-        .max_by_key(|m| (m.incidents, std::cmp::Reverse(m.month.clone())));
-    let title = match peak {
-        Some(p) if total > 0 => format!(
-            "{} in {}; the most in {} ({})",
-            plural(total, "incident", "incidents"),
-            plural(months.len(), "month", "months"),
-            p.month,
-            p.incidents
-        ),
-        _ => format!(
-            "No incidents in {}",
-            plural(months.len(), "month", "months")
-        ),
+        .filter(|m| m.incidents == peak)
+        .map(|m| m.month.as_str())
+        .collect();
+    let span = plural(months.len(), "month", "months");
+    let n = plural(total, "incident", "incidents");
+    let title = match peaks.as_slice() {
+        _ if total == 0 => format!("No incidents in {span}"),
+        [one] => format!("{n} in {span}; the most in {one} ({peak})"),
+        _ if peak == 1 => format!("{n} in {span}, never more than one a month"),
+        _ => format!("{n} in {span}; up to {peak} in a month"),
     };
     let (left, right, top, lane, bottom) = (34.0, 8.0, 30.0, 26.0, 40.0);
     let h = 250.0;
@@ -80,14 +75,18 @@ pub fn per_month(stats: &Stats, id: &str, last: Option<usize>) -> Figure {
     let ticks = count_ticks(max.max(1.0), 4);
     let ymax = ticks.last().copied().unwrap_or(1.0);
     let y = |v: f64| base - (base - top) * v / ymax;
-    let mut s = Svg::new(W, h);
+    let mut s = Svg::new(w, h);
     for t in &ticks {
-        s.line(left, y(*t), W - right, y(*t), "grid");
+        s.line(left, y(*t), w - right, y(*t), "grid");
         s.text(left - 6.0, y(*t) + 4.0, &format!("{t}"), "end", "tick");
     }
-    let bw = (W - left - right) / months.len() as f64;
+    let bw = (w - left - right) / months.len() as f64;
     let gap = if bw > 6.0 { bw * 0.2 } else { 0.5 };
-    let label_every = (months.len() as f64 / 12.0).ceil().max(1.0) as usize;
+    // Labels need about 56 units each; the year shows where it changes.
+    let label_every = ((months.len() as f64 * 56.0) / (w - left - right))
+        .ceil()
+        .max(1.0) as usize;
+    let mut last_year = "";
     let max_near = months
         .iter()
         .map(|m| m.near_misses)
@@ -127,13 +126,14 @@ pub fn per_month(stats: &Stats, id: &str, last: Option<usize>) -> Figure {
             s.text(
                 x + (bw - gap) / 2.0,
                 h - bottom + 16.0,
-                &month_label(&m.month, i == 0 || m.month.ends_with("-01")),
+                &month_label(&m.month, last_year != m.month.get(..4).unwrap_or("")),
                 "middle",
                 "tick",
             );
+            last_year = m.month.get(..4).unwrap_or("");
         }
     }
-    s.line(left, base, W - right, base, "axis");
+    s.line(left, base, w - right, base, "axis");
     s.text(
         left,
         h - 6.0,
@@ -212,10 +212,12 @@ pub fn distribution(d: &Distribution, id: &str, verb: &str, span: &str) -> Figur
     }
     let table = table(&format!("Time to {verb}"), &head, &rows);
     let (Some(median), Some(p90)) = (d.median, d.p90) else {
-        let title = format!(
-            "No postmortem records when it was {}d yet",
-            verb.trim_end_matches('e')
-        );
+        let past = if verb == "detect" {
+            "detected"
+        } else {
+            "resolved"
+        };
+        let title = format!("No postmortem records when it was {past} yet");
         return Figure {
             id: id.into(),
             svg: empty(
