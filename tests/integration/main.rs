@@ -7,3 +7,4 @@ mod cli;
 mod import;
 mod lint;
 mod site;
+mod stats;
