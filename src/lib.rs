@@ -17,6 +17,7 @@ pub mod init;
 pub mod kb;
 pub mod lint;
 pub mod record;
+pub mod rename;
 pub mod site;
 pub mod stats;
 pub mod store;

@@ -171,7 +171,8 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
     Ok(())
 }
 
-/// Creates a new file atomically, failing if it already exists.
+/// Creates a new file atomically, failing with `Error::Exists` if it already
+/// exists (another process may have taken the name a moment earlier).
 pub fn create_new(path: &Path, contents: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
@@ -181,8 +182,13 @@ pub fn create_new(path: &Path, contents: &[u8]) -> Result<()> {
         .map_err(|e| Error::io(dir, e))?;
     tmp.write_all(contents).map_err(|e| Error::io(path, e))?;
     tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
-    tmp.persist_noclobber(path)
-        .map_err(|e| Error::io(path, e.error))?;
+    tmp.persist_noclobber(path).map_err(|e| {
+        if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+            Error::Exists(path.to_path_buf())
+        } else {
+            Error::io(path, e.error)
+        }
+    })?;
     Ok(())
 }
 
@@ -193,6 +199,12 @@ pub fn read_optional(path: &Path) -> Result<Option<String>> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(Error::io(path, e)),
     }
+}
+
+/// A KB file's bytes, unchanged.
+pub fn read_bytes(root: &Path, rel: &Path) -> Result<Vec<u8>> {
+    let abs = root.join(rel);
+    std::fs::read(&abs).map_err(|e| Error::io(&abs, e))
 }
 
 /// A document's text as stored (lossily decoded if not UTF-8).

@@ -282,3 +282,75 @@ fn new_opens_the_editor_and_keeps_what_was_written() {
     );
     assert!(kb.join("postmortems/2024-01-02-kept.md").exists());
 }
+
+#[test]
+fn a_write_that_cannot_happen_is_a_clear_error() {
+    let sb = Sandbox::new();
+    sb.lore(sb.dir.path())
+        .args(["init", "kb"])
+        .assert()
+        .success();
+    let kb = sb.path("kb");
+    std::fs::remove_dir_all(kb.join("postmortems")).unwrap();
+    std::fs::write(kb.join("postmortems"), "not a folder").unwrap();
+    let out = sb
+        .lore(&kb)
+        .args(["new", "postmortem", "--title", "X", "--no-edit"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.starts_with("lore: error: ") && err.contains("postmortems"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"));
+    assert_eq!(
+        std::fs::read_to_string(kb.join("postmortems")).unwrap(),
+        "not a folder"
+    );
+}
+
+#[test]
+fn concurrent_new_with_the_same_title_never_overwrites() {
+    let sb = Sandbox::new();
+    sb.lore(sb.dir.path())
+        .args(["init", "kb"])
+        .assert()
+        .success();
+    let kb = sb.path("kb");
+    let children: Vec<_> = (0..4)
+        .map(|_| {
+            let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("lore"));
+            c.current_dir(&kb)
+                .args(["new", "runbook", "--title", "Same title", "--no-edit"])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped());
+            for (k, v) in sb.env() {
+                c.env(k, v);
+            }
+            c.spawn().unwrap()
+        })
+        .collect();
+    let mut paths: Vec<String> = Vec::new();
+    for ch in children {
+        let out = ch.wait_with_output().unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        paths.push(stdout(&out).trim().to_string());
+    }
+    paths.sort();
+    assert_eq!(
+        paths,
+        [
+            "runbooks/same-title-2.md",
+            "runbooks/same-title-3.md",
+            "runbooks/same-title-4.md",
+            "runbooks/same-title.md"
+        ]
+    );
+    // Each save is its own commit, none lost to the race, the tree clean.
+    let log = sb.git(&kb, &["log", "--format=%s"]);
+    let adds = log.lines().filter(|l| l.starts_with("runbook: add same-title")).count();
+    assert_eq!(adds, 4, "{log}");
+    assert_eq!(sb.git(&kb, &["status", "--porcelain"]), "");
+}

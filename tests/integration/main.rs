@@ -4,6 +4,7 @@
 mod common;
 
 mod cli;
+mod git;
 mod import;
 mod lint;
 mod site;
