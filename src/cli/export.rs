@@ -59,6 +59,9 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
     let report = site::export(&kb, &opts, &progress)
         .with_context(|| format!("export to {}", out.display()))?;
     progress.0.finish_and_clear();
+    for w in &report.warnings {
+        eprintln!("lore: warning: {w}");
+    }
     println!(
         "exported {} documents to {} in {:.2}s ({} files: {} written, {} unchanged; search index {} KB)",
         report.documents,

@@ -62,6 +62,8 @@ pub struct ExportReport {
     pub write: WriteReport,
     /// Bytes of the search index (all shards).
     pub search_bytes: u64,
+    /// What could not be shown, for the user to know.
+    pub warnings: Vec<String>,
 }
 
 /// The built-in static assets (the repository's `site/` folder).
@@ -83,7 +85,27 @@ pub fn export(kb: &Kb, opts: &ExportOptions, progress: &dyn Progress) -> Result<
     sopts.include_drafts = opts.drafts;
     let stats = stats::compute(kb, &sopts);
     let similar: HashMap<String, Vec<views::SimilarView>> = HashMap::new();
-    let edits = HashMap::new();
+    let mut warnings = Vec::new();
+    let edits = match crate::store::git::activity(&kb.root) {
+        Ok(map) => map
+            .into_iter()
+            .map(|(path, a)| {
+                let edit = |by: String, at: chrono::DateTime<chrono::FixedOffset>| views::Edit {
+                    by,
+                    on: at.date_naive().to_string(),
+                };
+                let created = (a.created != a.changed || a.created_by != a.changed_by)
+                    .then(|| edit(a.created_by.clone(), a.created));
+                (path, (created, Some(edit(a.changed_by, a.changed))))
+            })
+            .collect(),
+        Err(e) => {
+            warnings.push(format!(
+                "no \"last edited\" lines: git history could not be read: {e}"
+            ));
+            HashMap::new()
+        }
+    };
     let shared = pages::Shared {
         site: &site,
         opts,
@@ -115,6 +137,7 @@ pub fn export(kb: &Kb, opts: &ExportOptions, progress: &dyn Progress) -> Result<
         files: out.len(),
         write,
         search_bytes,
+        warnings,
     })
 }
 

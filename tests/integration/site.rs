@@ -364,6 +364,17 @@ fn a_reexport_keeps_unchanged_files_and_a_failed_one_keeps_the_old_site() {
 }
 
 #[test]
+fn document_pages_say_who_edited_them_last_from_git() {
+    let sb = Sandbox::new();
+    let kb = sb.fixture("site/sparse");
+    sb.git_init_commit(&kb);
+    let out = export(&sb, &kb, "git", &[]);
+    let page = read(&out, "postmortems/2024-05-02-only-one.html");
+    assert!(page.contains("<dt>Last edited</dt><dd>"), "{page}");
+    assert!(page.contains(" by Test Responder</dd>"), "{page}");
+}
+
+#[test]
 fn a_folder_of_other_files_is_never_replaced() {
     let sb = Sandbox::new();
     let kb = sb.fixture("site/sparse");
