@@ -84,7 +84,24 @@ pub fn export(kb: &Kb, opts: &ExportOptions, progress: &dyn Progress) -> Result<
     let mut sopts = stats::Options::new(opts.today);
     sopts.include_drafts = opts.drafts;
     let stats = stats::compute(kb, &sopts);
-    let similar: HashMap<String, Vec<views::SimilarView>> = HashMap::new();
+    let similar: HashMap<String, Vec<views::SimilarView>> = crate::similar::similar_all(kb, 8)
+        .into_iter()
+        .map(|(id, list)| {
+            let shown = list
+                .into_iter()
+                .filter_map(|s| {
+                    site.by_id(&s.id).map(|i| views::SimilarView {
+                        url: site.urls[i].clone(),
+                        title: s.title,
+                        date: s.date.map(|d| d.to_string()),
+                        reasons: s.reasons,
+                    })
+                })
+                .take(5)
+                .collect();
+            (id, shown)
+        })
+        .collect();
     let mut warnings = Vec::new();
     let edits = match crate::store::git::activity(&kb.root) {
         Ok(map) => map

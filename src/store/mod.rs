@@ -120,6 +120,13 @@ pub fn scan(root: &Path, cfg: &Config) -> (Vec<SourceFile>, Vec<FileError>) {
 /// Reads and parses one document. Binary and oversized files are refused with a
 /// `FileError`; anything else yields a `Doc` (problems recorded inside it).
 pub fn read_doc(root: &Path, file: &SourceFile, cfg: &Config) -> Result<Doc, FileError> {
+    let bytes = read_source(root, file)?;
+    Ok(parse_source(&bytes, file, cfg))
+}
+
+/// Reads a document's raw bytes with the checks of `read_doc` (size, binary),
+/// for callers that also hash the content (the search index's manifest).
+pub fn read_source(root: &Path, file: &SourceFile) -> Result<Vec<u8>, FileError> {
     let abs = root.join(&file.rel);
     let err = |code: &'static str, message: String| FileError {
         path: file.rel.clone(),
@@ -146,11 +153,54 @@ pub fn read_doc(root: &Path, file: &SourceFile, cfg: &Config) -> Result<Doc, Fil
             "binary file (contains NUL bytes), not a Markdown document; skipped".into(),
         ));
     }
+    Ok(bytes)
+}
+
+/// Parses bytes read by `read_source` as the document `file`.
+pub fn parse_source(bytes: &[u8], file: &SourceFile, cfg: &Config) -> Doc {
     let ctx = ParseContext {
         timezone: cfg.tz,
         default_kind: file.kind,
     };
-    Ok(Doc::from_bytes(&bytes, &file.rel, &ctx))
+    Doc::from_bytes(bytes, &file.rel, &ctx)
+}
+
+/// Size and modification time (nanoseconds since the epoch) of a KB path, the
+/// cheap fingerprint the search index compares before re-reading a file.
+pub fn stamp(root: &Path, rel: &Path) -> Option<(u64, i128)> {
+    let meta = std::fs::metadata(root.join(rel)).ok()?;
+    let mtime = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as i128);
+    Some((meta.len(), mtime))
+}
+
+/// The folders `scan` walks (relative to the root, the top ones included), so
+/// a cache can notice files added or removed by their folders' mtimes.
+pub fn scan_dirs(root: &Path, cfg: &Config) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for dir in [&cfg.paths.postmortems, &cfg.paths.runbooks] {
+        let abs = root.join(dir);
+        let walker = walkdir::WalkDir::new(&abs)
+            .follow_links(true)
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        for e in walker.flatten() {
+            if e.file_type().is_dir() {
+                let rel = e
+                    .path()
+                    .strip_prefix(root)
+                    .unwrap_or(e.path())
+                    .to_path_buf();
+                if !out.contains(&rel) {
+                    out.push(rel);
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Writes a file atomically: a temporary file in the same folder, flushed to

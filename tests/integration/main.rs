@@ -7,5 +7,6 @@ mod cli;
 mod git;
 mod import;
 mod lint;
+mod search;
 mod site;
 mod stats;

@@ -153,6 +153,11 @@ fn sample_kb_exports_every_page_kind() {
         pm.contains("href=\"../postmortems/2023-08-02-replica-lag-reporting.html\""),
         "related link"
     );
+    assert!(
+        pm.contains("<h2>Similar incidents</h2>"),
+        "similar incidents"
+    );
+    assert!(pm.contains("<div class=\"why\">"), "why they are similar");
     let rb = read(&out, "runbooks/database-failover.html");
     assert!(rb.contains("Used in"), "backlinks on the runbook");
     assert!(rb.contains("href=\"../postmortems/2024-03-12-checkout-failover-replica-lag.html\""));
