@@ -244,12 +244,15 @@ impl<'a> Writer<'a, '_> {
                     if timeline.contains_key(line) || actions.contains_key(line) =>
                 {
                     let end = find_end(&events, i);
-                    let html = match (timeline.get(line), actions.get(line)) {
-                        (Some(t), _) => self.timeline_item(t),
-                        (None, Some(a)) => self.action_item(a),
-                        (None, None) => String::new(),
-                    };
-                    self.out.push(Event::Html(html.into()));
+                    let inner = events.get(i + 1..end).unwrap_or(&[]);
+                    match (timeline.get(line), actions.get(line)) {
+                        (Some(t), _) => self.timeline_item(t, inner),
+                        (None, Some(a)) => {
+                            let html = self.action_item(a);
+                            self.out.push(Event::Html(html.into()));
+                        }
+                        (None, None) => {}
+                    }
                     i = end + 1;
                 }
                 Event::Start(Tag::HtmlBlock) => {
@@ -379,8 +382,9 @@ impl<'a> Writer<'a, '_> {
         id
     }
 
-    fn timeline_item(&self, t: &TimelineEntry) -> String {
-        let text = render_inline(&t.text, self.ctx);
+    /// A timeline entry: its time, the time since the incident started, and
+    /// the item's own inline Markdown after the time.
+    fn timeline_item(&mut self, t: &TimelineEntry, inner: &[(Event<'a>, usize)]) {
         let rel = match (self.started, t.at) {
             (Some(s), Some(at)) => {
                 let secs = (at - s).num_seconds();
@@ -395,10 +399,21 @@ impl<'a> Writer<'a, '_> {
         let datetime =
             t.at.map(|a| format!(" datetime=\"{}\"", a.to_rfc3339()))
                 .unwrap_or_default();
-        format!(
-            "<li><time{datetime}>{}</time>{rel}<span class=\"tl-text\">{text}</span></li>\n",
-            esc(&t.time)
-        )
+        self.out.push(Event::Html(
+            format!(
+                "<li><time{datetime}>{}</time>{rel}<span class=\"tl-text\">",
+                esc(&t.time)
+            )
+            .into(),
+        ));
+        match strip_time(inner, &t.time) {
+            Some(rest) => self.copy(&rest),
+            None => {
+                let text = render_inline(&t.text, self.ctx);
+                self.out.push(Event::Html(text.into()));
+            }
+        }
+        self.out.push(Event::Html("</span></li>\n".into()));
     }
 
     fn action_item(&self, a: &ActionItem) -> String {
@@ -427,6 +442,57 @@ impl<'a> Writer<'a, '_> {
             render_inline(&a.text, self.ctx)
         )
     }
+}
+
+/// The inline events of a list item without its leading time (and the
+/// emphasis or code around it), or `None` when the item does not start with it.
+fn strip_time<'a>(inner: &[(Event<'a>, usize)], time: &str) -> Option<Vec<(Event<'a>, usize)>> {
+    let mut events: Vec<(Event<'a>, usize)> = inner
+        .iter()
+        .filter(|(e, _)| {
+            !matches!(
+                e,
+                Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph)
+            )
+        })
+        .cloned()
+        .collect();
+    let first = events
+        .iter()
+        .position(|(e, _)| matches!(e, Event::Text(_) | Event::Code(_)))?;
+    let text = match &events[first].0 {
+        Event::Text(t) | Event::Code(t) => t.to_string(),
+        _ => return None,
+    };
+    let rest = text.trim_start().strip_prefix(time)?;
+    let wrappers = first;
+    let rest = rest
+        .trim_start_matches(['Z', 'z'])
+        .trim_start()
+        .trim_start_matches(['-', '–', '—', ':', '|'])
+        .trim_start();
+    if rest.is_empty() {
+        // The time stood alone, maybe inside `**…**` or `code`: drop it and
+        // its wrapper.
+        let close = events
+            .iter()
+            .skip(first + 1)
+            .take(wrappers)
+            .take_while(|(e, _)| matches!(e, Event::End(_)))
+            .count();
+        events.drain(first - wrappers.min(first)..=first + close);
+        if let Some((Event::Text(t), l)) = events.first().cloned() {
+            let trimmed = t
+                .trim_start()
+                .trim_start_matches(['-', '–', '—', ':', '|'])
+                .trim_start()
+                .to_string();
+            events[0] = (Event::Text(trimmed.into()), l);
+        }
+    } else {
+        events[first].0 = Event::Text(rest.to_string().into());
+    }
+    Some(events)
 }
 
 /// A URL without a scheme that is not a fragment: a file next to the document.

@@ -134,6 +134,21 @@ fn timeline_entries_show_time_since_start() {
     assert!(html.contains("<time datetime=\"2024-03-12T14:02:00+00:00\">14:02</time><span class=\"tl-rel\" title=\"since the incident started\">T+2m</span><span class=\"tl-text\">Deploy of <strong>v2</strong> begins</span>"), "{html}");
     assert!(html.contains("T+45m"), "{html}");
     assert!(html.contains("<li>a note without time</li>"), "{html}");
+    let html = render(
+        "## Timeline\n\n- 14:05 `pg-main-2` restarted\n- **14:10** Switchover\n- `14:20` Paged\n",
+    );
+    assert!(
+        html.contains("<span class=\"tl-text\"><code>pg-main-2</code> restarted</span>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<span class=\"tl-text\">Switchover</span>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<span class=\"tl-text\">Paged</span>"),
+        "{html}"
+    );
 }
 
 #[test]
