@@ -224,7 +224,7 @@ pub fn co_occurrence(stats: &Stats, site: &Site) -> Figure {
     let mut s = Svg::new(W, h);
     for (j, b) in ids.iter().enumerate() {
         let x = left + cell * (j as f64 + 0.5);
-        s.text_rotated(x + 4.0, top_m - 6.0, &short(&name(b), 22), -40.0, "tick");
+        s.text_rotated(x - 4.0, top_m - 6.0, &short(&name(b), 22), -40.0, "tick");
     }
     for (i, a) in ids.iter().enumerate() {
         let y = top_m + cell * i as f64;

@@ -129,7 +129,7 @@ impl Svg {
     pub fn text_rotated(&mut self, x: f64, y: f64, s: &str, deg: f64, class: &str) {
         let _ = write!(
             self.body,
-            "<text x=\"{0}\" y=\"{1}\" text-anchor=\"end\" transform=\"rotate({2} {0} {1})\" class=\"{3}\">{4}</text>",
+            "<text x=\"{0}\" y=\"{1}\" text-anchor=\"start\" transform=\"rotate({2} {0} {1})\" class=\"{3}\">{4}</text>",
             n(x),
             n(y),
             n(deg),
