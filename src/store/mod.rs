@@ -2,6 +2,9 @@
 //! documents, reading them defensively, and atomic writes.
 
 pub mod git;
+mod overrides;
+
+pub use overrides::{static_files, template_overrides};
 
 use crate::config::Config;
 use crate::doc::{Doc, Kind, ParseContext};
