@@ -126,39 +126,56 @@ fn error_chain(e: &dyn std::error::Error) -> String {
     msg
 }
 
-/// Where a new document goes: `postmortems/DATE-slug.md` or
-/// `runbooks/slug.md`, with `-2`, `-3`… when taken. Relative to the KB root.
-pub fn new_path(root: &Path, cfg: &Config, new: &NewDoc) -> PathBuf {
+/// Candidate paths for a new document: `postmortems/DATE-slug.md` or
+/// `runbooks/slug.md`, then with `-2`, `-3`… Relative to the KB root.
+fn candidates(cfg: &Config, new: &NewDoc) -> impl Iterator<Item = PathBuf> {
     let slug = match slugify(&new.title) {
         s if s.is_empty() => "untitled".to_string(),
         s => s,
     };
     let (dir, stem) = match new.kind {
-        Kind::Postmortem => (&cfg.paths.postmortems, format!("{}-{slug}", new.date)),
-        Kind::Runbook => (&cfg.paths.runbooks, slug),
+        Kind::Postmortem => (
+            cfg.paths.postmortems.clone(),
+            format!("{}-{slug}", new.date),
+        ),
+        Kind::Runbook => (cfg.paths.runbooks.clone(), slug),
     };
-    let mut n = 1;
-    loop {
+    (1..).map(move |n| {
         let name = if n == 1 {
             format!("{stem}.md")
         } else {
             format!("{stem}-{n}.md")
         };
-        let rel = Path::new(dir).join(name);
-        if !root.join(&rel).exists() {
-            return rel;
-        }
-        n += 1;
-    }
+        Path::new(&dir).join(name)
+    })
 }
 
-/// Validates, renders and writes a new document atomically (never over an
-/// existing file). Returns its path relative to the KB root.
+/// Where a new document would go now: the first free candidate path.
+pub fn new_path(root: &Path, cfg: &Config, new: &NewDoc) -> PathBuf {
+    candidates(cfg, new)
+        .find(|rel| !root.join(rel).exists())
+        .unwrap_or_default()
+}
+
+/// Validates, renders and writes a new document atomically, never over an
+/// existing file: when another process takes a name first, the next free one
+/// is used. Returns its path relative to the KB root.
 pub fn create(root: &Path, cfg: &Config, new: &NewDoc) -> Result<PathBuf> {
     new.validate(cfg)?;
     let (name, tpl) = template(root, new.kind)?;
     let text = render(&name, &tpl, new, cfg)?;
-    let rel = new_path(root, cfg, new);
-    store::create_new(&root.join(&rel), text.as_bytes())?;
-    Ok(rel)
+    for rel in candidates(cfg, new).take(1000) {
+        if root.join(&rel).exists() {
+            continue;
+        }
+        match store::create_new(&root.join(&rel), text.as_bytes()) {
+            Ok(()) => return Ok(rel),
+            Err(Error::Exists(_)) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Err(Error::Invalid(format!(
+        "no free file name for `{}`; too many documents with this title",
+        new.title
+    )))
 }

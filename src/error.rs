@@ -28,6 +28,8 @@ pub enum Error {
         id: String,
         suggestion: Option<String>,
     },
+    #[error("{}: already exists", .0.display())]
+    Exists(PathBuf),
     #[error("{0}")]
     Invalid(String),
     #[error("git: {0}")]

@@ -6,16 +6,23 @@
 
 pub mod actions;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod doc;
 pub mod draft;
 pub mod editor;
 pub mod error;
+pub mod import;
+pub mod index;
 pub mod init;
 pub mod kb;
 pub mod lint;
 pub mod record;
 pub mod rename;
+pub mod similar;
+pub mod site;
+pub mod stats;
 pub mod store;
+pub mod tui;
 
 pub use error::{Error, Result};

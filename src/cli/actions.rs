@@ -22,7 +22,7 @@ pub struct Args {
 pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
     let kb = Kb::load(root)?;
     super::output::warn_unreadable(&kb);
-    let today = chrono::Local::now().date_naive();
+    let today = crate::clock::today();
     let filter = ActionFilter {
         open_only: args.open,
         owner: args.owner,

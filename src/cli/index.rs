@@ -1,6 +1,8 @@
 //! `lore index [--rebuild]`: bring the search index up to date.
 
-use anyhow::{Result, bail};
+use crate::index::UpdateStats;
+use anyhow::Result;
+use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -11,6 +13,43 @@ pub struct Args {
     pub rebuild: bool,
 }
 
-pub fn run(_root: &Path, _args: Args) -> Result<ExitCode> {
-    bail!("the search index is not available in this build yet")
+/// Prints an update's notice (rebuilt, or read-only) as one stderr line.
+pub fn print_notice(stats: &UpdateStats) {
+    if let Some(n) = &stats.notice {
+        eprintln!("lore: {n}");
+    }
+}
+
+pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
+    let start = std::time::Instant::now();
+    let progress = std::io::stderr().is_terminal() && super::output::is_tty();
+    let stats = if args.rebuild {
+        crate::index::rebuild(root, progress)?
+    } else {
+        crate::index::update(root, progress)?
+    };
+    print_notice(&stats);
+    let secs = start.elapsed().as_secs_f64();
+    let docs = |n: usize| format!("{n} document{}", if n == 1 { "" } else { "s" });
+    if stats.rebuilt {
+        println!("indexed {} in {secs:.2} s", docs(stats.files));
+    } else if stats.changed() {
+        println!(
+            "index updated in {secs:.2} s: {} added, {} updated, {} removed ({} in all)",
+            stats.added,
+            stats.updated,
+            stats.removed,
+            docs(stats.files)
+        );
+    } else {
+        println!("index is up to date ({})", docs(stats.files));
+    }
+    if stats.unreadable > 0 {
+        eprintln!(
+            "lore: warning: {} file{} could not be read as documents; `lore lint` names them",
+            stats.unreadable,
+            if stats.unreadable == 1 { "" } else { "s" }
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -26,7 +26,7 @@ pub struct Args {
 
 pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
     let kb = Kb::load(root)?;
-    let today = chrono::Local::now().date_naive();
+    let today = crate::clock::today();
     let findings = crate::lint::lint(&kb, today);
     let errors = findings.iter().filter(|f| f.level == Level::Error).count();
     let warnings = findings.len() - errors;
@@ -51,7 +51,8 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
             let docs = kb.docs.len() + kb.file_errors.len();
             writeln!(
                 out,
-                "{docs} files checked: {errors} error{}, {warnings} warning{}",
+                "{docs} file{} checked: {errors} error{}, {warnings} warning{}",
+                if docs == 1 { "" } else { "s" },
                 if errors == 1 { "" } else { "s" },
                 if warnings == 1 { "" } else { "s" }
             )?;

@@ -62,16 +62,32 @@ impl Args {
 
 pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
     let filter = args.filter()?;
-    let kb = Kb::load(root)?;
-    super::output::warn_unreadable(&kb);
-    let records: Vec<Record> = kb
-        .docs
-        .iter()
-        .map(Record::from_doc)
-        .filter(|r| filter.matches(r))
-        .collect();
+    let mut records = all_records(root)?;
+    records.retain(|r| filter.matches(r));
     print_records(&records, args.format)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Every record, from the search index's stored fields (brought up to date
+/// first); from the Markdown files when the index cannot be used (for
+/// example a read-only KB).
+fn all_records(root: &Path) -> Result<Vec<Record>> {
+    if let Ok(searcher) = crate::index::Searcher::open(root) {
+        super::index::print_notice(searcher.stats());
+        if let Ok(records) = searcher.records() {
+            let n = searcher.stats().unreadable;
+            if n > 0 {
+                eprintln!(
+                    "lore: warning: {n} file{} could not be read as documents; `lore lint` names them",
+                    if n == 1 { "" } else { "s" }
+                );
+            }
+            return Ok(records);
+        }
+    }
+    let kb = Kb::load(root)?;
+    super::output::warn_unreadable(&kb);
+    Ok(kb.docs.iter().map(Record::from_doc).collect())
 }
 
 /// Prints records as the `list` table or a JSON array.

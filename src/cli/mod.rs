@@ -139,20 +139,3 @@ pub fn note_not_versioned() {
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct UsageError(pub String);
-
-/// Until the terminal UI lands, `lore` without a command prints the list.
-pub fn open_tui(root: &Path) -> Result<ExitCode> {
-    list::run(
-        root,
-        list::Args {
-            kind: None,
-            status: None,
-            severity: None,
-            service: None,
-            factor: None,
-            since: None,
-            until: None,
-            format: Format::Table,
-        },
-    )
-}

@@ -45,7 +45,7 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
     let date = match &args.date {
         Some(d) => parse_date(d)
             .ok_or_else(|| UsageError(format!("--date `{d}` is not a date; write YYYY-MM-DD")))?,
-        None => chrono::Local::now().date_naive(),
+        None => crate::clock::today(),
     };
     let kind = match args.kind {
         NewKind::Postmortem => Kind::Postmortem,

@@ -1,14 +1,18 @@
-//! `lore search QUERY`: ranked results with snippets.
+//! `lore search QUERY`: ranked results with snippets, as a list or JSON.
 
-use super::Format;
-use anyhow::{Result, bail};
+use super::{Format, UsageError};
+use crate::index::{Hit, SearchResults, Searcher};
+use crate::record::Record;
+use anyhow::Result;
+use serde::Serialize;
+use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// The query: words, "phrases", field:value filters, after:/before:, ttd:/ttr:
-    #[arg(required = true, num_args = 1..)]
+    #[arg(required = true, num_args = 1.., allow_hyphen_values = true)]
     pub query: Vec<String>,
     #[arg(long, default_value_t = 20)]
     pub limit: usize,
@@ -16,6 +20,127 @@ pub struct Args {
     pub format: Format,
 }
 
-pub fn run(_root: &Path, _args: Args) -> Result<ExitCode> {
-    bail!("search is not available in this build yet")
+/// One JSON result: the list record plus score and snippet (`**` marks the
+/// matched words).
+#[derive(Serialize)]
+struct HitJson<'a> {
+    #[serde(flatten)]
+    record: &'a Record,
+    score: f32,
+    snippet: String,
+}
+
+/// Opens the index and searches; a damaged index found only while searching
+/// is rebuilt once, with a notice.
+fn search(root: &Path, query: &str, limit: usize) -> Result<SearchResults> {
+    let searcher = Searcher::open(root)?;
+    super::index::print_notice(searcher.stats());
+    match searcher.search(query, limit) {
+        Ok(r) => Ok(r),
+        Err(crate::Error::Index(e)) => {
+            eprintln!("lore: the search index is damaged ({e}); rebuilding it");
+            crate::index::rebuild(root, false)?;
+            Ok(Searcher::open(root)?.search(query, limit)?)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The query words may start with `-` (exclusions), so clap hands every word
+/// after the first to the query, options included; take `--limit` and
+/// `--format` back out of it.
+fn split_options(mut args: Args) -> Result<Args> {
+    let words = std::mem::take(&mut args.query);
+    let mut it = words.into_iter();
+    while let Some(w) = it.next() {
+        let (name, inline) = match w.split_once('=') {
+            Some((n, v)) if n == "--limit" || n == "--format" => {
+                (n.to_string(), Some(v.to_string()))
+            }
+            _ => (w.clone(), None),
+        };
+        match name.as_str() {
+            "--limit" | "--format" => {
+                let value = match inline.or_else(|| it.next()) {
+                    Some(v) => v,
+                    None => return Err(UsageError(format!("{name} needs a value")).into()),
+                };
+                if name == "--limit" {
+                    args.limit = value
+                        .parse()
+                        .map_err(|_| UsageError(format!("--limit `{value}` is not a number")))?;
+                } else {
+                    args.format =
+                        <Format as clap::ValueEnum>::from_str(&value, true).map_err(|_| {
+                            UsageError(format!("--format `{value}`: use table or json"))
+                        })?;
+                }
+            }
+            "--" => {}
+            _ => args.query.push(w),
+        }
+    }
+    Ok(args)
+}
+
+pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
+    let args = split_options(args)?;
+    let query = args.query.join(" ");
+    let results = search(root, &query, args.limit)?;
+    if results.fuzzy {
+        eprintln!("lore: no exact matches; showing typo-tolerant matches");
+    }
+    match args.format {
+        Format::Json => {
+            let hits: Vec<HitJson> = results
+                .hits
+                .iter()
+                .map(|h| HitJson {
+                    record: &h.record,
+                    score: h.score,
+                    snippet: h.snippet.marked("**", "**"),
+                })
+                .collect();
+            super::output::json(&hits)?;
+        }
+        Format::Table => print_hits(&results.hits)?,
+    }
+    if results.hits.is_empty() {
+        eprintln!("lore: no documents match");
+    } else if results.total > results.hits.len() {
+        eprintln!(
+            "lore: showing {} of {} matches (--limit N for more)",
+            results.hits.len(),
+            results.total
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Each hit as a line (date, severity, id, title) and its snippet below.
+fn print_hits(hits: &[Hit]) -> std::io::Result<()> {
+    let color = super::output::color();
+    let (b, e) = if color {
+        ("\x1b[1m", "\x1b[22m")
+    } else {
+        ("", "")
+    };
+    let id_w = hits
+        .iter()
+        .map(|h| h.record.id.chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut out = std::io::stdout().lock();
+    for h in hits {
+        let r = &h.record;
+        let date = r.date.map_or_else(|| "-".to_string(), |d| d.to_string());
+        let sev = r.severity.as_deref().unwrap_or("-");
+        let head = format!("{date:<10}  {sev:<4}  {b}{:<id_w$}{e}  {}", r.id, r.title);
+        writeln!(out, "{}", head.trim_end())?;
+        let snippet = h.snippet.marked(b, e).replace(['\n', '\r', '\t'], " ");
+        if !snippet.is_empty() {
+            writeln!(out, "    {snippet}")?;
+        }
+    }
+    out.flush()
 }

@@ -3,6 +3,7 @@
 use crate::doc::{ActionItem, TimelineEntry};
 use crate::kb::Kb;
 use crate::record::Record;
+use crate::similar::{Similar, similar_to};
 use anyhow::Result;
 use serde::Serialize;
 use std::io::Write;
@@ -46,7 +47,12 @@ struct ShowJson<'a> {
     timeline: &'a [TimelineEntry],
     action_items: &'a [ActionItem],
     backlinks: Vec<&'a str>,
+    /// The most similar other postmortems, with the reasons.
+    similar: Vec<Similar>,
 }
+
+/// How many similar incidents `show` lists.
+const SIMILAR: usize = 5;
 
 pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
     let kb = Kb::load(root)?;
@@ -64,6 +70,18 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
             let mut out = std::io::stdout().lock();
             out.write_all(text.as_bytes())?;
             out.flush()?;
+            // On stderr, so `lore show ID > file.md` keeps the document as is.
+            let similar = similar_to(&kb, doc, SIMILAR);
+            if !similar.is_empty() {
+                eprintln!("\nSimilar incidents:");
+                for s in similar {
+                    let date = s.date.map_or_else(|| "-".to_string(), |d| d.to_string());
+                    eprintln!("  {date:<10}  {}  {}", s.id, s.title);
+                    if !s.reasons.is_empty() {
+                        eprintln!("              {}", s.reasons.join("; "));
+                    }
+                }
+            }
         }
         ShowFormat::Json => {
             let m = &doc.meta;
@@ -87,6 +105,7 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
                     .iter()
                     .map(|d| d.id.as_str())
                     .collect(),
+                similar: similar_to(&kb, doc, SIMILAR),
             };
             super::output::json(&view)?;
         }

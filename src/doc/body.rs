@@ -110,21 +110,42 @@ fn section_lines<'a>(doc: &'a Doc, name: &str) -> Vec<(usize, &'a str)> {
     // The file line holding the first byte of the content (which may be the
     // end of the heading's own line).
     let first = doc.body_line + doc.body[..sec.content.start].matches('\n').count();
-    let mut in_fence = false;
     let mut out = Vec::new();
-    for (i, l) in text.lines().enumerate() {
+    for (i, l) in prose_lines(text) {
         let t = l.trim_start();
-        if t.starts_with("```") || t.starts_with("~~~") {
-            in_fence = !in_fence;
-            continue;
-        }
-        if in_fence {
-            continue;
-        }
         if let Some(rest) = t.strip_prefix(['-', '*', '+'])
             && let Some(rest) = rest.strip_prefix(' ')
         {
             out.push((first + i, rest.trim()));
+        }
+    }
+    out
+}
+
+/// Lines of Markdown outside fenced code blocks and HTML comments (templates
+/// keep their examples in comments), with 0-based line numbers.
+pub fn prose_lines(text: &str) -> Vec<(usize, &str)> {
+    let mut in_fence = false;
+    let mut in_comment = false;
+    let mut out = Vec::new();
+    for (i, l) in text.lines().enumerate() {
+        let t = l.trim_start();
+        if in_comment {
+            if l.contains("-->") {
+                in_comment = false;
+            }
+            continue;
+        }
+        if !in_fence && t.starts_with("<!--") {
+            in_comment = !t.contains("-->");
+            continue;
+        }
+        if t.starts_with("```") || t.starts_with("~~~") {
+            in_fence = !in_fence;
+            continue;
+        }
+        if !in_fence {
+            out.push((i, l));
         }
     }
     out

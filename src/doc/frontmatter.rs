@@ -106,8 +106,7 @@ impl FrontMatter {
             Ok(v) => v,
             Err(e) => {
                 let line = e.location().map(|l| l.line() as usize + first_line - 1);
-                let msg = e.to_string();
-                let msg = msg.lines().next().unwrap_or("invalid YAML").trim();
+                let msg = yaml_message(&e.to_string());
                 problems.push(Problem {
                     code: "yaml",
                     level: Level::Error,
@@ -327,6 +326,19 @@ impl Reader<'_> {
             }
         }
     }
+}
+
+/// The parser's message without its own "error: line N column M:" prefix, which
+/// counts lines within the front matter rather than the file.
+fn yaml_message(raw: &str) -> String {
+    let first = raw.lines().next().unwrap_or("invalid YAML").trim();
+    let mut msg = first.strip_prefix("error:").unwrap_or(first).trim();
+    if let Some(rest) = msg.strip_prefix("line ")
+        && let Some((_, after)) = rest.split_once(": ")
+    {
+        msg = after;
+    }
+    msg.to_string()
 }
 
 fn describe(v: &Value) -> String {

@@ -2,10 +2,13 @@
 //! derived durations. Pure functions from text to `Doc`; no I/O here.
 
 mod body;
+pub mod edit;
 mod frontmatter;
 mod time;
 
-pub use body::{first_paragraph, heading_sections, markdown_options, normalize, slugify};
+pub use body::{
+    first_paragraph, heading_sections, markdown_options, normalize, prose_lines, slugify,
+};
 pub use frontmatter::{FrontMatter, Split, split_front_matter};
 pub use time::{parse_date, parse_timestamp, parse_timestamp_in, period};
 
@@ -13,6 +16,22 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use chrono_tz::Tz;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
+
+/// The sections of the built-in postmortem template, in order: lint expects
+/// them in reviewed postmortems, edits create a missing one in its place.
+pub const TEMPLATE_SECTIONS: [&str; 11] = [
+    "Summary",
+    "Impact",
+    "Timeline",
+    "Contributing factors",
+    "Detection",
+    "Response and recovery",
+    "What went well",
+    "What went wrong",
+    "Where we got lucky",
+    "Action items",
+    "Lessons learned",
+];
 
 /// What a document is: a postmortem of an incident, or a runbook.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]

@@ -146,3 +146,82 @@ fn links_resolve_relative_to_the_document() {
         .collect();
     assert_eq!(r, ["postmortems/runbooks/db.md", "x.md"]);
 }
+
+#[test]
+fn examples_in_html_comments_are_not_data() {
+    let d = parse(
+        "---\ntitle: T\ndate: 2024-01-01\n---\n## Timeline\n<!-- e.g.\n- 14:02 example\n-->\n- 15:00 real\n## Action items\n<!-- - [ ] example @x -->\n- [ ] real @y\n",
+    );
+    assert_eq!(d.timeline.len(), 1);
+    assert_eq!(d.timeline[0].text, "real");
+    assert_eq!(d.action_items.len(), 1);
+    assert_eq!(d.action_items[0].owner.as_deref(), Some("y"));
+}
+
+mod never_panics {
+    use super::super::*;
+    use proptest::prelude::*;
+
+    fn fragment() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("---\n".to_string()),
+            Just("title: x\n".to_string()),
+            Just("date: 2024-02-30\n".to_string()),
+            Just("services: [a, b\n".to_string()),
+            Just("## Timeline\n".to_string()),
+            Just("## Action items\n".to_string()),
+            Just("- 23:59 late\n".to_string()),
+            Just("- 2024-03-12 14:02Z stamp\n".to_string()),
+            Just("- [ ] do @x due:2024-13-01 #prevent\n".to_string()),
+            Just("- [x] done\n".to_string()),
+            Just("```\n".to_string()),
+            Just("<!--\n".to_string()),
+            Just("-->\n".to_string()),
+            Just("[l](../../x.md)\n".to_string()),
+            Just("\r\n".to_string()),
+            Just("\u{feff}".to_string()),
+            ".{0,40}",
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        #[test]
+        fn parse_never_panics_on_markdown_like_input(parts in proptest::collection::vec(fragment(), 0..30)) {
+            let text: String = parts.concat();
+            let d = Doc::parse(&text, Path::new("postmortems/p.md"), &ParseContext::default());
+            prop_assert!(!d.title.is_empty());
+            for e in &d.timeline {
+                prop_assert!(e.line >= 1);
+            }
+        }
+
+        #[test]
+        fn from_bytes_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+            let d = Doc::from_bytes(&bytes, Path::new("postmortems/b.md"), &ParseContext::default());
+            prop_assert_eq!(d.id, "b");
+        }
+    }
+}
+
+#[test]
+fn bare_timeline_times_use_the_kb_timezone() {
+    let ctx = ParseContext {
+        timezone: "Europe/Berlin".parse().unwrap(),
+        default_kind: Kind::Postmortem,
+    };
+    let d = Doc::parse(
+        "---\ntitle: T\ndate: 2024-03-12\n---\n## Timeline\n- 14:02 start\n- 2024-03-12 14:30Z stamped in UTC\n",
+        Path::new("postmortems/t.md"),
+        &ctx,
+    );
+    let at: Vec<String> = d
+        .timeline
+        .iter()
+        .map(|e| e.at.unwrap().to_utc().to_rfc3339())
+        .collect();
+    assert_eq!(
+        at,
+        ["2024-03-12T13:02:00+00:00", "2024-03-12T14:30:00+00:00"]
+    );
+}

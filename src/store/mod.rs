@@ -2,6 +2,9 @@
 //! documents, reading them defensively, and atomic writes.
 
 pub mod git;
+mod overrides;
+
+pub use overrides::{static_files, template_overrides};
 
 use crate::config::Config;
 use crate::doc::{Doc, Kind, ParseContext};
@@ -39,7 +42,8 @@ pub fn scan(root: &Path, cfg: &Config) -> (Vec<SourceFile>, Vec<FileError>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     // Each folder skips the other when the other lies inside it, so no file is
-    // read twice; a folder named for both holds postmortems.
+    // read twice; the inner folder is walked first. A folder named for both
+    // holds postmortems. Files reached twice through symlinks count once.
     let inside = |a: &Path, b: &Path| a != b && a.starts_with(b);
     let mut roots = vec![(
         pm_dir.clone(),
@@ -47,25 +51,33 @@ pub fn scan(root: &Path, cfg: &Config) -> (Vec<SourceFile>, Vec<FileError>) {
         inside(&rb_dir, &pm_dir).then(|| rb_dir.clone()),
     )];
     if rb_dir != pm_dir {
-        roots.push((
+        let rb = (
             rb_dir.clone(),
             Kind::Runbook,
             inside(&pm_dir, &rb_dir).then(|| pm_dir.clone()),
-        ));
+        );
+        if inside(&rb_dir, &pm_dir) {
+            roots.insert(0, rb);
+        } else {
+            roots.push(rb);
+        }
     }
+    let mut seen = std::collections::HashSet::new();
     for (dir, kind, skip) in roots {
         let abs = root.join(&dir);
         if !abs.is_dir() {
             continue;
         }
-        let skip_abs = skip.map(|s| root.join(s));
+        let skip_abs = skip.and_then(|s| std::fs::canonicalize(root.join(s)).ok());
         let walker = walkdir::WalkDir::new(&abs)
             .follow_links(true)
             .sort_by_file_name()
             .into_iter()
             .filter_entry(|e| {
                 let hidden = e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.');
-                let skipped = skip_abs.as_deref().is_some_and(|s| e.path() == s);
+                let skipped = e.file_type().is_dir()
+                    && skip_abs.is_some()
+                    && std::fs::canonicalize(e.path()).ok() == skip_abs;
                 !hidden && !skipped
             });
         for entry in walker {
@@ -73,6 +85,10 @@ pub fn scan(root: &Path, cfg: &Config) -> (Vec<SourceFile>, Vec<FileError>) {
                 Ok(e) => {
                     let p = e.path();
                     if e.file_type().is_file() && p.extension().is_some_and(|x| x == "md") {
+                        let canon = std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+                        if !seen.insert(canon) {
+                            continue;
+                        }
                         let rel = p.strip_prefix(root).unwrap_or(p).to_path_buf();
                         files.push(SourceFile { rel, kind });
                     }
@@ -104,6 +120,13 @@ pub fn scan(root: &Path, cfg: &Config) -> (Vec<SourceFile>, Vec<FileError>) {
 /// Reads and parses one document. Binary and oversized files are refused with a
 /// `FileError`; anything else yields a `Doc` (problems recorded inside it).
 pub fn read_doc(root: &Path, file: &SourceFile, cfg: &Config) -> Result<Doc, FileError> {
+    let bytes = read_source(root, file)?;
+    Ok(parse_source(&bytes, file, cfg))
+}
+
+/// Reads a document's raw bytes with the checks of `read_doc` (size, binary),
+/// for callers that also hash the content (the search index's manifest).
+pub fn read_source(root: &Path, file: &SourceFile) -> Result<Vec<u8>, FileError> {
     let abs = root.join(&file.rel);
     let err = |code: &'static str, message: String| FileError {
         path: file.rel.clone(),
@@ -130,11 +153,54 @@ pub fn read_doc(root: &Path, file: &SourceFile, cfg: &Config) -> Result<Doc, Fil
             "binary file (contains NUL bytes), not a Markdown document; skipped".into(),
         ));
     }
+    Ok(bytes)
+}
+
+/// Parses bytes read by `read_source` as the document `file`.
+pub fn parse_source(bytes: &[u8], file: &SourceFile, cfg: &Config) -> Doc {
     let ctx = ParseContext {
         timezone: cfg.tz,
         default_kind: file.kind,
     };
-    Ok(Doc::from_bytes(&bytes, &file.rel, &ctx))
+    Doc::from_bytes(bytes, &file.rel, &ctx)
+}
+
+/// Size and modification time (nanoseconds since the epoch) of a KB path, the
+/// cheap fingerprint the search index compares before re-reading a file.
+pub fn stamp(root: &Path, rel: &Path) -> Option<(u64, i128)> {
+    let meta = std::fs::metadata(root.join(rel)).ok()?;
+    let mtime = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as i128);
+    Some((meta.len(), mtime))
+}
+
+/// The folders `scan` walks (relative to the root, the top ones included), so
+/// a cache can notice files added or removed by their folders' mtimes.
+pub fn scan_dirs(root: &Path, cfg: &Config) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for dir in [&cfg.paths.postmortems, &cfg.paths.runbooks] {
+        let abs = root.join(dir);
+        let walker = walkdir::WalkDir::new(&abs)
+            .follow_links(true)
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        for e in walker.flatten() {
+            if e.file_type().is_dir() {
+                let rel = e
+                    .path()
+                    .strip_prefix(root)
+                    .unwrap_or(e.path())
+                    .to_path_buf();
+                if !out.contains(&rel) {
+                    out.push(rel);
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Writes a file atomically: a temporary file in the same folder, flushed to
@@ -155,7 +221,8 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
     Ok(())
 }
 
-/// Creates a new file atomically, failing if it already exists.
+/// Creates a new file atomically, failing with `Error::Exists` if it already
+/// exists (another process may have taken the name a moment earlier).
 pub fn create_new(path: &Path, contents: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
@@ -165,8 +232,13 @@ pub fn create_new(path: &Path, contents: &[u8]) -> Result<()> {
         .map_err(|e| Error::io(dir, e))?;
     tmp.write_all(contents).map_err(|e| Error::io(path, e))?;
     tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
-    tmp.persist_noclobber(path)
-        .map_err(|e| Error::io(path, e.error))?;
+    tmp.persist_noclobber(path).map_err(|e| {
+        if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+            Error::Exists(path.to_path_buf())
+        } else {
+            Error::io(path, e.error)
+        }
+    })?;
     Ok(())
 }
 
@@ -190,4 +262,40 @@ pub fn read_text(root: &Path, rel: &Path) -> Result<String> {
     let abs = root.join(rel);
     let bytes = std::fs::read(&abs).map_err(|e| Error::io(&abs, e))?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Saves a document's new text atomically. `rel` is relative to the KB root
+/// and must stay inside it.
+pub fn save_doc(root: &Path, rel: &Path, text: &str) -> Result<()> {
+    let escapes = rel.is_absolute()
+        || rel
+            .components()
+            .any(|c| matches!(c, std::path::Component::ParentDir));
+    if escapes {
+        return Err(Error::Invalid(format!(
+            "{}: refusing to write outside the knowledge base",
+            rel.display()
+        )));
+    }
+    write_atomic(&root.join(rel), text.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn save_doc_replaces_the_file_and_refuses_paths_outside_the_kb() {
+        let dir = tempfile::tempdir().unwrap();
+        let rel = Path::new("postmortems/a.md");
+        save_doc(dir.path(), rel, "one\n").unwrap();
+        save_doc(dir.path(), rel, "two\n").unwrap();
+        assert_eq!(read_text(dir.path(), rel).unwrap(), "two\n");
+        let err = save_doc(dir.path(), Path::new("../x.md"), "x").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "../x.md: refusing to write outside the knowledge base"
+        );
+        assert!(!dir.path().join("../x.md").exists());
+    }
 }

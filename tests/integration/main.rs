@@ -5,3 +5,9 @@ mod common;
 
 mod cli;
 mod git;
+mod import;
+mod lint;
+mod search;
+mod site;
+mod stats;
+mod tui;

@@ -15,6 +15,10 @@ use gix::objs::tree::EntryKind;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
+/// How long to wait for the git index lock held by another lore or git
+/// process (two responders saving at once) before giving up with a message.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// What `commit_paths` did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CommitOutcome {
@@ -59,6 +63,23 @@ pub fn commit_paths(root: &Path, paths: &[PathBuf], message: &str) -> Result<Com
             "git is in the middle of a {state:?} operation; finish or abort it first (see `git status`)"
         )));
     }
+    check_identity(repo).map_err(not_committed)?;
+
+    let index_path = repo.index_path();
+    let mut lock = gix::lock::File::acquire_to_update_resource(&index_path, gix::lock::acquire::Fail::AfterDurationWithBackoff(LOCK_WAIT), None, 0)
+        .map_err(|e| {
+            let lock_path = index_path.with_extension("lock");
+            not_committed(if lock_path.exists() {
+                format!(
+                    "the git index is locked ({} exists): another git process is running, or one crashed; if none is running, delete that file and retry",
+                    lock_path.display()
+                )
+            } else {
+                format!("cannot lock the git index: {}", chain(&e))
+            })
+        })?;
+    // HEAD is read under the index lock, so a second lore committing at the
+    // same time builds on the first one's commit instead of racing it.
     let head = repo.head().map_err(|e| git_err("cannot read HEAD", &e))?;
     let parent = match &head.kind {
         gix::head::Kind::Detached { target, .. } => {
@@ -74,21 +95,6 @@ pub fn commit_paths(root: &Path, paths: &[PathBuf], message: &str) -> Result<Com
             })?)
         }
     };
-    check_identity(repo).map_err(not_committed)?;
-
-    let index_path = repo.index_path();
-    let mut lock = gix::lock::File::acquire_to_update_resource(&index_path, gix::lock::acquire::Fail::Immediately, None, 0)
-        .map_err(|e| {
-            let lock_path = index_path.with_extension("lock");
-            not_committed(if lock_path.exists() {
-                format!(
-                    "the git index is locked ({} exists): another git process is running, or one crashed; if none is running, delete that file and retry",
-                    lock_path.display()
-                )
-            } else {
-                format!("cannot lock the git index: {}", chain(&e))
-            })
-        })?;
     let mut index = if index_path.exists() {
         repo.open_index()
             .map_err(|e| git_err("cannot read the git index", &e))?

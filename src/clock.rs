@@ -1,0 +1,11 @@
+//! Today's date for overdue and stale checks: the local date, or `LORE_TODAY`
+//! (YYYY-MM-DD) so CI runs and "what will be overdue next week" are repeatable.
+
+use chrono::NaiveDate;
+
+pub fn today() -> NaiveDate {
+    std::env::var("LORE_TODAY")
+        .ok()
+        .and_then(|s| crate::doc::parse_date(&s))
+        .unwrap_or_else(|| chrono::Local::now().date_naive())
+}
