@@ -20,6 +20,7 @@ pub mod lint;
 pub mod record;
 pub mod rename;
 pub mod similar;
+pub mod site;
 pub mod stats;
 pub mod store;
 pub mod tui;

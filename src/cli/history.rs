@@ -34,6 +34,18 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
         writeln!(out, "{}: no commits yet", doc.path.display())?;
         return Ok(ExitCode::SUCCESS);
     }
+    let activity = crate::store::git::activity(root)?;
+    if let Some(a) = activity.get(&doc.path) {
+        writeln!(
+            out,
+            "{}: created by {} on {}, last edited by {} on {}\n",
+            doc.path.display(),
+            a.created_by,
+            a.created.format("%Y-%m-%d"),
+            a.changed_by,
+            a.changed.format("%Y-%m-%d")
+        )?;
+    }
     for c in &commits {
         let renamed = if c.path != doc.path {
             format!("  ({})", c.path.display())

@@ -43,7 +43,7 @@ fn new_doc(sb: &Sandbox, kb: &Path) {
 }
 
 fn fsck_clean(sb: &Sandbox, dir: &Path) {
-    let out = sb.git(dir, &["fsck", "--strict", "--no-dangling"]);
+    let out = sb.git(dir, &["fsck", "--strict"]);
     assert_eq!(out.trim(), "", "git fsck reported problems");
 }
 
@@ -308,7 +308,20 @@ fn history_follows_a_rename_and_show_rev_prints_old_versions() {
     assert_eq!(shorts, log.lines().collect::<Vec<_>>());
 
     let table = lore_ok(&sb, &kb, &["history", "2024-03-12-checkout-errors"]);
-    let first = table.lines().next().unwrap();
+    let mut lines = table.lines();
+    let today = sb.git(
+        &kb,
+        &["log", "-1", "--format=%ad", "--date=format:%Y-%m-%d"],
+    );
+    let today = today.trim();
+    assert_eq!(
+        lines.next().unwrap(),
+        format!(
+            "{renamed}: created by Test Responder on {today}, last edited by Test Responder on {today}"
+        )
+    );
+    assert_eq!(lines.next().unwrap(), "");
+    let first = lines.next().unwrap();
     assert!(
         first.starts_with(shorts[0])
             && first.ends_with("Test Responder  Rename checkout postmortem"),
@@ -321,7 +334,9 @@ fn history_follows_a_rename_and_show_rev_prints_old_versions() {
         &["history", "2024-03-12-checkout-errors", "--patch"],
     );
     assert!(
-        patch.contains(&format!("rename from {NEW_PATH}\nrename to {renamed}\n")),
+        patch.contains(&format!(
+            "similarity index 100%\nrename from {NEW_PATH}\nrename to {renamed}\n"
+        )),
         "{patch}"
     );
     assert!(
@@ -329,9 +344,20 @@ fn history_follows_a_rename_and_show_rev_prints_old_versions() {
         "{patch}"
     );
     assert!(patch.contains("\n+A second look.\n"), "{patch}");
+    let git_patch = sb.git(&kb, &["show", "--format=", "HEAD~1", "--", NEW_PATH]);
+    let index_line = git_patch.lines().find(|l| l.starts_with("index ")).unwrap();
+    assert!(
+        patch.contains(&format!("\n{index_line}\n")),
+        "{index_line} missing in {patch}"
+    );
     assert!(
         patch.contains(&format!(
-            "new file mode 100644\n--- /dev/null\n+++ b/{NEW_PATH}\n"
+            "new file mode 100644\nindex 0000000..{}\n--- /dev/null\n+++ b/{NEW_PATH}\n",
+            &sb.git(
+                &kb,
+                &["rev-parse", "--short=7", &format!("HEAD~2:{NEW_PATH}")]
+            )
+            .trim()
         )),
         "{patch}"
     );
@@ -739,4 +765,163 @@ fn a_killed_write_leaves_the_old_or_the_new_document_never_a_torn_one() {
     }
     assert_eq!(saw_old + saw_new, 16);
     assert!(saw_old > 0, "the early kills stop lore before it writes");
+}
+
+#[test]
+fn a_kb_in_a_subfolder_commits_and_reads_history_under_its_prefix() {
+    let sb = Sandbox::new();
+    let repo = sb.path("monorepo");
+    std::fs::create_dir_all(repo.join("docs")).unwrap();
+    crate::common::copy_dir(
+        &crate::common::repo_root().join("tests/fixtures/git/factors"),
+        &repo.join("docs/kb"),
+    );
+    std::fs::write(repo.join("README"), "app\n").unwrap();
+    sb.git_init_commit(&repo);
+    let kb = repo.join("docs/kb");
+    new_doc(&sb, &kb);
+    assert_eq!(
+        sb.git(&repo, &["show", "--name-only", "--format=", "HEAD"])
+            .trim(),
+        format!("docs/kb/{NEW_PATH}")
+    );
+    assert_eq!(sb.git(&repo, &["status", "--porcelain"]), "");
+    let out = lore_ok(
+        &sb,
+        &kb,
+        &["history", "2024-03-12-checkout-502s", "--format", "json"],
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v[0]["subject"], "postmortem: add 2024-03-12-checkout-502s");
+    assert_eq!(v[0]["path"], NEW_PATH);
+    assert_eq!(v.as_array().unwrap().len(), 1);
+    let act = lore::store::git::activity(&kb).unwrap();
+    assert!(act.contains_key(Path::new(NEW_PATH)) && !act.contains_key(Path::new("README")));
+    fsck_clean(&sb, &repo);
+}
+
+#[test]
+fn history_credits_the_side_branch_commit_not_the_merge() {
+    let sb = Sandbox::new();
+    let kb = repo_kb(&sb);
+    let doc = "postmortems/2024-02-11-block-list.md";
+    sb.git(&kb, &["switch", "-q", "-c", "review"]);
+    let text = std::fs::read_to_string(kb.join(doc)).unwrap();
+    std::fs::write(kb.join(doc), format!("{text}\nReviewed.\n")).unwrap();
+    sb.git(
+        &kb,
+        &[
+            "-c",
+            "user.name=Reviewer",
+            "commit",
+            "-q",
+            "-am",
+            "Review notes",
+        ],
+    );
+    sb.git(&kb, &["switch", "-q", "main"]);
+    commit_in(
+        &sb,
+        &kb,
+        "postmortems/other.md",
+        "---\ntitle: Other\n---\n",
+        "Other work",
+    );
+    sb.git(
+        &kb,
+        &[
+            "-c",
+            "user.name=Merger",
+            "merge",
+            "-q",
+            "--no-ff",
+            "-m",
+            "Merge review",
+            "review",
+        ],
+    );
+
+    let out = lore_ok(
+        &sb,
+        &kb,
+        &["history", "2024-02-11-block-list", "--format", "json"],
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let subjects: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["subject"].as_str().unwrap())
+        .collect();
+    assert_eq!(subjects, ["Review notes", "initial"]);
+    let act = lore::store::git::activity(&kb).unwrap();
+    assert_eq!(act[Path::new(doc)].changed_by, "Reviewer");
+    assert_eq!(
+        act[Path::new("postmortems/other.md")].changed_by,
+        "Test Responder"
+    );
+}
+
+/// In-process commits read the repository's own config; a local identity
+/// keeps the developer's global one out of the result.
+fn local_identity(sb: &Sandbox, kb: &Path) {
+    sb.git(kb, &["config", "user.name", "Lib Caller"]);
+    sb.git(kb, &["config", "user.email", "lib@example.com"]);
+}
+
+#[test]
+fn rename_and_delete_are_one_commit_each_and_history_follows() {
+    use lore::store::git::{
+        CommitOutcome, delete_and_commit, rename_and_commit, save_and_commit, subject,
+    };
+    let sb = Sandbox::new();
+    let kb = repo_kb(&sb);
+    local_identity(&sb, &kb);
+    let from = Path::new("postmortems/2024-02-11-block-list.md");
+    let to = Path::new("postmortems/2024-02-11-queue-backlog.md");
+    let text = std::fs::read_to_string(kb.join(from)).unwrap() + "\nEdited in the TUI.\n";
+    let msg = subject(lore::doc::Kind::Postmortem, "edit", "2024-02-11-block-list");
+    assert_eq!(msg, "postmortem: edit 2024-02-11-block-list");
+    let out = save_and_commit(&kb, from, text.as_bytes(), &msg).unwrap();
+    assert!(matches!(out, CommitOutcome::Committed { .. }));
+    assert_eq!(
+        save_and_commit(&kb, from, text.as_bytes(), &msg).unwrap(),
+        CommitOutcome::Unchanged
+    );
+
+    rename_and_commit(
+        &kb,
+        from,
+        to,
+        "postmortem: rename 2024-02-11-block-list to 2024-02-11-queue-backlog",
+    )
+    .unwrap();
+    assert_eq!(
+        sb.git(
+            &kb,
+            &["show", "-M", "--name-status", "--format=%an|%s", "HEAD"]
+        )
+        .trim(),
+        format!(
+            "Lib Caller|postmortem: rename 2024-02-11-block-list to 2024-02-11-queue-backlog\n\nR100\t{}\t{}",
+            from.display(),
+            to.display()
+        )
+    );
+    assert_eq!(sb.git(&kb, &["status", "--porcelain"]), "");
+    let hist = lore::store::git::history(&kb, to).unwrap();
+    let paths: Vec<&Path> = hist.iter().map(|c| c.path.as_path()).collect();
+    assert_eq!(paths, [to, from, from]);
+
+    delete_and_commit(&kb, to, "postmortem: delete 2024-02-11-queue-backlog").unwrap();
+    assert_eq!(
+        sb.git(&kb, &["show", "--name-status", "--format=", "HEAD"])
+            .trim(),
+        format!("D\t{}", to.display())
+    );
+    assert_eq!(sb.git(&kb, &["status", "--porcelain"]), "");
+    let (path, old) =
+        lore::store::git::doc_at_rev(&kb, "2024-02-11-queue-backlog", None, "HEAD~1").unwrap();
+    assert_eq!((path.as_path(), old), (to, text));
+    fsck_clean(&sb, &kb);
 }

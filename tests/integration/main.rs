@@ -8,4 +8,6 @@ mod git;
 mod import;
 mod lint;
 mod search;
+mod site;
+mod stats;
 mod tui;

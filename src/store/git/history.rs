@@ -63,64 +63,35 @@ fn renamed_from(
 
 /// The commits that touched the document at `rel_path` (relative to the KB
 /// root), newest first, following renames like `git log --follow`. Empty when
-/// the KB is not in git or the branch has no commits yet.
+/// the KB is not in git or the branch has no commits yet. Read from the
+/// history cache (see `activity`), so it costs one walk per HEAD move.
 pub fn history(root: &Path, rel_path: &Path) -> Result<Vec<CommitInfo>> {
+    let Some(touches) = super::activity::touches(root)? else {
+        return Ok(Vec::new());
+    };
     let Some(kb) = KbRepo::open(root)? else {
         return Ok(Vec::new());
     };
-    let Some(head) = kb.head_commit_id()? else {
+    let Some(list) = touches.files.get(rel_path) else {
         return Ok(Vec::new());
     };
-    let repo = &kb.repo;
-    let mut path = kb.repo_path(rel_path)?;
-    let walk = repo
-        .rev_walk([head])
-        .sorting(gix::revision::walk::Sorting::ByCommitTime(
-            Default::default(),
-        ))
-        .all()
-        .map_err(|e| git_err("cannot walk the history", &e))?;
-    let mut out = Vec::new();
-    for info in walk {
-        let info = info.map_err(|e| git_err("cannot walk the history", &e))?;
-        let tree = tree_of(repo, info.id)?;
-        let now = entry_at(&tree, &path)?;
-        let parents: Vec<gix::ObjectId> = info.parent_ids.iter().copied().collect();
-        let mut touched = parents.is_empty() && now.is_some();
-        let mut older_path = None;
-        if !parents.is_empty() {
-            let mut same_as_a_parent = false;
-            let mut first_tree = None;
-            for (i, p) in parents.iter().enumerate() {
-                let ptree = tree_of(repo, *p)?;
-                if entry_at(&ptree, &path)? == now {
-                    same_as_a_parent = true;
-                    break;
-                }
-                if i == 0 {
-                    first_tree = Some(ptree);
-                }
-            }
-            if !same_as_a_parent {
-                touched = true;
-                if let (Some(_), Some(ptree)) = (&now, &first_tree)
-                    && entry_at(ptree, &path)?.is_none()
-                {
-                    older_path = renamed_from(repo, ptree, &tree, &path)?;
-                }
-            }
-        }
-        if touched {
-            out.push(commit_info(&kb, info.id, &path)?);
-        }
-        if let Some(p) = older_path {
-            path = p;
-        }
+    let mut out = Vec::with_capacity(list.len());
+    for t in list.iter().rev() {
+        let Some(hex) = touches.commits.get(t.commit as usize) else {
+            continue;
+        };
+        let id = gix::ObjectId::from_hex(hex.as_bytes()).map_err(|e| {
+            Error::Git(format!(
+                "the history cache is damaged ({e}); delete .lore/git-touches.json"
+            ))
+        })?;
+        let path = t.path.as_deref().unwrap_or(rel_path);
+        out.push(commit_info(&kb, id, path)?);
     }
     Ok(out)
 }
 
-fn commit_info(kb: &KbRepo, id: gix::ObjectId, path: &str) -> Result<CommitInfo> {
+fn commit_info(kb: &KbRepo, id: gix::ObjectId, path: &Path) -> Result<CommitInfo> {
     let commit = kb
         .repo
         .find_commit(id)
@@ -140,9 +111,7 @@ fn commit_info(kb: &KbRepo, id: gix::ObjectId, path: &str) -> Result<CommitInfo>
         author: author.name.trim().to_str_lossy().into_owned(),
         email: author.email.trim().to_str_lossy().into_owned(),
         subject,
-        path: kb
-            .kb_path(path.as_bytes().as_bstr())
-            .unwrap_or_else(|| PathBuf::from(path)),
+        path: path.to_path_buf(),
     })
 }
 
@@ -195,13 +164,31 @@ pub fn diff(root: &Path, rel_path: &Path, commit_id: &str) -> Result<String> {
     match (&old, &new) {
         (None, Some(n)) => out.push_str(&format!("new file mode {}\n", mode(n))),
         (Some(o), None) => out.push_str(&format!("deleted file mode {}\n", mode(o))),
-        (Some(_), Some(_)) if old_path != path => {
+        (Some(o), Some(n)) if old_path != path => {
+            if o.0 == n.0 {
+                out.push_str("similarity index 100%\n");
+            }
             out.push_str(&format!("rename from {old_path}\nrename to {path}\n"));
         }
         _ => {}
     }
     if old.map(|e| e.0) == new.map(|e| e.0) {
         return Ok(out);
+    }
+    let zero = "0000000".to_string();
+    let short = |e: &Option<(gix::ObjectId, gix::objs::tree::EntryMode)>| {
+        e.map_or_else(|| zero.clone(), |e| short_hex(&e.0))
+    };
+    match (&old, &new) {
+        (Some(o), Some(n)) if o.1 == n.1 => {
+            out.push_str(&format!(
+                "index {}..{} {}\n",
+                short(&old),
+                short(&new),
+                mode(n)
+            ));
+        }
+        _ => out.push_str(&format!("index {}..{}\n", short(&old), short(&new))),
     }
     let a = if old.is_some() {
         format!("a/{old_path}")

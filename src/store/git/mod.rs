@@ -6,11 +6,13 @@ mod activity;
 mod commit;
 mod history;
 mod patch;
+mod save;
 mod sync;
 
 pub use activity::{Activity, activity};
 pub use commit::{CommitOutcome, commit_paths};
 pub use history::{CommitInfo, diff, doc_at_rev, history, show_at};
+pub use save::{delete_and_commit, rename_and_commit, save_and_commit, subject};
 pub use sync::{SyncOutcome, sync};
 
 use crate::error::{Error, Result};
@@ -117,13 +119,7 @@ impl KbRepo {
 
     /// A repository path as a KB-relative path, if it lies inside the KB.
     pub fn kb_path(&self, repo_path: &BStr) -> Option<PathBuf> {
-        let s = repo_path.to_str().ok()?;
-        if self.prefix.is_empty() {
-            return Some(PathBuf::from(s));
-        }
-        s.strip_prefix(self.prefix.as_str())?
-            .strip_prefix('/')
-            .map(PathBuf::from)
+        kb_relative(&self.prefix, repo_path)
     }
 
     /// The commit HEAD points at, or `None` on an unborn branch.
@@ -134,6 +130,15 @@ impl KbRepo {
             .map_err(|e| git_err("cannot read HEAD", &e))?;
         Ok(head.id().map(|id| id.detach()))
     }
+}
+
+/// A repository path relative to the KB at `prefix`, if it lies inside it.
+pub(crate) fn kb_relative(prefix: &str, repo_path: &BStr) -> Option<PathBuf> {
+    let s = repo_path.to_str().ok()?;
+    if prefix.is_empty() {
+        return Some(PathBuf::from(s));
+    }
+    s.strip_prefix(prefix)?.strip_prefix('/').map(PathBuf::from)
 }
 
 /// A relative path as `/`-separated text, refusing anything that could leave
