@@ -206,6 +206,8 @@ pub enum Job {
     RefreshIndex,
     /// Lint, trends and similar incidents over the updated KB.
     Reanalyse,
+    /// Run the search again (the tab or the facets changed).
+    Research,
 }
 
 /// Work for the event loop.
