@@ -5,10 +5,11 @@ use super::app::{App, Effect};
 use super::data::SearchOutcome;
 use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 
-/// How many hits one query asks for: a few screens of the list. The tab's
+/// How many hits one query asks for: two screens of the list. The tab's
 /// kind and the facets go into the query, so these are the best of the
-/// right documents; more would only cost snippets nobody sees.
-pub const LIMIT: usize = 100;
+/// right documents; more would only cost snippets nobody sees (each hit's
+/// snippet is most of a query's time).
+pub const LIMIT: usize = 40;
 
 /// What the worker searches with: the index, or a stand-in in tests.
 pub trait Backend: Send {
