@@ -195,7 +195,21 @@ pub(crate) fn ensure(
         let reason = "the search index manifest is damaged; rebuilding it".to_string();
         return rebuild_because(root, cfg, progress, Some(reason));
     };
+    let mut m = m;
     let changes = m.changes(root);
+    if changes.is_empty() {
+        // Nothing to index. Remember the folders' new mtimes (an editor's
+        // swap file came and went) and when this check ran, so searches go
+        // back to the quick check.
+        let dirs_before = m.dirs.clone();
+        m.restamp_dirs(root);
+        if m.dirs != dirs_before || now_ns() - m.checked > manifest::SWEEP_NS / 2 {
+            m.checked = now_ns();
+            m.written = now_ns();
+            write_manifest(root, &m)?;
+        }
+        return Ok(fresh(index, fields, &m, None));
+    }
     let candidates: Vec<SourceFile> = if changes.rescan {
         store::scan(root, cfg).0
     } else {
@@ -374,8 +388,13 @@ fn apply(
         w.wait_merging_threads().map_err(index_err)?;
     }
     if swept {
-        // Before `written`, so a folder changed from here on is seen as such.
-        m.dirs = manifest::watched_dirs(root, cfg);
+        // Before `written`, so a folder changed from here on is seen as such;
+        // after a rescan new folders may have appeared.
+        if full_scan {
+            m.dirs = manifest::watched_dirs(root, cfg);
+        } else {
+            m.restamp_dirs(root);
+        }
         m.checked = now_ns();
     }
     m.written = now_ns();

@@ -250,6 +250,13 @@ impl Manifest {
         self.counts = (self.files.len() - unreadable, unreadable);
     }
 
+    /// Takes the current mtime of every known folder.
+    pub fn restamp_dirs(&mut self, root: &Path) {
+        for (d, m) in &mut self.dirs {
+            *m = store::stamp(root, d).map(|s| s.1);
+        }
+    }
+
     /// Whether a folder's mtime changed: a file was added, removed or saved
     /// by rename (as lore, git and most editors do). One `stat` per folder.
     pub fn folders_changed(&self, root: &Path) -> bool {
