@@ -354,6 +354,14 @@ fn rename_and_delete_are_one_commit_each_and_history_follows() {
     assert_eq!(sb.git(&kb, &["status", "--porcelain"]), "");
     let (path, old) =
         lore::store::git::doc_at_rev(&kb, "2024-02-11-queue-backlog", None, "HEAD~1").unwrap();
-    assert_eq!((path.as_path(), old), (to, text));
+    assert_eq!((path.as_path(), old.as_str()), (to, text.as_str()));
+    // The id may also be given as the path it had.
+    let by_path = lore::store::git::doc_at_rev(
+        &kb,
+        "postmortems/2024-02-11-queue-backlog.md",
+        None,
+        "HEAD~1",
+    );
+    assert_eq!(by_path.unwrap().1, text);
     fsck_clean(&sb, &kb);
 }
