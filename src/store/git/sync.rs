@@ -97,8 +97,12 @@ pub fn sync(root: &Path) -> Result<SyncOutcome> {
                 Some(l) => (count(repo, l, Some(theirs))?, count(repo, theirs, Some(l))?),
                 None => (0, 0),
             };
+            let n = |k: usize, what: &str| {
+                format!("{k} {what} commit{}", if k == 1 { "" } else { "s" })
+            };
+            let (ahead, behind) = (n(ahead, "local"), n(behind, "remote"));
             return Err(Error::Git(format!(
-                "branch `{branch}` and `{remote_name}/{branch}` have diverged ({ahead} local and {behind} remote commits); \
+                "branch `{branch}` and `{remote_name}/{branch}` have diverged ({ahead}, {behind}); \
                  lore never merges or rewrites on its own. Combine them with `git pull --rebase {remote_name} {branch}` \
                  (or `git pull --no-rebase` for a merge commit), resolve any conflicts, then run `lore sync` again"
             )));

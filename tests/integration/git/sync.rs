@@ -107,7 +107,7 @@ fn sync_reports_a_diverged_branch_and_changes_nothing() {
     let err = stderr(&out);
     assert!(
         err.contains(
-            "branch `main` and `origin/main` have diverged (1 local and 1 remote commits)"
+            "branch `main` and `origin/main` have diverged (1 local commit, 1 remote commit)"
         ),
         "{err}"
     );
