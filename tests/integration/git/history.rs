@@ -373,3 +373,32 @@ fn history_credits_the_side_branch_commit_not_the_merge() {
         "Test Responder"
     );
 }
+
+#[test]
+fn factor_rename_refuses_yaml_it_cannot_edit_safely_and_changes_nothing() {
+    let sb = Sandbox::new();
+    let kb = sb.fixture("git/factors");
+    std::fs::write(
+        kb.join("postmortems/2024-06-01-multiline.md"),
+        "---\ntitle: Multi-line flow list\ndate: 2024-06-01\nfactors: [deploy,\n  config-change]\n---\n\n# Multi-line\n",
+    )
+    .unwrap();
+    sb.git_init_commit(&kb);
+    let before = head(&sb, &kb);
+    let toml = std::fs::read_to_string(kb.join("lore.toml")).unwrap();
+    let out = sb
+        .lore(&kb)
+        .args(["factors", "rename", "config-change", "config-push"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("postmortems/2024-06-01-multiline.md: cannot rewrite its factors safely")
+            && err.contains("Nothing was changed"),
+        "{err}"
+    );
+    assert_eq!(head(&sb, &kb), before);
+    assert_eq!(sb.git(&kb, &["status", "--porcelain"]), "");
+    assert_eq!(std::fs::read_to_string(kb.join("lore.toml")).unwrap(), toml);
+}
