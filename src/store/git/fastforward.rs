@@ -218,8 +218,10 @@ pub(super) fn fast_forward(
     })
     .map_err(|e| git_err("the working tree was updated but the branch could not be moved; run `git merge --ff-only` to finish", &e))?;
 
+    let old_stamp = index.timestamp().unix_seconds();
     let paths: std::collections::HashSet<&[u8]> = touched.iter().map(|t| t.0.as_bytes()).collect();
     index.remove_entries(|_, p, _| paths.contains(&p.as_bytes()));
+    super::commit::smudge_racy(&mut index, old_stamp);
     for (path, now) in &touched {
         if let Some((id, mode, stat)) = now {
             index.dangerously_push_entry(*stat, *id, Flags::empty(), *mode, bpath(path).as_bstr());
