@@ -152,22 +152,29 @@ pub(crate) fn ensure(root: &Path, cfg: &Config, progress: bool, blocking: bool) 
             stats,
         });
     }
-    let Some(_lock) = lock(root, blocking)? else {
-        let stats = UpdateStats {
-            files: m.files.len() - m.unreadable(),
-            unreadable: m.unreadable(),
-            read_only: true,
-            notice: Some(
-                "another lore process is updating the search index; results may be slightly out of date"
-                    .into(),
-            ),
-            ..UpdateStats::default()
-        };
-        return Ok(Opened {
-            index,
-            fields,
-            stats,
-        });
+    // A lock that cannot even be created (read-only KB) is like a busy one:
+    // search what is there.
+    let why = match lock(root, blocking) {
+        Ok(Some(l)) => Ok(l),
+        Ok(None) => Err("another lore process is updating the search index".to_string()),
+        Err(e) => Err(format!("cannot update the search index ({e})")),
+    };
+    let _lock = match why {
+        Ok(l) => l,
+        Err(why) => {
+            let stats = UpdateStats {
+                files: m.files.len() - m.unreadable(),
+                unreadable: m.unreadable(),
+                read_only: true,
+                notice: Some(format!("{why}; results may be slightly out of date")),
+                ..UpdateStats::default()
+            };
+            return Ok(Opened {
+                index,
+                fields,
+                stats,
+            });
+        }
     };
     // Another process may have updated while we waited for the lock.
     let m = read_manifest(root).unwrap_or(m);

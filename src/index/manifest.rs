@@ -1,6 +1,6 @@
 //! The index's manifest: for every source file its size, modification time and
-//! content hash, plus the folders' modification times, so `lore search` can
-//! tell in a few milliseconds whether anything changed since the last update.
+//! content hash, plus the folders holding them, so `lore search` can tell in a
+//! few milliseconds whether anything changed since the last update.
 
 use super::schema::SCHEMA_VERSION;
 use crate::config::Config;
@@ -157,26 +157,49 @@ impl Manifest {
         Some(m)
     }
 
-    /// Compares the manifest with the file system: one `stat` per folder, then
-    /// one per known file, in parallel. Never reads a file.
+    /// Compares the manifest with the file system: lists every known folder
+    /// (in parallel), stamping its documents relative to the open folder.
+    /// Never reads a file. A new or vanished file or folder asks for a rescan.
     pub fn changes(&self, root: &Path) -> Changes {
-        let rescan = self
+        let listings: Vec<(&PathBuf, bool, Option<store::DirListing>)> = self
             .dirs
-            .iter()
-            .any(|(d, m)| store::stamp(root, d).map(|s| s.1) != *m);
-        let racy = self.written - RACY_NS;
-        let touched = self
-            .files
             .par_iter()
-            .filter(|(p, e)| {
-                let now = store::stamp(root, p);
+            .map(|(d, m)| (d, m.is_some(), store::list_dir(root, d)))
+            .collect();
+        let known: std::collections::HashSet<&Path> =
+            self.dirs.iter().map(|(d, _)| d.as_path()).collect();
+        let racy = self.written - RACY_NS;
+        let mut rescan = false;
+        let mut seen = 0;
+        let mut touched = Vec::new();
+        for (dir, existed, listing) in listings {
+            let Some(listing) = listing else {
+                rescan |= existed;
+                continue;
+            };
+            rescan |= !existed;
+            rescan |= listing
+                .dirs
+                .iter()
+                .any(|sub| !known.contains(dir.join(sub).as_path()));
+            for (name, stamp) in listing.files {
+                let rel = dir.join(&name);
+                let Some(e) = self.files.get(&rel) else {
+                    rescan = true;
+                    continue;
+                };
+                seen += 1;
                 // Whole-second mtimes come from a coarse file system, where a
                 // second edit in the same second keeps size and mtime.
                 let coarse = e.stamp.1 % 1_000_000_000 == 0;
-                now != Some(e.stamp) || (coarse && e.stamp.1 >= racy)
-            })
-            .map(|(p, _)| p.clone())
-            .collect();
+                if stamp != e.stamp || (coarse && e.stamp.1 >= racy) {
+                    touched.push(rel);
+                }
+            }
+        }
+        // Each known file is listed by exactly one folder: fewer means some
+        // were deleted.
+        rescan |= seen != self.files.len();
         Changes { rescan, touched }
     }
 

@@ -12,6 +12,7 @@ pub mod query;
 mod schema;
 mod search;
 mod snippet;
+mod stem;
 
 pub use build::{UpdateStats, index_dir, update_paths};
 pub use search::{Hit, SearchResults, Searcher, sort_records};

@@ -20,6 +20,7 @@ use crate::error::Result;
 use crate::kb::Kb;
 use crate::stats;
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -131,10 +132,11 @@ pub fn export(kb: &Kb, opts: &ExportOptions, progress: &dyn Progress) -> Result<
         similar: &similar,
         edits: &edits,
     };
+    let writer = output::SiteWriter::create(&opts.out)?;
     progress.start(site.docs.len() as u64);
-    let mut out = pages::documents(&shared, progress)?;
-    out.extend(pages::terms(&shared)?);
-    out.extend(pages::lists(&shared)?);
+    pages::documents(&shared, &writer, progress)?;
+    pages::terms(&shared, &writer)?;
+    let mut out = pages::lists(&shared)?;
     out.push(pages::browse(&shared)?);
     out.push(pages::actions(&shared)?);
     out.push(pages::overview(&shared)?);
@@ -148,10 +150,11 @@ pub fn export(kb: &Kb, opts: &ExportOptions, progress: &dyn Progress) -> Result<
         bytes: feed::render(&site, &tpl, &opts.base_url)?.into_bytes(),
     });
     out.extend(assets(&kb.root)?);
-    let write = output::write_site(&opts.out, &out)?;
+    out.par_iter().try_for_each(|p| writer.write(p))?;
+    let write = writer.finish()?;
     Ok(ExportReport {
         documents: site.docs.len(),
-        files: out.len(),
+        files: write.written + write.unchanged,
         write,
         search_bytes,
         warnings,

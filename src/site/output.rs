@@ -7,9 +7,10 @@
 use super::Page;
 use super::paths::is_contained;
 use crate::error::{Error, Result};
-use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The marker and manifest of a lore export: `path → [hash, size]`.
 pub const MARKER: &str = ".lore-export";
@@ -25,9 +26,6 @@ struct Manifest {
     version: u32,
     files: HashMap<String, (String, u64)>,
 }
-
-/// A page's path, manifest entry, and whether it was written (not linked).
-type Written = (String, (String, u64), bool);
 
 fn hash(bytes: &[u8]) -> String {
     format!("{:016x}", xxhash_rust::xxh3::xxh3_64(bytes))
@@ -67,69 +65,117 @@ fn check_out(out: &Path) -> Result<Option<Manifest>> {
     }
 }
 
-/// Writes `pages` as the new content of `out`.
+/// Writes `pages` as the new content of `out` (all checked before any write).
+#[cfg(test)]
 pub fn write_site(out: &Path, pages: &[Page]) -> Result<WriteReport> {
     if let Some(bad) = pages.iter().find(|p| !is_contained(&p.path)) {
-        return Err(Error::Invalid(format!(
-            "refusing to write `{}` outside the output folder",
-            bad.path
-        )));
+        return Err(outside(&bad.path));
     }
-    let old = check_out(out)?;
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .ok_or_else(|| Error::Invalid(format!("{}: not a usable output folder", out.display())))?;
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
-    let staging = tempfile::Builder::new()
-        .prefix(&format!(".{name}.lore-new-"))
-        .tempdir_in(&parent)
-        .map_err(|e| Error::io(&parent, e))?;
-    let old_files = old.as_ref().map(|m| &m.files);
-    let results: Vec<Result<Written>> = pages
-        .par_iter()
-        .map(|p| {
-            let target = staging.path().join(&p.path);
-            if let Some(dir) = target.parent() {
-                std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-            }
-            let h = hash(&p.bytes);
-            let size = p.bytes.len() as u64;
-            let prev = out.join(&p.path);
-            let same = old_files
-                .and_then(|f| f.get(&p.path))
-                .is_some_and(|(oh, os)| *oh == h && *os == size)
-                && std::fs::symlink_metadata(&prev).is_ok_and(|m| m.is_file() && m.len() == size);
-            if same && std::fs::hard_link(&prev, &target).is_ok() {
-                return Ok((p.path.clone(), (h, size), false));
-            }
-            std::fs::write(&target, &p.bytes).map_err(|e| Error::io(&target, e))?;
-            Ok((p.path.clone(), (h, size), true))
+    use rayon::prelude::*;
+    let w = SiteWriter::create(out)?;
+    pages.par_iter().try_for_each(|p| w.write(p))?;
+    w.finish()
+}
+
+fn outside(path: &str) -> Error {
+    Error::Invalid(format!(
+        "refusing to write `{path}` outside the output folder"
+    ))
+}
+
+/// A site being written: pages go into a staging folder as they are rendered
+/// (from any thread), and `finish` puts the folder in place of the output.
+/// Dropped without `finish`, it removes the staging folder and leaves the
+/// output as it was.
+pub struct SiteWriter {
+    out: PathBuf,
+    parent: PathBuf,
+    name: String,
+    staging: tempfile::TempDir,
+    old: Option<Manifest>,
+    entries: Mutex<Vec<(String, (String, u64))>>,
+    written: AtomicUsize,
+    unchanged: AtomicUsize,
+}
+
+impl SiteWriter {
+    /// Checks the output folder and creates the staging folder beside it.
+    pub fn create(out: &Path) -> Result<SiteWriter> {
+        let old = check_out(out)?;
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .ok_or_else(|| {
+                Error::Invalid(format!("{}: not a usable output folder", out.display()))
+            })?;
+        let parent = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+        let staging = tempfile::Builder::new()
+            .prefix(&format!(".{name}.lore-new-"))
+            .tempdir_in(&parent)
+            .map_err(|e| Error::io(&parent, e))?;
+        Ok(SiteWriter {
+            out: out.to_path_buf(),
+            parent,
+            name,
+            staging,
+            old,
+            entries: Mutex::new(Vec::new()),
+            written: AtomicUsize::new(0),
+            unchanged: AtomicUsize::new(0),
         })
-        .collect();
-    let mut manifest = Manifest {
-        version: 1,
-        files: HashMap::with_capacity(pages.len()),
-    };
-    let mut report = WriteReport::default();
-    for r in results {
-        let (path, entry, written) = r?;
-        if written {
-            report.written += 1;
-        } else {
-            report.unchanged += 1;
-        }
-        manifest.files.insert(path, entry);
     }
-    let json = serde_json::to_vec(&manifest).map_err(|e| Error::Invalid(e.to_string()))?;
-    let marker = staging.path().join(MARKER);
-    std::fs::write(&marker, json).map_err(|e| Error::io(&marker, e))?;
-    swap(staging, out, &parent, &name)?;
-    Ok(report)
+
+    /// Writes one page, or links it from the previous export when its bytes
+    /// are the same.
+    pub fn write(&self, p: &Page) -> Result<()> {
+        if !is_contained(&p.path) {
+            return Err(outside(&p.path));
+        }
+        let target = self.staging.path().join(&p.path);
+        if let Some(dir) = target.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        let h = hash(&p.bytes);
+        let size = p.bytes.len() as u64;
+        let prev = self.out.join(&p.path);
+        let same = self
+            .old
+            .as_ref()
+            .and_then(|m| m.files.get(&p.path))
+            .is_some_and(|(oh, os)| *oh == h && *os == size)
+            && std::fs::symlink_metadata(&prev).is_ok_and(|m| m.is_file() && m.len() == size);
+        if same && std::fs::hard_link(&prev, &target).is_ok() {
+            self.unchanged.fetch_add(1, Ordering::Relaxed);
+        } else {
+            std::fs::write(&target, &p.bytes).map_err(|e| Error::io(&target, e))?;
+            self.written.fetch_add(1, Ordering::Relaxed);
+        }
+        if let Ok(mut e) = self.entries.lock() {
+            e.push((p.path.clone(), (h, size)));
+        }
+        Ok(())
+    }
+
+    /// Writes the manifest and puts the new folder in place.
+    pub fn finish(self) -> Result<WriteReport> {
+        let entries = self.entries.into_inner().unwrap_or_default();
+        let manifest = Manifest {
+            version: 1,
+            files: entries.into_iter().collect(),
+        };
+        let json = serde_json::to_vec(&manifest).map_err(|e| Error::Invalid(e.to_string()))?;
+        let marker = self.staging.path().join(MARKER);
+        std::fs::write(&marker, json).map_err(|e| Error::io(&marker, e))?;
+        swap(self.staging, &self.out, &self.parent, &self.name)?;
+        Ok(WriteReport {
+            written: self.written.into_inner(),
+            unchanged: self.unchanged.into_inner(),
+        })
+    }
 }
 
 /// Puts the staged folder in place of `out`, keeping the old one until the new

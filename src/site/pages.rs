@@ -4,6 +4,7 @@
 use super::chart::{self, Figure};
 use super::markdown::{RenderContext, render_doc, render_inline, resolve_link};
 use super::model::{Site, Taxonomy};
+use super::output::SiteWriter;
 use super::templates::{Context, Templates};
 use super::views::{self, Card, Edit, Link, SimilarView};
 use super::{ExportOptions, Page, Progress};
@@ -73,37 +74,36 @@ impl Shared<'_> {
     }
 }
 
-/// One page per exported document, rendered in parallel.
-pub fn documents(sh: &Shared, progress: &dyn Progress) -> Result<Vec<Page>> {
+/// One page per exported document, rendered in parallel and written as soon
+/// as it is ready (10,000 pages never sit in memory together).
+pub fn documents(sh: &Shared, w: &SiteWriter, progress: &dyn Progress) -> Result<()> {
     let site = sh.site;
-    (0..site.docs.len())
-        .into_par_iter()
-        .map(|i| {
-            let d = site.docs[i];
-            let link_for = |target: &Path| {
-                let resolved = resolve_link(&d.path, target);
-                site.by_path(&resolved)
-                    .map(|j| format!("../{}", site.urls[j]))
-            };
-            let body = render_doc(
-                d,
-                &RenderContext {
-                    link_for: &link_for,
-                    today: sh.opts.today,
-                },
-            );
-            let similar = sh.similar.get(&d.id).cloned().unwrap_or_default();
-            let edits = sh.edits.get(&d.path).cloned().unwrap_or((None, None));
-            let view = views::doc_view(site, i, sh.opts.today, similar, edits);
-            let mut c = sh.context(1, d.kind.as_str(), &d.title);
-            c.insert("doc", &view);
-            c.insert("body", &body.html);
-            c.insert("toc", &body.toc);
-            let page = sh.page(site.urls[i].clone(), "document.html", &c);
-            progress.inc();
-            page
-        })
-        .collect()
+    (0..site.docs.len()).into_par_iter().try_for_each(|i| {
+        let d = site.docs[i];
+        let link_for = |target: &Path| {
+            let resolved = resolve_link(&d.path, target);
+            site.by_path(&resolved)
+                .map(|j| format!("../{}", site.urls[j]))
+        };
+        let body = render_doc(
+            d,
+            &RenderContext {
+                link_for: &link_for,
+                today: sh.opts.today,
+            },
+        );
+        let similar = sh.similar.get(&d.id).cloned().unwrap_or_default();
+        let edits = sh.edits.get(&d.path).cloned().unwrap_or((None, None));
+        let view = views::doc_view(site, i, sh.opts.today, similar, edits);
+        let mut c = sh.context(1, d.kind.as_str(), &d.title);
+        c.insert("doc", &view);
+        c.insert("body", &body.html);
+        c.insert("toc", &body.toc);
+        let page = sh.page(site.urls[i].clone(), "document.html", &c)?;
+        w.write(&page)?;
+        progress.inc();
+        Ok(())
+    })
 }
 
 #[derive(Serialize)]
@@ -123,88 +123,86 @@ struct TermView {
     severities: Vec<(String, String, usize)>,
 }
 
-/// One page per factor, service, tag and severity.
-pub fn terms(sh: &Shared) -> Result<Vec<Page>> {
+/// One page per factor, service, tag and severity, written as rendered.
+pub fn terms(sh: &Shared, w: &SiteWriter) -> Result<()> {
     let site = sh.site;
     let jobs: Vec<(Taxonomy, usize)> = Taxonomy::ALL
         .iter()
         .flat_map(|&t| (0..site.terms_of(t).len()).map(move |i| (t, i)))
         .collect();
-    jobs.par_iter()
-        .map(|&(tax, n)| {
-            let t = &site.terms_of(tax)[n];
-            let cards: Vec<Card> = t.docs.iter().map(|&i| views::card(site, i)).collect();
-            let pms: Vec<&Card> = cards.iter().filter(|c| c.kind == "postmortem").collect();
-            let factor = (tax == Taxonomy::Factor)
-                .then(|| site.kb.config.factor(&t.key))
-                .flatten();
-            let dates: Vec<chrono::NaiveDate> = t
-                .docs
+    jobs.par_iter().try_for_each(|&(tax, n)| {
+        let t = &site.terms_of(tax)[n];
+        let cards: Vec<Card> = t.docs.iter().map(|&i| views::card(site, i)).collect();
+        let pms: Vec<&Card> = cards.iter().filter(|c| c.kind == "postmortem").collect();
+        let factor = (tax == Taxonomy::Factor)
+            .then(|| site.kb.config.factor(&t.key))
+            .flatten();
+        let dates: Vec<chrono::NaiveDate> = t
+            .docs
+            .iter()
+            .filter(|&&i| site.docs[i].kind == Kind::Postmortem)
+            .filter_map(|&i| site.docs[i].meta.date)
+            .collect();
+        let together = if tax == Taxonomy::Factor {
+            sh.stats
+                .co_occurrence
                 .iter()
-                .filter(|&&i| site.docs[i].kind == Kind::Postmortem)
-                .filter_map(|&i| site.docs[i].meta.date)
-                .collect();
-            let together = if tax == Taxonomy::Factor {
-                sh.stats
-                    .co_occurrence
-                    .iter()
-                    .filter_map(|p| {
-                        let other = if p.a == t.key {
-                            &p.b
-                        } else if p.b == t.key {
-                            &p.a
-                        } else {
-                            return None;
-                        };
-                        let o = site.term(Taxonomy::Factor, other)?;
-                        Some((
-                            Link {
-                                label: o.name.clone(),
-                                url: o.url.clone(),
-                            },
-                            p.count,
-                        ))
-                    })
-                    .take(6)
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            let severities = if tax == Taxonomy::Severity {
-                Vec::new()
-            } else {
-                site.terms_of(Taxonomy::Severity)
-                    .iter()
-                    .map(|s| {
-                        let n = s.docs.iter().filter(|i| t.docs.contains(i)).count();
-                        (s.key.clone(), views::sev_class(site, Some(&s.key)), n)
-                    })
-                    .filter(|x| x.2 > 0)
-                    .collect()
-            };
-            let view = TermView {
-                taxonomy: tax.dir(),
-                kind: tax.singular(),
-                name: t.name.clone(),
-                key: t.key.clone(),
-                group: factor.map(|f| f.group.clone()).unwrap_or_default(),
-                description: factor.map(|f| f.description.clone()).unwrap_or_default(),
-                postmortems: pms.len(),
-                runbooks: cards.len() - pms.len(),
-                near_misses: pms.iter().filter(|c| c.near_miss).count(),
-                first: dates.iter().min().map(|d| d.to_string()),
-                last: dates.iter().max().map(|d| d.to_string()),
-                together,
-                severities,
-            };
-            let spark = chart::term_quarters(&dates, sh.stats);
-            let mut c = sh.context(1, "browse", &t.name);
-            c.insert("term", &view);
-            c.insert("docs", &cards);
-            c.insert("spark", &spark);
-            sh.page(t.url.clone(), "term.html", &c)
-        })
-        .collect()
+                .filter_map(|p| {
+                    let other = if p.a == t.key {
+                        &p.b
+                    } else if p.b == t.key {
+                        &p.a
+                    } else {
+                        return None;
+                    };
+                    let o = site.term(Taxonomy::Factor, other)?;
+                    Some((
+                        Link {
+                            label: o.name.clone(),
+                            url: o.url.clone(),
+                        },
+                        p.count,
+                    ))
+                })
+                .take(6)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let severities = if tax == Taxonomy::Severity {
+            Vec::new()
+        } else {
+            site.terms_of(Taxonomy::Severity)
+                .iter()
+                .map(|s| {
+                    let n = s.docs.iter().filter(|i| t.docs.contains(i)).count();
+                    (s.key.clone(), views::sev_class(site, Some(&s.key)), n)
+                })
+                .filter(|x| x.2 > 0)
+                .collect()
+        };
+        let view = TermView {
+            taxonomy: tax.dir(),
+            kind: tax.singular(),
+            name: t.name.clone(),
+            key: t.key.clone(),
+            group: factor.map(|f| f.group.clone()).unwrap_or_default(),
+            description: factor.map(|f| f.description.clone()).unwrap_or_default(),
+            postmortems: pms.len(),
+            runbooks: cards.len() - pms.len(),
+            near_misses: pms.iter().filter(|c| c.near_miss).count(),
+            first: dates.iter().min().map(|d| d.to_string()),
+            last: dates.iter().max().map(|d| d.to_string()),
+            together,
+            severities,
+        };
+        let spark = chart::term_quarters(&dates, sh.stats);
+        let mut c = sh.context(1, "browse", &t.name);
+        c.insert("term", &view);
+        c.insert("docs", &cards);
+        c.insert("spark", &spark);
+        w.write(&sh.page(t.url.clone(), "term.html", &c)?)
+    })
 }
 
 #[derive(Serialize)]

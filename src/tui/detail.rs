@@ -298,7 +298,7 @@ pub fn draw_side(frame: &mut Frame, app: &App, area: Rect) {
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(th.border(focused(app, Focus::Side)))
-        .title(" Related ");
+        .title(" See also ");
     let shown: Vec<Line> = lines.into_iter().skip(offset).take(inner_h).collect();
     frame.render_widget(Paragraph::new(shown).block(block), area);
 }

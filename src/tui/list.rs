@@ -39,12 +39,19 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     // Wide lists show every factor in a column; narrower ones the first
     // factor and how many more.
     let wide = area.width >= 100;
+    // The title column's width, as the constraints below share the row.
+    let rest = (area.width as usize).saturating_sub(2 + 10 + if is_pm { 4 } else { 0 } + 9 + 4);
+    let title_width = if wide {
+        rest * 3 / 4
+    } else {
+        rest.saturating_sub(18)
+    };
     let rows: Vec<Row> = app
         .rows
         .iter()
         .skip(app.offset)
         .take(cap)
-        .filter_map(|&r| row(app, r, is_pm, wide).map(|row| row.height(height)))
+        .filter_map(|&r| row(app, r, is_pm, wide, title_width).map(|row| row.height(height)))
         .collect();
     let last = if is_pm { "FACTORS" } else { "SERVICES" };
     let header = if is_pm {
@@ -88,7 +95,13 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     }
 }
 
-fn row<'a>(app: &'a App, r: RowRef, is_pm: bool, wide: bool) -> Option<Row<'a>> {
+fn row<'a>(
+    app: &'a App,
+    r: RowRef,
+    is_pm: bool,
+    wide: bool,
+    title_width: usize,
+) -> Option<Row<'a>> {
     let th = &app.theme;
     let rec = app.row_record(r)?;
     let date = rec
@@ -108,7 +121,7 @@ fn row<'a>(app: &'a App, r: RowRef, is_pm: bool, wide: bool) -> Option<Row<'a>> 
     if let RowRef::Hit(i) = r
         && let Some(hit) = app.search.outcome.hits.get(i)
     {
-        title.push(snippet_line(th, &hit.snippet, &hit.highlights));
+        title.push(snippet_line(th, &hit.snippet, &hit.highlights, title_width));
     }
     Some(Row::new(vec![
         Cell::from(date),
@@ -120,13 +133,38 @@ fn row<'a>(app: &'a App, r: RowRef, is_pm: bool, wide: bool) -> Option<Row<'a>> 
 }
 
 /// A snippet on one line with the matched words highlighted.
+/// When the first match lies beyond a third of `width` columns, the text
+/// before it is cut at a word so the match shows.
 pub fn snippet_line(
     th: &Theme,
     text: &str,
     highlights: &[std::ops::Range<usize>],
+    width: usize,
 ) -> Line<'static> {
     let mut spans = Vec::new();
     let mut pos = 0;
+    if let Some(first) = highlights.first()
+        && let Some(before) = text.get(..first.start)
+    {
+        let lead = width / 3;
+        let cols = unicode_width::UnicodeWidthStr::width(before);
+        if cols > lead {
+            // Start at the word boundary that leaves about `lead` columns.
+            let mut start = first.start;
+            let mut used = 0;
+            for (i, c) in before.char_indices().rev() {
+                used += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+                if used > lead {
+                    break;
+                }
+                if c == ' ' {
+                    start = i + 1;
+                }
+            }
+            spans.push(Span::styled("… ", th.dim()));
+            pos = start;
+        }
+    }
     let clean = |s: &str| s.replace(['\n', '\r', '\t'], " ");
     for h in highlights {
         let (Some(start), Some(end)) = (
@@ -200,4 +238,32 @@ pub fn draw_facets(frame: &mut Frame, app: &App, p: &FacetPicker) {
         .border_style(th.border(true))
         .title(" Filter: Enter toggles, c clears, Esc closes ");
     frame.render_widget(Paragraph::new(lines).block(block), rect);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plain(l: &Line) -> String {
+        l.spans.iter().map(|s| s.content.as_ref()).collect()
+    }
+
+    #[test]
+    fn snippet_starts_near_the_first_match_when_it_lies_far_in() {
+        let th = Theme { color: false };
+        let text = "the query started at 02:10 and ran for hours while replica lag grew";
+        let at = text.find("replica").unwrap();
+        let l = snippet_line(&th, text, &[at..at + 7, at + 8..at + 11], 30);
+        assert_eq!(plain(&l), "… while replica lag grew");
+        let hl: Vec<&str> = l
+            .spans
+            .iter()
+            .filter(|s| s.style == th.highlight())
+            .map(|s| s.content.as_ref())
+            .collect();
+        assert_eq!(hl, ["replica", "lag"]);
+        // A match near the start keeps the whole text.
+        let l = snippet_line(&th, "replica lag grew", &[0..7, 8..11], 30);
+        assert_eq!(plain(&l), "replica lag grew");
+    }
 }

@@ -54,7 +54,6 @@ pub fn run(root: &Path) -> Result<ExitCode> {
         theme::Theme::from_env(),
     );
     let (kb_tx, kb_rx) = channel();
-    load_in_background(root.to_path_buf(), kb_tx.clone());
     let worker = search::Worker::start(move || backend);
     let mut terminal = terminal::init().context("cannot set up the terminal")?;
     let result = event_loop(&mut terminal, &mut app, &worker, (&kb_tx, &kb_rx), start);
@@ -110,8 +109,14 @@ fn event_loop(
     let size = terminal.size()?;
     update(app, Action::Resize(size.width, size.height));
     let bench = bench::query();
+    let mut loading = false;
     loop {
         terminal.draw(|f| ui::draw(f, app))?;
+        if !loading {
+            // Parse the whole KB only once the first frame is up.
+            load_in_background(app.root.clone(), kb_tx.clone());
+            loading = true;
+        }
         if let Some(q) = &bench {
             let first = start.elapsed();
             return bench::type_query(terminal, app, worker, q, first).map(Some);

@@ -190,6 +190,17 @@ fn start_open_add_a_timeline_entry_and_quit() {
     let t = Tmux::start(&sb, &kb, &[]);
     let s = t.wait_for("Parcelpoint reliability │");
     assert!(s.contains("1 Postmortems"), "{s}");
+    // NO_COLOR (set by the sandbox): attributes only, no colours.
+    let styled = t.tmux(&["capture-pane", "-e", "-p"]);
+    assert!(styled.contains("\x1b["), "some attributes are drawn");
+    for sgr in [
+        "\x1b[31m", "\x1b[32m", "\x1b[33m", "\x1b[34m", "\x1b[36m", "38;5;", "48;5;", "\x1b[44m",
+    ] {
+        assert!(
+            !styled.contains(sgr),
+            "colour {sgr:?} drawn despite NO_COLOR"
+        );
+    }
     assert!(
         t.alternate_screen_on(),
         "the UI runs on the alternate screen"
@@ -208,7 +219,10 @@ fn start_open_add_a_timeline_entry_and_quit() {
     let s = t.wait_for("┌ postmortems/");
     let rel = open_path(&s);
     assert_eq!(rel, "postmortems/2023-08-02-replica-lag-reporting.md");
-    assert!(s.contains("Related"), "side panel: {s}");
+    assert!(
+        s.contains("See also") && s.contains("Similar incidents"),
+        "side panel: {s}"
+    );
     let before = std::fs::read_to_string(kb.join(&rel)).unwrap();
 
     // Add a timeline entry stamped now.
@@ -244,7 +258,7 @@ fn start_open_add_a_timeline_entry_and_quit() {
         "{s}"
     );
     t.keys(&["Escape", "Escape"]);
-    t.wait_for("Related");
+    t.wait_for("See also");
 
     t.keys(&["q"]);
     let s = t.wait_for("lore-exited=");
@@ -279,6 +293,10 @@ fn e_round_trips_through_the_editor() {
     let ed = editor.display().to_string();
     let t = Tmux::start(&sb, &kb, &[("EDITOR", ed.clone()), ("VISUAL", ed)]);
     t.wait_for("Parcelpoint reliability │");
+    // Resizing redraws: at 150 columns a preview joins the list.
+    t.tmux(&["resize-window", "-x", "150", "-y", "35"]);
+    t.wait_for("Preview — Enter opens");
+    t.tmux(&["resize-window", "-x", "120", "-y", "35"]);
     t.keys(&["j", "Enter"]);
     let s = t.wait_for("┌ postmortems/");
     let rel = open_path(&s);
