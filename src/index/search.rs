@@ -59,7 +59,7 @@ impl Searcher {
     /// writer lock, searches the index as it is.
     pub fn open(root: &Path) -> Result<Searcher> {
         let cfg = Config::load(root)?;
-        let opened = build::ensure(root, &cfg, false, false)?;
+        let opened = build::ensure(root, &cfg, false, false, build::Check::Quick)?;
         Searcher::from_opened(root, &cfg, opened)
     }
 
@@ -101,7 +101,7 @@ impl Searcher {
     /// visible to the next search.
     pub fn refresh(&mut self) -> Result<UpdateStats> {
         let cfg = Config::load(&self.root)?;
-        let opened = build::ensure(&self.root, &cfg, false, false)?;
+        let opened = build::ensure(&self.root, &cfg, false, false, build::Check::Full)?;
         let stats = opened.stats.clone();
         if stats.rebuilt {
             *self = Searcher::from_opened(&self.root.clone(), &cfg, opened)?;
