@@ -193,6 +193,16 @@ fn typing_sends_the_newest_query_and_stale_results_are_dropped() {
             query: "lag".into()
         })
     );
+    // An answer to "la" arriving after "lag" was typed is labelled "la":
+    // the bar does not claim it answers "lag".
+    update(
+        &mut app,
+        Action::SearchDone {
+            id: 2,
+            result: Ok(SearchOutcome::default()),
+        },
+    );
+    assert_eq!(app.search.shown_query, "la");
     let newest = SearchOutcome {
         hits: vec![hit(
             &app,

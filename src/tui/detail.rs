@@ -251,13 +251,16 @@ fn side_lines(app: &App, o: &OpenDoc, width: usize) -> (Vec<Line<'static>>, Vec<
             map.push(Some(i));
         }
     }
-    if o.side.is_empty() {
-        let msg = if app.kb.is_some() {
-            "no related documents"
-        } else {
-            "loading related documents…"
-        };
+    if app.kb.is_none() {
+        if !lines.is_empty() {
+            lines.push(Line::default());
+            map.push(None);
+        }
+        let msg = "finding similar incidents and backlinks…";
         lines.push(Line::from(Span::styled(msg, th.dim())));
+        map.push(None);
+    } else if o.side.is_empty() {
+        lines.push(Line::from(Span::styled("no related documents", th.dim())));
         map.push(None);
     }
     (lines, map)

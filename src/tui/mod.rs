@@ -18,10 +18,12 @@ mod nav;
 mod ops;
 mod overlay;
 mod search;
+mod state;
 mod terminal;
 mod theme;
 mod trends;
 mod ui;
+mod wrap;
 
 #[cfg(test)]
 mod snapshot_tests;

@@ -110,6 +110,7 @@ pub fn request(app: &mut App) -> Option<Effect> {
         app.refresh_rows();
         return None;
     }
+    app.search.pending.push((app.search.sent, query.clone()));
     Some(Effect::Search {
         id: app.search.sent,
         query,
@@ -119,6 +120,14 @@ pub fn request(app: &mut App) -> Option<Effect> {
 /// Shows results unless newer ones are already shown (results arrive in
 /// order, so intermediate ones still appear while typing).
 pub fn results(app: &mut App, id: u64, result: Result<SearchOutcome, String>) {
+    let query = app
+        .search
+        .pending
+        .iter()
+        .find(|(i, _)| *i == id)
+        .map(|(_, q)| q.clone());
+    // Answers come in order: requests up to this one are settled.
+    app.search.pending.retain(|(i, _)| *i > id);
     if id < app.search.shown || !app.search.active() {
         return;
     }
@@ -126,7 +135,7 @@ pub fn results(app: &mut App, id: u64, result: Result<SearchOutcome, String>) {
     match result {
         Ok(outcome) => {
             app.search.error = None;
-            app.search.shown_query = app.search.input.text.trim().to_string();
+            app.search.shown_query = query.unwrap_or_default();
             app.search.outcome = outcome;
             app.selected = 0;
             app.offset = 0;
