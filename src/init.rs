@@ -24,11 +24,13 @@ pub fn init(dir: &Path) -> Result<String> {
     }
     store::create_new(&cfg_path, DEFAULT_CONFIG.as_bytes())?;
     let _ = writeln!(report, "created {CONFIG_FILE}");
+    let mut created = vec![std::path::PathBuf::from(CONFIG_FILE)];
     for sub in ["postmortems", "runbooks"] {
         let p = dir.join(sub);
         if !p.is_dir() {
             std::fs::create_dir_all(&p).map_err(|e| Error::io(&p, e))?;
             store::create_new(&p.join(".gitkeep"), b"")?;
+            created.push(Path::new(sub).join(".gitkeep"));
             let _ = writeln!(report, "created {sub}/");
         }
     }
@@ -50,6 +52,7 @@ pub fn init(dir: &Path) -> Result<String> {
             text.push('\n');
         }
         store::write_atomic(&gi, text.as_bytes())?;
+        created.push(".gitignore".into());
         let _ = writeln!(
             report,
             "{} .gitignore",
@@ -62,6 +65,17 @@ pub fn init(dir: &Path) -> Result<String> {
     }
     if store::git::ensure_repo(dir)? {
         let _ = writeln!(report, "initialised a git repository");
+    }
+    // The skeleton is lore's change like any other: one commit of exactly
+    // these files. Without an identity the files stay, uncommitted.
+    match store::git::commit_paths(dir, &created, "lore: initialise knowledge base") {
+        Ok(store::git::CommitOutcome::Committed { .. }) => {
+            let _ = writeln!(report, "committed the skeleton");
+        }
+        Ok(_) => {}
+        Err(e) => {
+            let _ = writeln!(report, "not committed: {e}");
+        }
     }
     let _ = writeln!(
         report,

@@ -18,8 +18,11 @@ pub mod init;
 pub mod kb;
 pub mod lint;
 pub mod record;
+pub mod rename;
 pub mod similar;
+pub mod site;
 pub mod stats;
 pub mod store;
+pub mod tui;
 
 pub use error::{Error, Result};

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     match lore::cli::run() {
         Ok(lore::cli::Outcome::Exit(code)) => code,
-        Ok(lore::cli::Outcome::OpenTui(root)) => report(lore::cli::open_tui(&root)),
+        Ok(lore::cli::Outcome::OpenTui(root)) => report(lore::tui::run(&root)),
         Err(e) => report(Err(e)),
     }
 }

@@ -1,6 +1,10 @@
-//! `lore export`: write the static learning site.
+//! `lore export`: write the static learning site, with a progress bar on a
+//! terminal.
 
-use anyhow::{Result, bail};
+use crate::kb::Kb;
+use crate::site::{self, ExportOptions, Progress};
+use anyhow::{Context as _, Result};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -17,6 +21,56 @@ pub struct Args {
     pub drafts: bool,
 }
 
-pub fn run(_root: &Path, _args: Args) -> Result<ExitCode> {
-    bail!("export is not available in this build yet")
+/// An indicatif bar on stderr, hidden when stderr is not a terminal.
+struct Bar(indicatif::ProgressBar);
+
+impl Progress for Bar {
+    fn start(&self, total: u64) {
+        self.0.set_length(total);
+    }
+    fn inc(&self) {
+        self.0.inc(1);
+    }
+}
+
+pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
+    let started = std::time::Instant::now();
+    let kb = Kb::load(root)?;
+    super::output::warn_unreadable(&kb);
+    let out = args.out.unwrap_or_else(|| root.join("public"));
+    let opts = ExportOptions {
+        out: out.clone(),
+        base_url: args.base_url.unwrap_or_else(|| kb.config.base_url.clone()),
+        drafts: args.drafts,
+        today: crate::clock::today(),
+    };
+    let bar = if std::io::stderr().is_terminal() {
+        let b = indicatif::ProgressBar::new(0);
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{spinner} rendering {pos}/{len} documents {wide_bar} {eta}",
+        ) {
+            b.set_style(style);
+        }
+        b
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let progress = Bar(bar);
+    let report = site::export(&kb, &opts, &progress)
+        .with_context(|| format!("export to {}", out.display()))?;
+    progress.0.finish_and_clear();
+    for w in &report.warnings {
+        eprintln!("lore: warning: {w}");
+    }
+    println!(
+        "exported {} documents to {} in {:.2}s ({} files: {} written, {} unchanged; search index {} KB)",
+        report.documents,
+        out.display(),
+        started.elapsed().as_secs_f64(),
+        report.files,
+        report.write.written,
+        report.write.unchanged,
+        report.search_bytes / 1024
+    );
+    Ok(ExitCode::SUCCESS)
 }

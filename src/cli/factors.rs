@@ -1,7 +1,9 @@
 //! `lore factors [rename OLD NEW]`: the taxonomy with counts.
 
-use anyhow::{Result, bail};
+use crate::store::git::CommitOutcome;
+use anyhow::Result;
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -32,8 +34,26 @@ struct Row<'a> {
 
 pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
     if let Some(FactorsAction::Rename { old, new }) = args.action {
-        let _ = (old, new);
-        bail!("factor rename is not available in this build yet");
+        let report = crate::rename::rename_factor(root, &old, &new)?;
+        let mut out = std::io::stdout().lock();
+        let verb = if report.merged { "merged" } else { "renamed" };
+        let into = if report.merged { "into" } else { "to" };
+        writeln!(
+            out,
+            "{verb} factor `{old}` {into} `{new}` in {} file(s):",
+            report.files.len()
+        )?;
+        for f in &report.files {
+            writeln!(out, "  {}", f.display())?;
+        }
+        match report.commit {
+            CommitOutcome::Committed { id } => {
+                writeln!(out, "committed {}", &id[..id.len().min(7)])?
+            }
+            CommitOutcome::Unchanged => {}
+            CommitOutcome::NotVersioned => super::note_not_versioned(),
+        }
+        return Ok(ExitCode::SUCCESS);
     }
     let kb = Kb::load(root)?;
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();

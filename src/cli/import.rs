@@ -46,5 +46,18 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
         "imported {} file(s); run `lore lint` to see what needs attention",
         written.len()
     )?;
+    if !written.is_empty() {
+        let message = format!(
+            "import: add {} document{} from {}",
+            written.len(),
+            if written.len() == 1 { "" } else { "s" },
+            args.source.display()
+        );
+        if let crate::store::git::CommitOutcome::NotVersioned =
+            crate::store::git::commit_paths(root, &written, &message)?
+        {
+            super::note_not_versioned();
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }

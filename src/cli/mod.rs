@@ -127,24 +127,15 @@ pub fn kb_root(explicit: Option<&Path>) -> Result<PathBuf> {
     Ok(crate::config::discover(explicit, &cwd)?)
 }
 
+/// Says once per run, on stderr, that the KB's changes are not versioned.
+pub fn note_not_versioned() {
+    static SAID: std::sync::Once = std::sync::Once::new();
+    SAID.call_once(|| {
+        eprintln!("lore: note: this knowledge base is not in a git repository, so changes are not versioned (run `git init` to keep history)");
+    });
+}
+
 /// A usage error: printed as `lore: error: …`, exit code 2.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct UsageError(pub String);
-
-/// Until the terminal UI lands, `lore` without a command prints the list.
-pub fn open_tui(root: &Path) -> Result<ExitCode> {
-    list::run(
-        root,
-        list::Args {
-            kind: None,
-            status: None,
-            severity: None,
-            service: None,
-            factor: None,
-            since: None,
-            until: None,
-            format: Format::Table,
-        },
-    )
-}

@@ -4,6 +4,7 @@
 use super::UsageError;
 use crate::doc::{Kind, parse_date};
 use crate::draft::{self, NewDoc};
+use crate::store::git::CommitOutcome;
 use anyhow::{Context, Result};
 use std::io::Write;
 use std::path::Path;
@@ -65,5 +66,14 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
             .context("the editor did not finish cleanly; the draft is kept")?;
     }
     writeln!(std::io::stdout(), "{}", rel.display())?;
+    let id = rel
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let message = format!("{}: add {id}", kind.as_str());
+    match crate::store::git::commit_paths(root, std::slice::from_ref(&rel), &message)? {
+        CommitOutcome::NotVersioned => super::note_not_versioned(),
+        CommitOutcome::Committed { .. } | CommitOutcome::Unchanged => {}
+    }
     Ok(ExitCode::SUCCESS)
 }

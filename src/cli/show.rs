@@ -55,12 +55,14 @@ struct ShowJson<'a> {
 const SIMILAR: usize = 5;
 
 pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
+    let kb = Kb::load(root)?;
     if let Some(rev) = &args.rev {
-        let text = crate::store::git::show_at(root, &args.id, rev)?;
+        // The document may have been renamed or deleted since `rev`.
+        let current = kb.find(&args.id).ok().map(|d| d.path.as_path());
+        let (_, text) = crate::store::git::doc_at_rev(root, &args.id, current, rev)?;
         std::io::stdout().write_all(text.as_bytes())?;
         return Ok(ExitCode::SUCCESS);
     }
-    let kb = Kb::load(root)?;
     let doc = kb.find(&args.id)?;
     match args.format {
         ShowFormat::Markdown => {

@@ -31,7 +31,7 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
     };
     let kb = Kb::load(root)?;
     super::output::warn_unreadable(&kb);
-    let mut opts = Options::new(chrono::Local::now().date_naive());
+    let mut opts = Options::new(crate::clock::today());
     opts.since = since;
     let s = stats::compute(&kb, &opts);
     match args.format {

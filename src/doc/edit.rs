@@ -8,22 +8,6 @@ use super::frontmatter::{Split, split_front_matter};
 use chrono::{DateTime, NaiveDate};
 use chrono_tz::Tz;
 
-/// The postmortem template's sections, in order: a missing section is created
-/// before the first section that follows it here.
-const TEMPLATE_ORDER: [&str; 11] = [
-    "Summary",
-    "Impact",
-    "Timeline",
-    "Contributing factors",
-    "Detection",
-    "Response and recovery",
-    "What went well",
-    "What went wrong",
-    "Where we got lucky",
-    "Action items",
-    "Lessons learned",
-];
-
 /// Appends `- STAMP TEXT` to the `Timeline` section. `stamp` comes from
 /// [`timeline_stamp`].
 pub fn append_timeline(text: &str, stamp: &str, entry: &str) -> String {
@@ -120,13 +104,13 @@ pub fn append_list_item(text: &str, section: &str, item: &str) -> String {
     // The section is missing: create it before the template section that
     // follows it, or at the end.
     let block = format!("## {section}{nl}{nl}- {item}{nl}{nl}");
-    let pos = TEMPLATE_ORDER
+    let pos = super::TEMPLATE_SECTIONS
         .iter()
         .position(|s| s.eq_ignore_ascii_case(section));
     let next = pos.and_then(|p| {
         sections.iter().find(|s| {
             s.level == 2
-                && TEMPLATE_ORDER
+                && super::TEMPLATE_SECTIONS
                     .iter()
                     .position(|t| t.eq_ignore_ascii_case(&s.title))
                     .is_some_and(|q| q > p)

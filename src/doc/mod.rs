@@ -17,6 +17,22 @@ use chrono_tz::Tz;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
+/// The sections of the built-in postmortem template, in order: lint expects
+/// them in reviewed postmortems, edits create a missing one in its place.
+pub const TEMPLATE_SECTIONS: [&str; 11] = [
+    "Summary",
+    "Impact",
+    "Timeline",
+    "Contributing factors",
+    "Detection",
+    "Response and recovery",
+    "What went well",
+    "What went wrong",
+    "Where we got lucky",
+    "Action items",
+    "Lessons learned",
+];
+
 /// What a document is: a postmortem of an incident, or a runbook.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
 #[serde(rename_all = "lowercase")]

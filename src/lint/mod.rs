@@ -6,27 +6,12 @@ mod language;
 
 use crate::actions::is_overdue;
 use crate::config::did_you_mean;
-use crate::doc::{Doc, Kind, Level, Status};
+use crate::doc::{Doc, Kind, Level, Status, TEMPLATE_SECTIONS};
 use crate::kb::Kb;
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::path::PathBuf;
-
-/// The sections of the built-in postmortem template, in order.
-pub const TEMPLATE_SECTIONS: [&str; 11] = [
-    "Summary",
-    "Impact",
-    "Timeline",
-    "Contributing factors",
-    "Detection",
-    "Response and recovery",
-    "What went well",
-    "What went wrong",
-    "Where we got lucky",
-    "Action items",
-    "Lessons learned",
-];
 
 /// One lint finding.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -3,7 +3,9 @@
 //! detect/resolve distributions, action follow-through, services and runbook
 //! review age. Shared by `lore stats`, the TUI's Trends tab and the site.
 
+mod actions;
 mod distribution;
+mod factors;
 mod periods;
 
 pub use distribution::{Bucket, Distribution, human_duration, median, percentile};
@@ -11,7 +13,9 @@ pub use periods::{month_key, months_between, quarter_key, quarters_between};
 
 use crate::doc::{Doc, Kind, Status};
 use crate::kb::Kb;
+use actions::action_figures;
 use chrono::NaiveDate;
+use factors::{co_occurrence, factor_quarters, unique};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -396,77 +400,6 @@ fn summary(
     }
 }
 
-fn factor_quarters(
-    kb: &Kb,
-    docs: &[&Doc],
-    quarters: &[String],
-    quarter_ix: &HashMap<&str, usize>,
-) -> FactorQuarters {
-    let mut rows: BTreeMap<String, FactorRow> = BTreeMap::new();
-    for d in docs {
-        for f in unique(&d.meta.factors) {
-            let row = rows.entry(f.to_string()).or_insert_with(|| {
-                let tax = kb.config.factor(f);
-                FactorRow {
-                    id: f.to_string(),
-                    name: tax.map_or_else(|| f.to_string(), |t| t.name.clone()),
-                    group: tax.map(|t| t.group.clone()).unwrap_or_default(),
-                    counts: vec![0; quarters.len()],
-                    total: 0,
-                }
-            });
-            row.total += 1;
-            let q = d
-                .meta
-                .date
-                .and_then(|x| quarter_ix.get(quarter_key(x).as_str()));
-            if let Some(c) = q.and_then(|&i| row.counts.get_mut(i)) {
-                *c += 1;
-            }
-        }
-    }
-    let mut rows: Vec<FactorRow> = rows.into_values().collect();
-    rows.sort_by(|a, b| b.total.cmp(&a.total).then_with(|| a.id.cmp(&b.id)));
-    FactorQuarters {
-        quarters: quarters.to_vec(),
-        rows,
-    }
-}
-
-/// The distinct non-empty values of a list, in first-seen order.
-fn unique(list: &[String]) -> Vec<&str> {
-    let mut out: Vec<&str> = Vec::new();
-    for s in list.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
-        if !out.contains(&s) {
-            out.push(s);
-        }
-    }
-    out
-}
-
-fn co_occurrence(docs: &[&Doc]) -> Vec<Pair> {
-    let mut pairs: HashMap<(String, String), usize> = HashMap::new();
-    for d in docs {
-        let mut f = unique(&d.meta.factors);
-        f.sort_unstable();
-        for (i, a) in f.iter().enumerate() {
-            for b in f.iter().skip(i + 1) {
-                *pairs.entry((a.to_string(), b.to_string())).or_default() += 1;
-            }
-        }
-    }
-    let mut out: Vec<Pair> = pairs
-        .into_iter()
-        .map(|((a, b), count)| Pair { a, b, count })
-        .collect();
-    out.sort_by(|x, y| {
-        y.count
-            .cmp(&x.count)
-            .then_with(|| (&x.a, &x.b).cmp(&(&y.a, &y.b)))
-    });
-    out
-}
-
 fn durations_by_quarter(
     docs: &[&Doc],
     quarters: &[String],
@@ -539,89 +472,6 @@ fn by_severity(kb: &Kb, docs: &[&Doc], severities: &[String]) -> Vec<SeverityDur
         })
         .filter(|s| s.incidents > 0)
         .collect()
-}
-
-const AGE_BUCKETS: &[(i64, Option<i64>, &str)] = &[
-    (0, Some(7), "< 1 week"),
-    (7, Some(30), "1–4 weeks"),
-    (30, Some(90), "1–3 months"),
-    (90, Some(180), "3–6 months"),
-    (180, None, "> 6 months"),
-];
-
-fn action_figures(kb: &Kb, docs: &[&Doc], months: &[String], opts: &Options) -> ActionFigures {
-    let follow = kb.config.actions.follow_up_days;
-    let mut by_month: Vec<ActionMonth> = months
-        .iter()
-        .map(|m| ActionMonth {
-            month: m.clone(),
-            opened: 0,
-            done: 0,
-        })
-        .collect();
-    let mut open_by_age: Vec<AgeBucket> = AGE_BUCKETS
-        .iter()
-        .map(|&(min_days, max_days, label)| AgeBucket {
-            label: label.to_string(),
-            min_days,
-            max_days,
-            count: 0,
-            overdue: 0,
-        })
-        .collect();
-    let mut f = ActionFigures {
-        follow_up_days: follow,
-        total: 0,
-        done: 0,
-        open: 0,
-        overdue: 0,
-        without_owner: 0,
-        past_target: 0,
-        past_target_done: 0,
-        share_done_past_target: None,
-        by_month: Vec::new(),
-        open_by_age: Vec::new(),
-    };
-    for d in docs {
-        let age = d.meta.date.map(|x| (opts.today - x).num_days().max(0));
-        let month = d.meta.date.map(month_key);
-        for a in &d.action_items {
-            f.total += 1;
-            let overdue = crate::actions::is_overdue(a, opts.today);
-            if a.done {
-                f.done += 1;
-            } else {
-                f.open += 1;
-            }
-            f.overdue += usize::from(overdue);
-            f.without_owner += usize::from(a.owner.is_none());
-            if age.is_some_and(|x| x >= i64::from(follow)) {
-                f.past_target += 1;
-                f.past_target_done += usize::from(a.done);
-            }
-            if let Some(m) = by_month
-                .iter_mut()
-                .find(|m| Some(&m.month) == month.as_ref())
-            {
-                m.opened += 1;
-                m.done += usize::from(a.done);
-            }
-            if let (false, Some(age)) = (a.done, age) {
-                let b = open_by_age
-                    .iter_mut()
-                    .find(|b| age >= b.min_days && b.max_days.is_none_or(|m| age < m));
-                if let Some(b) = b {
-                    b.count += 1;
-                    b.overdue += usize::from(overdue);
-                }
-            }
-        }
-    }
-    f.share_done_past_target =
-        (f.past_target > 0).then(|| f.past_target_done as f64 / f.past_target as f64);
-    f.by_month = by_month;
-    f.open_by_age = open_by_age;
-    f
 }
 
 fn services(kb: &Kb, docs: &[&Doc]) -> Vec<ServiceCount> {

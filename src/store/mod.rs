@@ -2,6 +2,9 @@
 //! documents, reading them defensively, and atomic writes.
 
 pub mod git;
+mod overrides;
+
+pub use overrides::{static_files, template_overrides};
 
 use crate::config::Config;
 use crate::doc::{Doc, Kind, ParseContext};
@@ -302,6 +305,12 @@ pub fn read_optional(path: &Path) -> Result<Option<String>> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(Error::io(path, e)),
     }
+}
+
+/// A KB file's bytes, unchanged.
+pub fn read_bytes(root: &Path, rel: &Path) -> Result<Vec<u8>> {
+    let abs = root.join(rel);
+    std::fs::read(&abs).map_err(|e| Error::io(&abs, e))
 }
 
 /// A document's text as stored (lossily decoded if not UTF-8).

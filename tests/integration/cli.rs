@@ -348,4 +348,12 @@ fn concurrent_new_with_the_same_title_never_overwrites() {
             "runbooks/same-title.md"
         ]
     );
+    // Each save is its own commit, none lost to the race, the tree clean.
+    let log = sb.git(&kb, &["log", "--format=%s"]);
+    let adds = log
+        .lines()
+        .filter(|l| l.starts_with("runbook: add same-title"))
+        .count();
+    assert_eq!(adds, 4, "{log}");
+    assert_eq!(sb.git(&kb, &["status", "--porcelain"]), "");
 }

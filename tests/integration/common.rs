@@ -58,9 +58,10 @@ impl Sandbox {
     /// The `lore` binary with the sandbox environment, run in `cwd`.
     pub fn lore(&self, cwd: &Path) -> Command {
         let mut c = Command::cargo_bin("lore").expect("lore binary");
-        c.current_dir(cwd)
-            .env_remove("LORE_KB")
-            .env_remove("GIT_DIR");
+        c.current_dir(cwd).env_remove("LORE_KB");
+        for k in GIT_ENV_SHUT_OUT {
+            c.env_remove(k);
+        }
         for (k, v) in self.env() {
             c.env(k, v);
         }
@@ -70,7 +71,10 @@ impl Sandbox {
     /// The system `git` with the sandbox environment, run in `cwd`.
     pub fn git(&self, cwd: &Path, args: &[&str]) -> String {
         let mut c = std::process::Command::new("git");
-        c.current_dir(cwd).args(args).env_remove("GIT_DIR");
+        c.current_dir(cwd).args(args);
+        for k in GIT_ENV_SHUT_OUT {
+            c.env_remove(k);
+        }
         for (k, v) in self.env() {
             c.env(k, v);
         }
@@ -113,6 +117,21 @@ impl Sandbox {
         self.git(dir, &["commit", "-q", "-m", "initial"]);
     }
 }
+
+/// Variables of the developer's environment that would leak an identity or
+/// another repository into a test's git or lore.
+const GIT_ENV_SHUT_OUT: [&str; 10] = [
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_AUTHOR_NAME",
+    "GIT_AUTHOR_EMAIL",
+    "GIT_COMMITTER_NAME",
+    "GIT_COMMITTER_EMAIL",
+    "GIT_AUTHOR_DATE",
+    "GIT_COMMITTER_DATE",
+    "EMAIL",
+];
 
 /// Recursive copy that keeps symlinks as symlinks (fixtures may hold loops).
 pub fn copy_dir(src: &Path, dst: &Path) {

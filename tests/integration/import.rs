@@ -54,6 +54,24 @@ fn import_plans_then_writes_without_overwriting() {
         "# Payment outage\n\nDate: 2021-11-26 (Black Friday)\n\nThe card provider timed out.\n"
     ));
 
+    // One commit holding exactly the imported files.
+    let files = sb.git(&kb, &["show", "--name-only", "--format=%s", "HEAD"]);
+    let mut lines: Vec<&str> = files.lines().filter(|l| !l.is_empty()).collect();
+    assert!(
+        lines.remove(0).starts_with("import: add 3 documents from "),
+        "{files}"
+    );
+    lines.sort();
+    assert_eq!(
+        lines,
+        [
+            "postmortems/2021-11-26-payment-outage.md",
+            "postmortems/undated.md",
+            "postmortems/with-front-matter.md"
+        ]
+    );
+    assert_eq!(sb.git(&kb, &["status", "--porcelain"]), "");
+
     // Lint points at what needs a human: the missing date.
     let out = sb.lore(&kb).arg("lint").output().unwrap();
     assert!(

@@ -4,6 +4,10 @@
 mod common;
 
 mod cli;
+mod git;
 mod import;
 mod lint;
 mod search;
+mod site;
+mod stats;
+mod tui;

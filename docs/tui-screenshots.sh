@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Regenerates docs/tui.png and docs/tui-search.png: runs lore on a copy of the
+# sample knowledge base in a 150x38 tmux session with colour, searches, opens
+# a document, and renders each capture with docs/ansi_to_png.py (Pillow).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --quiet --bin lore
+kb=$(mktemp -d)
+trap 'tmux -L lore-shots kill-server 2>/dev/null || true; rm -rf "$kb"' EXIT
+cp -r lore.toml postmortems templates "$kb"/
+tmux -L lore-shots -f /dev/null new-session -d -x 150 -y 38 \
+  "cd $kb && env -u NO_COLOR TERM=xterm-256color $PWD/target/debug/lore; sleep 60"
+sleep 2
+tmux -L lore-shots send-keys /
+tmux -L lore-shots send-keys -l "replica lag"
+sleep 1
+tmux -L lore-shots send-keys Down
+sleep 0.5
+tmux -L lore-shots capture-pane -e -p > "$kb/search.ansi"
+tmux -L lore-shots send-keys Enter
+sleep 0.5
+tmux -L lore-shots capture-pane -e -p > "$kb/read.ansi"
+python3 docs/ansi_to_png.py "$kb/search.ansi" docs/tui-search.png
+python3 docs/ansi_to_png.py "$kb/read.ansi" docs/tui.png

@@ -1,0 +1,272 @@
+// lore search: runs in the browser with no network access. The index is a set
+// of scripts written by `lore export` (search/docs.js, search/t-*.js,
+// search/s-*.js); each hands its data to window.LORE_SEARCH, so the page works
+// opened straight from disk. A query loads only the term shards of its words.
+(function () {
+  "use strict";
+  var base = window.LORE_SEARCH_BASE || "search/";
+  var WEIGHTS = [1, 1.5, 2.5, 4];
+  var PAGE = 50;
+  var FILTERS = ["factor", "service", "severity", "status", "kind", "after", "before"];
+  var meta = null, stop = {}, shardSet = {}, shards = {}, sums = {};
+  var waiting = {}, generation = 0, shown = PAGE, lastResults = [];
+
+  window.LORE_SEARCH = {
+    docs: function (m) { meta = m; init(); },
+    terms: function (key, map) { shards[key] = map; done(key); },
+    summaries: function (chunk, list) { sums["s" + chunk] = list; done("s" + chunk); }
+  };
+
+  function $(id) { return document.getElementById(id); }
+
+  function done(key) {
+    var cbs = waiting[key] || [];
+    delete waiting[key];
+    for (var i = 0; i < cbs.length; i++) cbs[i]();
+  }
+
+  // Loads a script once; calls back when its data arrived (or it failed).
+  function load(key, file, cb) {
+    if ((key in shards) || (key in sums)) { cb(); return; }
+    if (waiting[key]) { waiting[key].push(cb); return; }
+    waiting[key] = [cb];
+    var s = document.createElement("script");
+    s.src = base + file;
+    s.async = true;
+    s.onerror = function () { if (key.charAt(0) === "s") sums[key] = []; else shards[key] = {}; done(key); };
+    document.head.appendChild(s);
+  }
+
+  function hex(str) {
+    var bytes = new TextEncoder().encode(str), out = "";
+    for (var i = 0; i < bytes.length; i++) out += (bytes[i] < 16 ? "0" : "") + bytes[i].toString(16);
+    return out;
+  }
+
+  function shardKey(term) { return Array.from(term).slice(0, 2).join(""); }
+
+  function tokens(text) {
+    return text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(function (w) {
+      return Array.from(w).length >= 2 && !stop[w];
+    });
+  }
+
+  // Words, excluded words and field filters of a query string.
+  function parse(q) {
+    var out = { words: [], not: [], f: {} };
+    var parts = q.match(/-?"[^"]*"?|\S+/g) || [];
+    for (var i = 0; i < parts.length; i++) {
+      var p = parts[i], neg = false;
+      if (p.length > 1 && p.charAt(0) === "-") { neg = true; p = p.slice(1); }
+      var m = /^(factor|service|severity|status|kind|tag|after|before):(.+)$/i.exec(p);
+      if (m && !neg) {
+        var k = m[1].toLowerCase(), v = m[2].replace(/"/g, "");
+        if (k === "tag") out.words = out.words.concat(tokens(v));
+        else out.f[k] = v;
+        continue;
+      }
+      var ws = tokens(p.replace(/"/g, " "));
+      out[neg ? "not" : "words"] = out[neg ? "not" : "words"].concat(ws);
+    }
+    return out;
+  }
+
+  function controls() {
+    var f = {};
+    FILTERS.forEach(function (k) { var el = $("f-" + k); if (el && el.value) f[k] = el.value; });
+    return f;
+  }
+
+  function docPasses(d, f) {
+    if (f.kind && (d[3].charAt(0) !== f.kind.charAt(0).toLowerCase())) return false;
+    if (f.status && d[3].charAt(1) !== f.status.charAt(0).toLowerCase()) return false;
+    if (f.severity) {
+      var sev = d[4] >= 0 ? meta.severities[d[4]] : "";
+      if (!sev || sev.toLowerCase() !== f.severity.toLowerCase()) return false;
+    }
+    if (f.factor) {
+      var want = f.factor.toLowerCase(), hit = false;
+      for (var i = 0; i < d[5].length; i++) {
+        var fac = meta.factors[d[5][i]];
+        if (fac[0].toLowerCase() === want || fac[1].toLowerCase() === want) hit = true;
+      }
+      if (!hit) return false;
+    }
+    if (f.service) {
+      var sw = f.service.toLowerCase(), sh = false;
+      for (var j = 0; j < d[6].length; j++) if (meta.services[d[6][j]].toLowerCase() === sw) sh = true;
+      if (!sh) return false;
+    }
+    var date = d[2];
+    if (f.after && (!date || date.slice(0, f.after.length) < f.after)) return false;
+    if (f.before && (!date || date.slice(0, f.before.length) > f.before)) return false;
+    return true;
+  }
+
+  // doc number -> score for one word: exact term, else terms it begins.
+  function postings(word) {
+    var map = shards[shardKey(word)] || {}, out = {}, n = meta.docs.length;
+    var terms = [];
+    if (map[word]) terms.push([word, 1]);
+    if (Array.from(word).length >= 3) {
+      for (var t in map) {
+        if (t !== word && t.lastIndexOf(word, 0) === 0) { terms.push([t, 0.7]); if (terms.length > 60) break; }
+      }
+    }
+    for (var i = 0; i < terms.length; i++) {
+      var list = map[terms[i][0]], doc = 0;
+      var idf = Math.log(1 + n / list.length);
+      for (var j = 0; j < list.length; j++) {
+        doc += list[j] >> 2;
+        var s = WEIGHTS[list[j] & 3] * idf * terms[i][1];
+        if (!(doc in out) || out[doc] < s) out[doc] = s;
+      }
+    }
+    return out;
+  }
+
+  function run() {
+    if (!meta) return;
+    var q = $("q").value;
+    var parsed = parse(q);
+    var f = controls();
+    for (var k in parsed.f) f[k] = parsed.f[k];
+    var words = parsed.words, not = parsed.not;
+    var gen = ++generation;
+    var need = {};
+    words.concat(not).forEach(function (w) { var key = shardKey(w); if (shardSet[key]) need[key] = true; });
+    var keys = Object.keys(need), left = keys.length;
+    var go = function () { if (gen === generation) compute(q, words, not, f); };
+    if (!left) { go(); return; }
+    keys.forEach(function (key) {
+      load(key, "t-" + hex(key) + ".js", function () { if (--left === 0) go(); });
+    });
+  }
+
+  function compute(q, words, not, f) {
+    var docs = meta.docs, results = [];
+    var anyFilter = Object.keys(f).length > 0;
+    if (!words.length && !anyFilter) {
+      lastResults = [];
+      status(q.trim() ? "No searchable words in “" + q + "”." : "Type words or pick a filter.");
+      render([], []);
+      return;
+    }
+    var scores = null;
+    for (var i = 0; i < words.length; i++) {
+      var p = postings(words[i]), next = {};
+      if (scores === null) next = p;
+      else for (var d in scores) if (d in p) next[d] = scores[d] + p[d];
+      scores = next;
+    }
+    var excluded = {};
+    not.forEach(function (w) { var p = postings(w); for (var d in p) excluded[d] = true; });
+    if (scores === null) {
+      for (var n = 0; n < docs.length; n++) if (!excluded[n] && docPasses(docs[n], f)) results.push([n, 0]);
+    } else {
+      for (var key in scores) {
+        var num = +key;
+        if (!excluded[num] && docPasses(docs[num], f)) results.push([num, scores[key]]);
+      }
+      results.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
+    }
+    lastResults = results;
+    shown = PAGE;
+    var label = results.length === 1 ? "1 result" : results.length + " results";
+    status(label + (q.trim() ? " for “" + q.trim() + "”" : ""));
+    render(results, words);
+    remember(q);
+  }
+
+  function status(text) { $("search-status").textContent = text; }
+
+  function remember(q) {
+    try {
+      var params = new URLSearchParams();
+      if (q.trim()) params.set("q", q.trim());
+      var f = controls();
+      for (var k in f) params.set(k, f[k]);
+      var s = params.toString();
+      history.replaceState(null, "", s ? "?" + s : window.location.pathname);
+    } catch (e) { /* some browsers refuse for file: URLs; the results still show */ }
+  }
+
+  function highlight(el, text, words) {
+    if (!words.length) { el.textContent = text; return; }
+    var esc = words.map(function (w) { return w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); });
+    var re = new RegExp("(" + esc.join("|") + ")", "giu");
+    var last = 0, m;
+    while ((m = re.exec(text)) !== null) {
+      if (m.index > last) el.appendChild(document.createTextNode(text.slice(last, m.index)));
+      var mark = document.createElement("mark");
+      mark.textContent = m[0];
+      el.appendChild(mark);
+      last = m.index + m[0].length;
+      if (m[0].length === 0) re.lastIndex++;
+    }
+    if (last < text.length) el.appendChild(document.createTextNode(text.slice(last)));
+  }
+
+  function render(results, words) {
+    var ol = $("results");
+    while (ol.firstChild) ol.removeChild(ol.firstChild);
+    var slice = results.slice(0, shown);
+    slice.forEach(function (r) {
+      var d = meta.docs[r[0]];
+      var li = document.createElement("li");
+      li.className = "result";
+      var a = document.createElement("a");
+      a.href = d[0];
+      a.className = "result-title";
+      highlight(a, d[1], words);
+      li.appendChild(a);
+      var m = document.createElement("div");
+      m.className = "result-meta";
+      var bits = [];
+      if (d[2]) bits.push(d[2]);
+      bits.push(d[3].charAt(0) === "p" ? "postmortem" : "runbook");
+      if (d[4] >= 0) bits.push(meta.severities[d[4]]);
+      if (d[7]) bits.push("near miss");
+      var st = { p: "published", r: "review", d: "draft" }[d[3].charAt(1)];
+      if (st && st !== "published") bits.push(st);
+      if (d[6].length) bits.push(d[6].map(function (s) { return meta.services[s]; }).join(", "));
+      m.textContent = bits.join(" · ");
+      li.appendChild(m);
+      var p = document.createElement("p");
+      p.className = "result-sum";
+      li.appendChild(p);
+      ol.appendChild(li);
+      var chunk = Math.floor(r[0] / meta.chunk);
+      load("s" + chunk, "s-" + chunk + ".js", function () {
+        var list = sums["s" + chunk] || [];
+        var text = list[r[0] - chunk * meta.chunk] || "";
+        if (!p.firstChild) highlight(p, text, words);
+      });
+    });
+    if (results.length > shown) {
+      var li = document.createElement("li");
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = "more-btn";
+      b.textContent = "Show " + Math.min(PAGE, results.length - shown) + " more";
+      b.addEventListener("click", function () { shown += PAGE; render(lastResults, words); });
+      li.appendChild(b);
+      ol.appendChild(li);
+    }
+  }
+
+  function init() {
+    (meta.stop || []).forEach(function (w) { stop[w] = true; });
+    (meta.shards || []).forEach(function (k) { shardSet[k] = true; });
+    var params = new URLSearchParams(window.location.search);
+    $("q").value = params.get("q") || "";
+    FILTERS.forEach(function (k) { var el = $("f-" + k); if (el && params.get(k)) el.value = params.get(k); });
+    var timer = null;
+    $("q").addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 40); });
+    FILTERS.forEach(function (k) { var el = $("f-" + k); if (el) el.addEventListener("change", run); });
+    $("search-form").addEventListener("submit", function (e) { e.preventDefault(); run(); });
+    status("Type words or pick a filter.");
+    run();
+    $("q").focus();
+  }
+})();

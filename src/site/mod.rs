@@ -1,0 +1,185 @@
+//! The static learning site (SPEC 9): `export` renders every page from the KB
+//! with the embedded templates (or the KB's overrides), writes charts as
+//! inline SVG, a search index for the browser and an Atom feed, then puts the
+//! whole folder in place at once.
+
+pub mod chart;
+mod feed;
+pub mod markdown;
+mod model;
+mod output;
+mod pages;
+pub mod paths;
+mod search_index;
+mod templates;
+mod views;
+
+pub use output::{MARKER, WriteReport};
+
+use crate::error::Result;
+use crate::kb::Kb;
+use crate::stats;
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// One file of the site: a `/`-separated path inside the output folder.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Progress of the document pages, for a bar on a terminal.
+pub trait Progress: Sync {
+    fn start(&self, total: u64);
+    fn inc(&self);
+}
+
+/// No progress display.
+pub struct Quiet;
+
+impl Progress for Quiet {
+    fn start(&self, _: u64) {}
+    fn inc(&self) {}
+}
+
+#[derive(Debug, Clone)]
+pub struct ExportOptions {
+    pub out: PathBuf,
+    /// Absolute address of the site, for the feed (may be empty).
+    pub base_url: String,
+    pub drafts: bool,
+    /// Decides what is overdue and stale.
+    pub today: NaiveDate,
+}
+
+/// What an export did.
+#[derive(Debug, Clone)]
+pub struct ExportReport {
+    pub documents: usize,
+    pub files: usize,
+    pub write: WriteReport,
+    /// Bytes of the search index (all shards).
+    pub search_bytes: u64,
+    /// What could not be shown, for the user to know.
+    pub warnings: Vec<String>,
+}
+
+/// The built-in static assets (the repository's `site/` folder).
+const ASSETS: &[(&str, &[u8])] = &[
+    ("assets/style.css", include_bytes!("../../site/style.css")),
+    ("assets/search.js", include_bytes!("../../site/search.js")),
+    ("assets/actions.js", include_bytes!("../../site/actions.js")),
+    (
+        "assets/favicon.svg",
+        include_bytes!("../../site/favicon.svg"),
+    ),
+];
+
+/// Writes the site for `kb` into `opts.out`.
+pub fn export(kb: &Kb, opts: &ExportOptions, progress: &dyn Progress) -> Result<ExportReport> {
+    let tpl = templates::Templates::load(&kb.root)?;
+    let site = model::Site::new(kb, opts.drafts);
+    let mut sopts = stats::Options::new(opts.today);
+    sopts.include_drafts = opts.drafts;
+    let stats = stats::compute(kb, &sopts);
+    let similar: HashMap<String, Vec<views::SimilarView>> = crate::similar::similar_all(kb, 8)
+        .into_iter()
+        .map(|(id, list)| {
+            let shown = list
+                .into_iter()
+                .filter_map(|s| {
+                    site.by_id(&s.id).map(|i| views::SimilarView {
+                        url: site.urls[i].clone(),
+                        title: s.title,
+                        date: s.date.map(|d| d.to_string()),
+                        reasons: s.reasons,
+                    })
+                })
+                .take(5)
+                .collect();
+            (id, shown)
+        })
+        .collect();
+    let mut warnings = Vec::new();
+    let edits = match crate::store::git::activity(&kb.root) {
+        Ok(map) => map
+            .into_iter()
+            .map(|(path, a)| {
+                let edit = |by: String, at: chrono::DateTime<chrono::FixedOffset>| views::Edit {
+                    by,
+                    on: at.date_naive().to_string(),
+                };
+                let created = (a.created != a.changed || a.created_by != a.changed_by)
+                    .then(|| edit(a.created_by.clone(), a.created));
+                (path, (created, Some(edit(a.changed_by, a.changed))))
+            })
+            .collect(),
+        Err(e) => {
+            warnings.push(format!(
+                "no \"last edited\" lines: git history could not be read: {e}"
+            ));
+            HashMap::new()
+        }
+    };
+    let shared = pages::Shared {
+        site: &site,
+        opts,
+        stats: &stats,
+        tpl: &tpl,
+        similar: &similar,
+        edits: &edits,
+    };
+    let writer = output::SiteWriter::create(&opts.out)?;
+    progress.start(site.docs.len() as u64);
+    pages::documents(&shared, &writer, progress)?;
+    pages::terms(&shared, &writer)?;
+    let mut out = pages::lists(&shared)?;
+    out.push(pages::browse(&shared)?);
+    out.push(pages::actions(&shared)?);
+    out.push(pages::overview(&shared)?);
+    out.push(pages::trends(&shared)?);
+    let (index, filters) = search_index::build(&site);
+    let search_bytes = index.iter().map(|p| p.bytes.len() as u64).sum();
+    out.extend(index);
+    out.push(pages::search(&shared, &filters)?);
+    out.push(Page {
+        path: "feed.xml".into(),
+        bytes: feed::render(&site, &tpl, &opts.base_url)?.into_bytes(),
+    });
+    out.extend(assets(&kb.root)?);
+    out.par_iter().try_for_each(|p| writer.write(p))?;
+    let write = writer.finish()?;
+    Ok(ExportReport {
+        documents: site.docs.len(),
+        files: write.written + write.unchanged,
+        write,
+        search_bytes,
+        warnings,
+    })
+}
+
+/// Built-in assets, replaced or extended by the KB's own `site/` files.
+fn assets(root: &Path) -> Result<Vec<Page>> {
+    let own = crate::store::static_files(root)?;
+    let mut out: Vec<Page> = ASSETS
+        .iter()
+        .filter(|(path, _)| {
+            let name = path.trim_start_matches("assets/");
+            !own.iter().any(|(p, _)| p == name)
+        })
+        .map(|(path, bytes)| Page {
+            path: path.to_string(),
+            bytes: bytes.to_vec(),
+        })
+        .collect();
+    for (rel, bytes) in own {
+        let path = format!("assets/{rel}");
+        if paths::is_contained(&path) {
+            out.push(Page { path, bytes });
+        }
+    }
+    Ok(out)
+}

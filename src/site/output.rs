@@ -1,0 +1,282 @@
+//! Writing the site: every page goes into a fresh folder next to the output,
+//! which then replaces the output in two renames, so a failed export leaves the
+//! previous site untouched. Pages whose bytes did not change since the last
+//! export are hard-linked from it instead of rewritten (their modification
+//! times stay, so a sync to a server only sends what changed).
+
+use super::Page;
+use super::paths::is_contained;
+use crate::error::{Error, Result};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// The marker and manifest of a lore export: `path → [hash, size]`.
+pub const MARKER: &str = ".lore-export";
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct WriteReport {
+    pub written: usize,
+    pub unchanged: usize,
+}
+
+#[derive(serde::Serialize, serde::Deserialize, Default)]
+struct Manifest {
+    version: u32,
+    files: HashMap<String, (String, u64)>,
+}
+
+fn hash(bytes: &[u8]) -> String {
+    format!("{:016x}", xxhash_rust::xxh3::xxh3_64(bytes))
+}
+
+/// Refuses an output folder that holds something other than a lore export, so
+/// `--out ~` or `--out .` can never replace a folder of other files.
+fn check_out(out: &Path) -> Result<Option<Manifest>> {
+    let meta = match std::fs::symlink_metadata(out) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::io(out, e)),
+    };
+    if !meta.is_dir() {
+        return Err(Error::Invalid(format!(
+            "{}: the output must be a folder; it is a file or link",
+            out.display()
+        )));
+    }
+    let marker = out.join(MARKER);
+    match std::fs::read(&marker) {
+        Ok(bytes) => Ok(Some(serde_json::from_slice(&bytes).unwrap_or_default())),
+        Err(_) => {
+            let empty = std::fs::read_dir(out)
+                .map_err(|e| Error::io(out, e))?
+                .next()
+                .is_none();
+            if empty {
+                Ok(None)
+            } else {
+                Err(Error::Invalid(format!(
+                    "{}: refusing to replace a folder that is not a lore export (no {MARKER} in it); empty it or choose another --out",
+                    out.display()
+                )))
+            }
+        }
+    }
+}
+
+/// Writes `pages` as the new content of `out` (all checked before any write).
+#[cfg(test)]
+pub fn write_site(out: &Path, pages: &[Page]) -> Result<WriteReport> {
+    if let Some(bad) = pages.iter().find(|p| !is_contained(&p.path)) {
+        return Err(outside(&bad.path));
+    }
+    use rayon::prelude::*;
+    let w = SiteWriter::create(out)?;
+    pages.par_iter().try_for_each(|p| w.write(p))?;
+    w.finish()
+}
+
+fn outside(path: &str) -> Error {
+    Error::Invalid(format!(
+        "refusing to write `{path}` outside the output folder"
+    ))
+}
+
+/// A site being written: pages go into a staging folder as they are rendered
+/// (from any thread), and `finish` puts the folder in place of the output.
+/// Dropped without `finish`, it removes the staging folder and leaves the
+/// output as it was.
+pub struct SiteWriter {
+    out: PathBuf,
+    parent: PathBuf,
+    name: String,
+    staging: tempfile::TempDir,
+    old: Option<Manifest>,
+    entries: Mutex<Vec<(String, (String, u64))>>,
+    written: AtomicUsize,
+    unchanged: AtomicUsize,
+}
+
+impl SiteWriter {
+    /// Checks the output folder and creates the staging folder beside it.
+    pub fn create(out: &Path) -> Result<SiteWriter> {
+        let old = check_out(out)?;
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .ok_or_else(|| {
+                Error::Invalid(format!("{}: not a usable output folder", out.display()))
+            })?;
+        let parent = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+        let staging = tempfile::Builder::new()
+            .prefix(&format!(".{name}.lore-new-"))
+            .tempdir_in(&parent)
+            .map_err(|e| Error::io(&parent, e))?;
+        Ok(SiteWriter {
+            out: out.to_path_buf(),
+            parent,
+            name,
+            staging,
+            old,
+            entries: Mutex::new(Vec::new()),
+            written: AtomicUsize::new(0),
+            unchanged: AtomicUsize::new(0),
+        })
+    }
+
+    /// Writes one page, or links it from the previous export when its bytes
+    /// are the same.
+    pub fn write(&self, p: &Page) -> Result<()> {
+        if !is_contained(&p.path) {
+            return Err(outside(&p.path));
+        }
+        let target = self.staging.path().join(&p.path);
+        if let Some(dir) = target.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        let h = hash(&p.bytes);
+        let size = p.bytes.len() as u64;
+        let prev = self.out.join(&p.path);
+        let same = self
+            .old
+            .as_ref()
+            .and_then(|m| m.files.get(&p.path))
+            .is_some_and(|(oh, os)| *oh == h && *os == size)
+            && std::fs::symlink_metadata(&prev).is_ok_and(|m| m.is_file() && m.len() == size);
+        if same && std::fs::hard_link(&prev, &target).is_ok() {
+            self.unchanged.fetch_add(1, Ordering::Relaxed);
+        } else {
+            std::fs::write(&target, &p.bytes).map_err(|e| Error::io(&target, e))?;
+            self.written.fetch_add(1, Ordering::Relaxed);
+        }
+        if let Ok(mut e) = self.entries.lock() {
+            e.push((p.path.clone(), (h, size)));
+        }
+        Ok(())
+    }
+
+    /// Writes the manifest and puts the new folder in place.
+    pub fn finish(self) -> Result<WriteReport> {
+        let entries = self.entries.into_inner().unwrap_or_default();
+        let manifest = Manifest {
+            version: 1,
+            files: entries.into_iter().collect(),
+        };
+        let json = serde_json::to_vec(&manifest).map_err(|e| Error::Invalid(e.to_string()))?;
+        let marker = self.staging.path().join(MARKER);
+        std::fs::write(&marker, json).map_err(|e| Error::io(&marker, e))?;
+        swap(self.staging, &self.out, &self.parent, &self.name)?;
+        Ok(WriteReport {
+            written: self.written.into_inner(),
+            unchanged: self.unchanged.into_inner(),
+        })
+    }
+}
+
+/// Puts the staged folder in place of `out`, keeping the old one until the new
+/// one is there; on failure the old one is put back.
+fn swap(staging: tempfile::TempDir, out: &Path, parent: &Path, name: &str) -> Result<()> {
+    let staged = staging.keep();
+    if !out.exists() {
+        return std::fs::rename(&staged, out).map_err(|e| {
+            let _ = std::fs::remove_dir_all(&staged);
+            Error::io(out, e)
+        });
+    }
+    let graveyard = tempfile::Builder::new()
+        .prefix(&format!(".{name}.lore-old-"))
+        .tempdir_in(parent)
+        .map_err(|e| Error::io(parent, e))?;
+    let old_place = graveyard.path().join(name);
+    if let Err(e) = std::fs::rename(out, &old_place) {
+        let _ = std::fs::remove_dir_all(&staged);
+        return Err(Error::io(out, e));
+    }
+    if let Err(e) = std::fs::rename(&staged, out) {
+        let _ = std::fs::rename(&old_place, out);
+        let _ = std::fs::remove_dir_all(&staged);
+        return Err(Error::io(out, e));
+    }
+    drop(graveyard);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(path: &str, s: &str) -> Page {
+        Page {
+            path: path.into(),
+            bytes: s.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn second_export_links_unchanged_pages_and_drops_old_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let r = write_site(
+            &out,
+            &[
+                page("a.html", "A"),
+                page("x/b.html", "B"),
+                page("gone.html", "G"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            r,
+            WriteReport {
+                written: 3,
+                unchanged: 0
+            }
+        );
+        let r = write_site(&out, &[page("a.html", "A"), page("x/b.html", "B2")]).unwrap();
+        assert_eq!(
+            r,
+            WriteReport {
+                written: 1,
+                unchanged: 1
+            }
+        );
+        assert_eq!(std::fs::read_to_string(out.join("x/b.html")).unwrap(), "B2");
+        assert!(!out.join("gone.html").exists());
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
+    }
+
+    #[test]
+    fn a_folder_of_other_files_is_never_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("precious.txt"), "keep").unwrap();
+        let err = write_site(dir.path(), &[page("a.html", "A")]).unwrap_err();
+        assert!(err.to_string().contains("not a lore export"), "{err}");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("precious.txt")).unwrap(),
+            "keep"
+        );
+    }
+
+    #[test]
+    fn a_page_outside_the_folder_fails_before_anything_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_site(&out, &[page("a.html", "A")]).unwrap();
+        let err = write_site(&out, &[page("b.html", "B"), page("../x.html", "X")]).unwrap_err();
+        assert!(
+            err.to_string().contains("outside the output folder"),
+            "{err}"
+        );
+        assert!(!dir.path().join("x.html").exists());
+        assert_eq!(std::fs::read_to_string(out.join("a.html")).unwrap(), "A");
+    }
+}

@@ -1,0 +1,567 @@
+//! Renders every page of the site into memory: documents (in parallel),
+//! taxonomy terms, lists, the overview, actions, trends, search and the feed.
+
+use super::chart::{self, Figure};
+use super::markdown::{RenderContext, render_doc, render_inline, resolve_link};
+use super::model::{Site, Taxonomy};
+use super::output::SiteWriter;
+use super::templates::{Context, Templates};
+use super::views::{self, Card, Edit, Link, SimilarView};
+use super::{ExportOptions, Page, Progress};
+use crate::doc::Kind;
+use crate::error::Result;
+use crate::stats::{self, Stats, human_duration};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// What every page knows about the site.
+#[derive(Serialize)]
+struct SiteView<'a> {
+    name: &'a str,
+    today: String,
+    postmortems: usize,
+    runbooks: usize,
+    drafts: bool,
+}
+
+/// Inputs shared by all pages.
+pub struct Shared<'a> {
+    pub site: &'a Site<'a>,
+    pub opts: &'a ExportOptions,
+    pub stats: &'a Stats,
+    pub tpl: &'a Templates,
+    pub similar: &'a HashMap<String, Vec<SimilarView>>,
+    pub edits: &'a HashMap<std::path::PathBuf, (Option<Edit>, Option<Edit>)>,
+}
+
+impl Shared<'_> {
+    /// A context with the site, the path back to the root and the active tab.
+    fn context(&self, depth: usize, nav: &str, title: &str) -> Context {
+        let mut c = Context::new();
+        c.insert(
+            "site",
+            &SiteView {
+                name: &self.site.kb.config.name,
+                today: self.opts.today.to_string(),
+                postmortems: self
+                    .site
+                    .docs
+                    .iter()
+                    .filter(|d| d.kind == Kind::Postmortem)
+                    .count(),
+                runbooks: self
+                    .site
+                    .docs
+                    .iter()
+                    .filter(|d| d.kind == Kind::Runbook)
+                    .count(),
+                drafts: self.opts.drafts,
+            },
+        );
+        c.insert("root", &"../".repeat(depth));
+        c.insert("nav", nav);
+        c.insert("title", title);
+        c
+    }
+
+    fn page(&self, path: String, template: &str, ctx: &Context) -> Result<Page> {
+        Ok(Page {
+            path,
+            bytes: self.tpl.render(template, ctx)?.into_bytes(),
+        })
+    }
+}
+
+/// One page per exported document, rendered in parallel and written as soon
+/// as it is ready (10,000 pages never sit in memory together).
+pub fn documents(sh: &Shared, w: &SiteWriter, progress: &dyn Progress) -> Result<()> {
+    let site = sh.site;
+    (0..site.docs.len()).into_par_iter().try_for_each(|i| {
+        let d = site.docs[i];
+        let link_for = |target: &Path| {
+            let resolved = resolve_link(&d.path, target);
+            site.by_path(&resolved)
+                .map(|j| format!("../{}", site.urls[j]))
+        };
+        let body = render_doc(
+            d,
+            &RenderContext {
+                link_for: &link_for,
+                today: sh.opts.today,
+            },
+        );
+        let similar = sh.similar.get(&d.id).cloned().unwrap_or_default();
+        let edits = sh.edits.get(&d.path).cloned().unwrap_or((None, None));
+        let view = views::doc_view(site, i, sh.opts.today, similar, edits);
+        let mut c = sh.context(1, d.kind.as_str(), &d.title);
+        c.insert("doc", &view);
+        c.insert("body", &body.html);
+        c.insert("toc", &body.toc);
+        let page = sh.page(site.urls[i].clone(), "document.html", &c)?;
+        w.write(&page)?;
+        progress.inc();
+        Ok(())
+    })
+}
+
+#[derive(Serialize)]
+struct TermView {
+    taxonomy: &'static str,
+    kind: &'static str,
+    name: String,
+    key: String,
+    group: String,
+    description: String,
+    postmortems: usize,
+    runbooks: usize,
+    near_misses: usize,
+    first: Option<String>,
+    last: Option<String>,
+    together: Vec<(Link, usize)>,
+    severities: Vec<(String, String, usize)>,
+}
+
+/// One page per factor, service, tag and severity, written as rendered.
+pub fn terms(sh: &Shared, w: &SiteWriter) -> Result<()> {
+    let site = sh.site;
+    let jobs: Vec<(Taxonomy, usize)> = Taxonomy::ALL
+        .iter()
+        .flat_map(|&t| (0..site.terms_of(t).len()).map(move |i| (t, i)))
+        .collect();
+    jobs.par_iter().try_for_each(|&(tax, n)| {
+        let t = &site.terms_of(tax)[n];
+        let cards: Vec<Card> = t.docs.iter().map(|&i| views::card(site, i)).collect();
+        let pms: Vec<&Card> = cards.iter().filter(|c| c.kind == "postmortem").collect();
+        let factor = (tax == Taxonomy::Factor)
+            .then(|| site.kb.config.factor(&t.key))
+            .flatten();
+        let dates: Vec<chrono::NaiveDate> = t
+            .docs
+            .iter()
+            .filter(|&&i| site.docs[i].kind == Kind::Postmortem)
+            .filter_map(|&i| site.docs[i].meta.date)
+            .collect();
+        let together = if tax == Taxonomy::Factor {
+            sh.stats
+                .co_occurrence
+                .iter()
+                .filter_map(|p| {
+                    let other = if p.a == t.key {
+                        &p.b
+                    } else if p.b == t.key {
+                        &p.a
+                    } else {
+                        return None;
+                    };
+                    let o = site.term(Taxonomy::Factor, other)?;
+                    Some((
+                        Link {
+                            label: o.name.clone(),
+                            url: o.url.clone(),
+                        },
+                        p.count,
+                    ))
+                })
+                .take(6)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let severities = if tax == Taxonomy::Severity {
+            Vec::new()
+        } else {
+            site.terms_of(Taxonomy::Severity)
+                .iter()
+                .map(|s| {
+                    let n = s.docs.iter().filter(|i| t.docs.contains(i)).count();
+                    (s.key.clone(), views::sev_class(site, Some(&s.key)), n)
+                })
+                .filter(|x| x.2 > 0)
+                .collect()
+        };
+        let view = TermView {
+            taxonomy: tax.dir(),
+            kind: tax.singular(),
+            name: t.name.clone(),
+            key: t.key.clone(),
+            group: factor.map(|f| f.group.clone()).unwrap_or_default(),
+            description: factor.map(|f| f.description.clone()).unwrap_or_default(),
+            postmortems: pms.len(),
+            runbooks: cards.len() - pms.len(),
+            near_misses: pms.iter().filter(|c| c.near_miss).count(),
+            first: dates.iter().min().map(|d| d.to_string()),
+            last: dates.iter().max().map(|d| d.to_string()),
+            together,
+            severities,
+        };
+        let spark = chart::term_quarters(&dates, sh.stats);
+        let mut c = sh.context(1, "browse", &t.name);
+        c.insert("term", &view);
+        c.insert("docs", &cards);
+        c.insert("spark", &spark);
+        w.write(&sh.page(t.url.clone(), "term.html", &c)?)
+    })
+}
+
+#[derive(Serialize)]
+struct Group {
+    label: String,
+    items: Vec<(Link, usize, String)>,
+}
+
+/// `browse.html`: every factor (by group), service, severity and tag.
+pub fn browse(sh: &Shared) -> Result<Page> {
+    let site = sh.site;
+    let link = |t: &super::model::Term| Link {
+        label: t.name.clone(),
+        url: t.url.clone(),
+    };
+    let mut factor_groups: Vec<Group> = Vec::new();
+    for t in site.terms_of(Taxonomy::Factor) {
+        let f = site.kb.config.factor(&t.key);
+        let g = f
+            .map(|f| f.group.clone())
+            .filter(|g| !g.is_empty())
+            .unwrap_or_else(|| "Other".into());
+        let desc = f.map(|f| f.description.clone()).unwrap_or_default();
+        match factor_groups.iter_mut().find(|x| x.label == g) {
+            Some(x) => x.items.push((link(t), t.docs.len(), desc)),
+            None => factor_groups.push(Group {
+                label: g,
+                items: vec![(link(t), t.docs.len(), desc)],
+            }),
+        }
+    }
+    let order: Vec<String> = site
+        .kb
+        .config
+        .factors
+        .iter()
+        .map(|f| f.group.clone())
+        .collect();
+    factor_groups.sort_by_key(|g| {
+        order
+            .iter()
+            .position(|o| *o == g.label)
+            .unwrap_or(usize::MAX)
+    });
+    let simple = |tax| -> Vec<(Link, usize, String)> {
+        site.terms_of(tax)
+            .iter()
+            .map(|t| (link(t), t.docs.len(), views::sev_class(site, Some(&t.key))))
+            .collect()
+    };
+    let mut c = sh.context(0, "browse", "Browse");
+    c.insert("factor_groups", &factor_groups);
+    c.insert("services", &simple(Taxonomy::Service));
+    c.insert("tags", &simple(Taxonomy::Tag));
+    c.insert("severities", &simple(Taxonomy::Severity));
+    sh.page("browse.html".into(), "browse.html", &c)
+}
+
+#[derive(Serialize)]
+struct YearGroup {
+    label: String,
+    docs: Vec<Card>,
+}
+
+/// `postmortems.html` (by year) and `runbooks.html`.
+pub fn lists(sh: &Shared) -> Result<Vec<Page>> {
+    let site = sh.site;
+    let mut years: Vec<YearGroup> = Vec::new();
+    let mut runbooks = Vec::new();
+    for i in 0..site.docs.len() {
+        let c = views::card(site, i);
+        if site.docs[i].kind == Kind::Runbook {
+            runbooks.push(c);
+            continue;
+        }
+        let y = c
+            .date
+            .as_deref()
+            .and_then(|d| d.get(..4))
+            .unwrap_or("Undated")
+            .to_string();
+        match years.last_mut() {
+            Some(g) if g.label == y => g.docs.push(c),
+            _ => years.push(YearGroup {
+                label: y,
+                docs: vec![c],
+            }),
+        }
+    }
+    let rb_group = vec![YearGroup {
+        label: String::new(),
+        docs: runbooks,
+    }];
+    let ages: HashMap<&str, &stats::RunbookAge> = sh
+        .stats
+        .runbooks
+        .iter()
+        .map(|r| (r.id.as_str(), r))
+        .collect();
+    let review: Vec<(String, Option<i64>, bool)> = site
+        .docs
+        .iter()
+        .filter(|d| d.kind == Kind::Runbook)
+        .map(|d| {
+            let a = ages.get(d.id.as_str());
+            (
+                d.id.clone(),
+                a.and_then(|a| a.age_days),
+                a.is_some_and(|a| a.stale),
+            )
+        })
+        .collect();
+    let mut pm = sh.context(0, "postmortem", "Postmortems");
+    pm.insert("groups", &years);
+    pm.insert("kind", "postmortem");
+    pm.insert("review", &Vec::<(String, Option<i64>, bool)>::new());
+    let mut rb = sh.context(0, "runbook", "Runbooks");
+    rb.insert("groups", &rb_group);
+    rb.insert("kind", "runbook");
+    rb.insert("review", &review);
+    Ok(vec![
+        sh.page("postmortems.html".into(), "list.html", &pm)?,
+        sh.page("runbooks.html".into(), "list.html", &rb)?,
+    ])
+}
+
+#[derive(Serialize)]
+struct ActionView {
+    /// The item's Markdown rendered safely, links relative to the site root.
+    html: String,
+    done: bool,
+    overdue: bool,
+    owner: Option<String>,
+    due: Option<String>,
+    kind: Option<&'static str>,
+    doc: Link,
+    doc_date: Option<String>,
+    age_days: Option<i64>,
+}
+
+fn action_views(sh: &Shared) -> Vec<ActionView> {
+    let site = sh.site;
+    let mut out = Vec::new();
+    for (i, d) in site.docs.iter().enumerate() {
+        if d.kind != Kind::Postmortem {
+            continue;
+        }
+        let link_for = |target: &Path| {
+            let resolved = resolve_link(&d.path, target);
+            site.by_path(&resolved).map(|j| site.urls[j].clone())
+        };
+        let ctx = RenderContext {
+            link_for: &link_for,
+            today: sh.opts.today,
+        };
+        for a in &d.action_items {
+            out.push(ActionView {
+                html: render_inline(&a.text, &ctx),
+                done: a.done,
+                overdue: crate::actions::is_overdue(a, sh.opts.today),
+                owner: a.owner.clone(),
+                due: a.due.map(|x| x.to_string()),
+                kind: a.kind.map(|k| k.as_str()),
+                doc: Link {
+                    label: d.title.clone(),
+                    url: site.urls[i].clone(),
+                },
+                doc_date: d.meta.date.map(|x| x.to_string()),
+                age_days: d.meta.date.map(|x| (sh.opts.today - x).num_days()),
+            });
+        }
+    }
+    out.sort_by(|a, b| {
+        a.done
+            .cmp(&b.done)
+            .then_with(|| b.overdue.cmp(&a.overdue))
+            .then_with(|| a.due.is_none().cmp(&b.due.is_none()))
+            .then_with(|| a.due.cmp(&b.due))
+            .then_with(|| b.doc_date.cmp(&a.doc_date))
+    });
+    out
+}
+
+/// `actions.html`: every action item, filterable by owner and status.
+pub fn actions(sh: &Shared) -> Result<Page> {
+    let items = action_views(sh);
+    let mut owners: Vec<String> = items.iter().filter_map(|a| a.owner.clone()).collect();
+    owners.sort_by_key(|o| o.to_lowercase());
+    owners.dedup();
+    let mut c = sh.context(0, "actions", "Action items");
+    c.insert("items", &items);
+    c.insert("owners", &owners);
+    c.insert("figures", &sh.stats.actions);
+    sh.page("actions.html".into(), "actions.html", &c)
+}
+
+#[derive(Serialize)]
+struct KeyFigure {
+    label: &'static str,
+    value: String,
+    note: String,
+    tone: &'static str,
+}
+
+/// `index.html`: key figures, recent postmortems, items that need attention.
+pub fn overview(sh: &Shared) -> Result<Page> {
+    let site = sh.site;
+    let s = &sh.stats.summary;
+    let trend = match s.incidents.cmp(&s.previous_incidents) {
+        std::cmp::Ordering::Greater => format!(
+            "up from {} in the {} days before",
+            s.previous_incidents, s.window_days
+        ),
+        std::cmp::Ordering::Less => format!(
+            "down from {} in the {} days before",
+            s.previous_incidents, s.window_days
+        ),
+        std::cmp::Ordering::Equal => format!("same as the {} days before", s.window_days),
+    };
+    let sev: Vec<String> = s
+        .by_severity
+        .iter()
+        .map(|c| format!("{} {}", c.count, c.label))
+        .collect();
+    let figures = vec![
+        KeyFigure {
+            label: "Incidents",
+            value: s.incidents.to_string(),
+            note: trend,
+            tone: "",
+        },
+        KeyFigure {
+            label: "By severity",
+            value: if sev.is_empty() {
+                "—".into()
+            } else {
+                sev.join(" · ")
+            },
+            note: format!(
+                "{} near miss{} besides",
+                s.near_misses,
+                if s.near_misses == 1 { "" } else { "es" }
+            ),
+            tone: "small",
+        },
+        KeyFigure {
+            label: "Median time to detect",
+            value: s.ttd_median.map_or_else(|| "—".into(), human_duration),
+            note: format!(
+                "time to resolve {}",
+                s.ttr_median.map_or_else(|| "—".into(), human_duration)
+            ),
+            tone: "",
+        },
+        KeyFigure {
+            label: "Open action items",
+            value: s.open_actions.to_string(),
+            note: format!("{} overdue", s.overdue_actions),
+            tone: if s.overdue_actions > 0 { "warn" } else { "" },
+        },
+        KeyFigure {
+            label: "Runbooks due for review",
+            value: s.stale_runbooks.to_string(),
+            note: format!("of {}", sh.stats.runbooks.len()),
+            tone: if s.stale_runbooks > 0 { "warn" } else { "" },
+        },
+    ];
+    let recent: Vec<Card> = (0..site.docs.len())
+        .filter(|&i| site.docs[i].kind == Kind::Postmortem)
+        .take(8)
+        .map(|i| views::card(site, i))
+        .collect();
+    let attention: Vec<ActionView> = action_views(sh)
+        .into_iter()
+        .filter(|a| !a.done)
+        .take(10)
+        .collect();
+    let stale: Vec<Link> = sh
+        .stats
+        .runbooks
+        .iter()
+        .filter(|r| r.stale)
+        .filter_map(|r| site.by_id(&r.id).map(|j| (r, j)))
+        .take(6)
+        .map(|(r, j)| Link {
+            label: format!(
+                "{} — {}",
+                r.title,
+                r.age_days.map_or_else(
+                    || "never reviewed".into(),
+                    |a| format!("reviewed {a} days ago")
+                )
+            ),
+            url: site.urls[j].clone(),
+        })
+        .collect();
+    let top_factors: Vec<(Link, usize)> = sh
+        .stats
+        .factor_quarters
+        .rows
+        .iter()
+        .take(5)
+        .filter_map(|r| {
+            site.term(Taxonomy::Factor, &r.id).map(|t| {
+                (
+                    Link {
+                        label: t.name.clone(),
+                        url: t.url.clone(),
+                    },
+                    r.total,
+                )
+            })
+        })
+        .collect();
+    let mut c = sh.context(0, "overview", "Overview");
+    c.insert("figures", &figures);
+    c.insert("window_days", &s.window_days);
+    c.insert("recent", &recent);
+    c.insert("attention", &attention);
+    c.insert("open_total", &s.open_actions);
+    c.insert("stale", &stale);
+    c.insert("top_factors", &top_factors);
+    c.insert("months", &chart::overview_months(sh.stats));
+    sh.page("index.html".into(), "index.html", &c)
+}
+
+/// `trends.html`: every chart, each with its table.
+pub fn trends(sh: &Shared) -> Result<Page> {
+    let figures: Vec<Figure> = chart::trends(sh.stats, sh.site);
+    let jump: Vec<(String, &str)> = figures
+        .iter()
+        .map(|f| {
+            let label = match f.id.as_str() {
+                "incidents-per-month" => "Incidents",
+                "factors-by-quarter" => "Factors",
+                "factors-together" => "Factors together",
+                "ttd" => "Time to detect",
+                "ttr" => "Time to resolve",
+                "durations-over-time" => "Over time",
+                "ttr-by-severity" => "By severity",
+                "action-follow-through" => "Follow-through",
+                "open-items-by-age" => "Open items",
+                "services" => "Services",
+                "runbook-review" => "Runbook reviews",
+                _ => "Chart",
+            };
+            (f.id.clone(), label)
+        })
+        .collect();
+    let mut c = sh.context(0, "trends", "Trends");
+    c.insert("jump", &jump);
+    c.insert("figures", &figures);
+    c.insert("postmortems", &sh.stats.summary.postmortems);
+    sh.page("trends.html".into(), "trends.html", &c)
+}
+
+/// `search.html`, with the filter values the index knows.
+pub fn search(sh: &Shared, filters: &super::search_index::Filters) -> Result<Page> {
+    let mut c = sh.context(0, "search", "Search");
+    c.insert("filters", filters);
+    sh.page("search.html".into(), "search.html", &c)
+}

@@ -1,0 +1,277 @@
+//! One commit for one change lore made: only the files lore touched go into it,
+//! the user's other staged and unstaged work stays exactly as it was, and the
+//! index entries of the committed files match the new commit afterwards.
+//!
+//! Order matters (it is git's own): take the index lock, check HEAD and the
+//! identity, build the tree from HEAD plus lore's files, write the commit and
+//! move the branch (compare-and-swap on its old value), then write the index
+//! through the lock. Any failure before the branch moves leaves no commit.
+
+use super::{KbRepo, bpath, chain, git_err};
+use crate::error::{Error, Result};
+use gix::bstr::ByteSlice;
+use gix::index::entry::{Flags, Mode, Stat};
+use gix::objs::tree::EntryKind;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+/// How long to wait for the git index lock held by another lore or git
+/// process (two responders saving at once) before giving up with a message.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// What `commit_paths` did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CommitOutcome {
+    /// A commit was made; `id` is its full hex id.
+    Committed { id: String },
+    /// The files already match HEAD: nothing to commit.
+    Unchanged,
+    /// The KB is not inside a git repository.
+    NotVersioned,
+}
+
+/// One path lore changed, as it now is in the working tree.
+struct Touched {
+    path: String,
+    /// `None` when the file no longer exists (deleted or renamed away).
+    now: Option<(gix::ObjectId, EntryKind, Stat)>,
+}
+
+/// Commits the files at `paths` (relative to the KB root) as they are in the
+/// working tree: existing files are added or updated, missing ones removed
+/// from the tree. A rename is the old path plus the new path.
+pub fn commit_paths(root: &Path, paths: &[PathBuf], message: &str) -> Result<CommitOutcome> {
+    let Some(kb) = KbRepo::open(root)? else {
+        return Ok(CommitOutcome::NotVersioned);
+    };
+    let mut repo_paths = paths
+        .iter()
+        .map(|p| kb.repo_path(p))
+        .collect::<Result<Vec<_>>>()?;
+    repo_paths.sort();
+    repo_paths.dedup();
+    let shown = paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let not_committed = |why: String| Error::Git(format!("{why}; {shown} saved but not committed"));
+    let repo = &kb.repo;
+
+    if let Some(state) = repo.state() {
+        return Err(not_committed(format!(
+            "git is in the middle of a {state:?} operation; finish or abort it first (see `git status`)"
+        )));
+    }
+    check_identity(repo).map_err(not_committed)?;
+
+    let index_path = repo.index_path();
+    let mut lock = gix::lock::File::acquire_to_update_resource(&index_path, gix::lock::acquire::Fail::AfterDurationWithBackoff(LOCK_WAIT), None, 0)
+        .map_err(|e| {
+            let lock_path = index_path.with_extension("lock");
+            not_committed(if lock_path.exists() {
+                format!(
+                    "the git index is locked ({} exists): another git process is running, or one crashed; if none is running, delete that file and retry",
+                    lock_path.display()
+                )
+            } else {
+                format!("cannot lock the git index: {}", chain(&e))
+            })
+        })?;
+    // HEAD is read under the index lock, so a second lore committing at the
+    // same time builds on the first one's commit instead of racing it.
+    let head = repo.head().map_err(|e| git_err("cannot read HEAD", &e))?;
+    let parent = match &head.kind {
+        gix::head::Kind::Detached { target, .. } => {
+            return Err(not_committed(format!(
+                "HEAD is detached at {}; lore commits only on a branch: run `git switch BRANCH`, then commit with `git commit`",
+                super::short_hex(target)
+            )));
+        }
+        gix::head::Kind::Unborn(_) => None,
+        gix::head::Kind::Symbolic(r) => {
+            Some(r.target.try_id().map(|id| id.to_owned()).ok_or_else(|| {
+                not_committed("HEAD points at a symbolic reference chain lore cannot follow".into())
+            })?)
+        }
+    };
+    let mut index = if index_path.exists() {
+        repo.open_index()
+            .map_err(|e| git_err("cannot read the git index", &e))?
+    } else {
+        gix::index::File::from_state(
+            gix::index::State::new(repo.object_hash()),
+            index_path.clone(),
+        )
+    };
+    for p in &repo_paths {
+        let conflicted = index
+            .entry_range(p.as_bytes().as_bstr())
+            .is_some_and(|r| index.entries()[r].iter().any(|e| e.stage_raw() != 0));
+        if conflicted {
+            return Err(not_committed(format!(
+                "`{p}` has unresolved merge conflicts"
+            )));
+        }
+    }
+
+    let base_tree = match parent {
+        Some(id) => repo
+            .find_commit(id)
+            .and_then(|c| c.tree_id())
+            .map_err(|e| git_err("cannot read the HEAD commit", &e))?
+            .detach(),
+        None => gix::ObjectId::empty_tree(repo.object_hash()),
+    };
+    let touched = read_worktree(&kb, &repo_paths, &index)?;
+    let mut editor = repo
+        .edit_tree(base_tree)
+        .map_err(|e| git_err("cannot read the HEAD tree", &e))?;
+    for t in &touched {
+        let p = bpath(&t.path);
+        match &t.now {
+            Some((id, kind, _)) => editor.upsert(&p, *kind, *id).map(|_| ()),
+            None => editor.remove_leaf(&p).map(|_| ()),
+        }
+        .map_err(|e| git_err(&format!("cannot put `{}` into the tree", t.path), &e))?;
+    }
+    let tree = editor
+        .write()
+        .map_err(|e| git_err("cannot write the tree", &e))?
+        .detach();
+    if tree == base_tree {
+        return Ok(CommitOutcome::Unchanged);
+    }
+    let mut msg = message.trim_end().to_string();
+    msg.push('\n');
+    let id = repo
+        .commit("HEAD", &msg, tree, parent)
+        .map_err(|e| not_committed(format!("cannot make the commit: {}", chain(&e))))?
+        .detach();
+
+    update_index(&mut index, &touched);
+    let written = index
+        .write_to(&mut lock, gix::index::write::Options::default())
+        .map_err(|e| chain(&e))
+        .and_then(|_| lock.flush().map_err(|e| e.to_string()))
+        .and_then(|_| lock.commit().map(|_| ()).map_err(|e| e.to_string()));
+    if let Err(why) = written {
+        return Err(Error::Git(format!(
+            "committed {} as {}, but could not update the git index ({why}); run `git reset -q -- {}` so `git status` agrees",
+            shown,
+            super::short_hex(&id),
+            repo_paths.join(" ")
+        )));
+    }
+    Ok(CommitOutcome::Committed { id: id.to_string() })
+}
+
+/// A missing author or committer is a clear instruction, never a half-made commit.
+fn check_identity(repo: &gix::Repository) -> std::result::Result<(), String> {
+    let hint = "git needs your name and email for commits: run `git config --global user.name \"Your Name\"` and `git config --global user.email you@example.com`";
+    for (who, sig) in [("author", repo.author()), ("committer", repo.committer())] {
+        match sig {
+            None => return Err(format!("no git identity configured ({who}); {hint}")),
+            Some(Err(e)) => {
+                return Err(format!("the git {who} identity is invalid: {}", chain(&e)));
+            }
+            Some(Ok(s)) if s.name.trim().is_empty() || s.email.trim().is_empty() => {
+                return Err(format!("the git {who} identity is incomplete; {hint}"));
+            }
+            Some(Ok(_)) => {}
+        }
+    }
+    Ok(())
+}
+
+/// Hashes each path's working-tree file into the object database, through
+/// git's filters (eol, `.gitattributes`), taking its stat first as git does so
+/// a change racing with the read shows up as modified later.
+fn read_worktree(kb: &KbRepo, paths: &[String], index: &gix::index::File) -> Result<Vec<Touched>> {
+    let repo = &kb.repo;
+    let (mut pipeline, _) = repo
+        .filter_pipeline(None)
+        .map_err(|e| git_err("cannot set up git's file filters", &e))?;
+    let mut out = Vec::with_capacity(paths.len());
+    for p in paths {
+        let abs = kb.workdir.join(p);
+        let stat = match gix::index::fs::Metadata::from_path_no_follow(&abs) {
+            Ok(md) => Stat::from_fs(&md).unwrap_or_default(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                out.push(Touched {
+                    path: p.clone(),
+                    now: None,
+                });
+                continue;
+            }
+            Err(e) => return Err(Error::io(abs, e)),
+        };
+        let obj = pipeline
+            .worktree_file_to_object(bpath(p).as_bstr(), index)
+            .map_err(|e| git_err(&format!("cannot add `{p}` to git"), &e))?;
+        let now = match obj {
+            Some((_, EntryKind::Commit | EntryKind::Tree, _)) => {
+                return Err(Error::Git(format!(
+                    "`{p}` is a folder or submodule, not a document"
+                )));
+            }
+            Some((id, kind, md)) => {
+                let mut stat = stat;
+                // The file changed between the stat and the read: make the
+                // index entry look stale so git re-reads it.
+                if u64::from(stat.size) != md.len() & 0xffff_ffff {
+                    stat.size = 0;
+                }
+                Some((id, kind, stat))
+            }
+            None => None,
+        };
+        out.push(Touched {
+            path: p.clone(),
+            now,
+        });
+    }
+    Ok(out)
+}
+
+/// Points the index entries of the committed paths at the new blobs, leaves
+/// every other entry as it was, and marks racily-clean entries for a re-check
+/// (git's "smudging") since the index file gets a new time stamp.
+/// Entries whose file changed in the same second the old index was written
+/// may look clean to git once the index has a newer time stamp; a zero size
+/// makes git compare their contents (what git itself does, "smudging").
+pub(super) fn smudge_racy(index: &mut gix::index::File, old_stamp: i64) {
+    let empty_blob = gix::ObjectId::empty_blob(index.object_hash());
+    for e in index.entries_mut() {
+        if i64::from(e.stat.mtime.secs) >= old_stamp && e.id != empty_blob {
+            e.stat.size = 0;
+        }
+    }
+}
+
+fn update_index(index: &mut gix::index::File, touched: &[Touched]) {
+    let old_stamp = index.timestamp().unix_seconds();
+    let paths: std::collections::HashSet<&[u8]> =
+        touched.iter().map(|t| t.path.as_bytes()).collect();
+    index.remove_entries(|_, path, _| paths.contains(&path.as_bytes()));
+    smudge_racy(index, old_stamp);
+    for t in touched {
+        if let Some((id, kind, stat)) = &t.now {
+            let mode = match kind {
+                EntryKind::BlobExecutable => Mode::FILE_EXECUTABLE,
+                EntryKind::Link => Mode::SYMLINK,
+                _ => Mode::FILE,
+            };
+            index.dangerously_push_entry(
+                *stat,
+                *id,
+                Flags::empty(),
+                mode,
+                bpath(&t.path).as_bstr(),
+            );
+        }
+    }
+    index.sort_entries();
+    // The cached tree would otherwise claim directories are unchanged.
+    index.remove_tree();
+}

@@ -1,0 +1,545 @@
+//! Key handling and `update` without a terminal: keys become actions, and
+//! actions change what the user would see or write what they would expect.
+
+use super::*;
+use crate::tui::data::{SearchHit, SearchOutcome};
+use crate::tui::keymap::{self, Context};
+use crate::tui::test_kb;
+use ratatui::crossterm::event::{
+    Event, KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
+
+fn key(app: &mut App, code: KeyCode) -> Option<Effect> {
+    let ev = Event::Key(KeyEvent::new(code, KeyModifiers::NONE));
+    keymap::map_event(app, &ev).and_then(|a| update(app, a))
+}
+
+fn typed(app: &mut App, text: &str) -> Option<Effect> {
+    let mut last = None;
+    for c in text.chars() {
+        last = key(app, KeyCode::Char(c));
+    }
+    last
+}
+
+fn ids(app: &App) -> Vec<String> {
+    app.rows
+        .iter()
+        .filter_map(|&r| app.row_record(r))
+        .map(|r| r.id.clone())
+        .collect()
+}
+
+#[test]
+fn keys_mean_different_things_in_text_fields() {
+    let k = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+    assert!(matches!(
+        keymap::map_key(Context::Main, Tab::Postmortems, k('j')),
+        Some(Action::Down)
+    ));
+    assert!(matches!(
+        keymap::map_key(Context::Main, Tab::Postmortems, k('q')),
+        Some(Action::Quit)
+    ));
+    assert!(matches!(
+        keymap::map_key(Context::Text, Tab::Postmortems, k('j')),
+        Some(Action::Input(crate::tui::input::Edit::Insert('j')))
+    ));
+    assert!(matches!(
+        keymap::map_key(Context::Text, Tab::Postmortems, k('q')),
+        Some(Action::Input(crate::tui::input::Edit::Insert('q')))
+    ));
+    let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    assert!(matches!(
+        keymap::map_key(Context::Text, Tab::Postmortems, ctrl_c),
+        Some(Action::Quit)
+    ));
+    assert!(matches!(
+        keymap::map_key(Context::Main, Tab::Actions, k('o')),
+        Some(Action::CycleActionShow)
+    ));
+    assert!(keymap::map_key(Context::Main, Tab::Postmortems, k('o')).is_none());
+}
+
+#[test]
+fn list_opens_newest_first_and_moves_with_j_k_g_g() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = test_kb::app(dir.path());
+    assert_eq!(
+        ids(&app),
+        [
+            "2024-03-12-checkout-failover",
+            "2024-01-20-cache-stampede",
+            "2023-11-02-dns-timeouts"
+        ]
+    );
+    key(&mut app, KeyCode::Char('j'));
+    assert_eq!(app.selected, 1);
+    key(&mut app, KeyCode::Char('G'));
+    assert_eq!(app.selected, 2);
+    key(&mut app, KeyCode::Down);
+    assert_eq!(app.selected, 2, "stays on the last row");
+    key(&mut app, KeyCode::Char('g'));
+    assert_eq!(app.selected, 0);
+    key(&mut app, KeyCode::Char('s'));
+    key(&mut app, KeyCode::Char('s'));
+    assert_eq!(app.sort, Sort::Severity);
+    assert_eq!(app.message, "sorted most severe first");
+}
+
+#[test]
+fn enter_opens_esc_goes_back_and_tab_switches_panes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = test_kb::app(dir.path());
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.screen, Screen::Read);
+    let open = app.open.as_ref().unwrap();
+    assert_eq!(open.doc.id, "2024-03-12-checkout-failover");
+    let side: Vec<(&str, &str)> = open
+        .side
+        .iter()
+        .map(|s| (s.section, s.id.as_str()))
+        .collect();
+    assert_eq!(
+        side,
+        [
+            ("Runbooks", "db-failover"),
+            ("Similar incidents", "2024-01-20-cache-stampede"),
+            ("Related", "2024-01-20-cache-stampede")
+        ]
+    );
+    assert_eq!(
+        open.side[1].detail.as_deref(),
+        Some("factors: config-change")
+    );
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(app.focus, Focus::Side);
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(
+        app.open.as_ref().unwrap().doc.id,
+        "2024-01-20-cache-stampede"
+    );
+    // PgDn scrolls the document by a screenful, keeping one line of context.
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('g'));
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::PageDown);
+    assert_eq!(app.open.as_ref().unwrap().scroll, 24);
+    key(&mut app, KeyCode::Esc);
+    assert_eq!((app.screen, app.open.is_none()), (Screen::Browse, true));
+}
+
+#[test]
+fn facets_offer_present_values_with_counts_and_filter_the_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = test_kb::app(dir.path());
+    key(&mut app, KeyCode::Char('f'));
+    let Some(Overlay::Facets(p)) = &app.overlay else {
+        panic!("no facet picker")
+    };
+    let sev: Vec<(String, usize)> = p
+        .entries
+        .iter()
+        .filter(|e| e.group == FacetGroup::Severity)
+        .map(|e| (e.value.clone(), e.count))
+        .collect();
+    assert_eq!(
+        sev,
+        [
+            ("SEV1".to_string(), 1),
+            ("SEV2".to_string(), 1),
+            ("SEV3".to_string(), 1)
+        ]
+    );
+    let at = p.entries.iter().position(|e| e.value == "SEV2").unwrap();
+    for _ in 0..at {
+        key(&mut app, KeyCode::Char('j'));
+    }
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Esc);
+    assert!(app.overlay.is_none());
+    assert_eq!(ids(&app), ["2024-01-20-cache-stampede"]);
+    key(&mut app, KeyCode::Char('c'));
+    assert_eq!(app.rows.len(), 3);
+}
+
+fn hit(app: &App, id: &str, snippet: &str, hl: std::ops::Range<usize>) -> SearchHit {
+    SearchHit {
+        record: app.records.iter().find(|r| r.id == id).unwrap().clone(),
+        snippet: snippet.into(),
+        highlights: vec![hl],
+    }
+}
+
+#[test]
+fn typing_sends_the_newest_query_and_stale_results_are_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = test_kb::app(dir.path());
+    key(&mut app, KeyCode::Char('/'));
+    assert!(app.search.typing);
+    assert_eq!(
+        typed(&mut app, "la"),
+        Some(Effect::Search {
+            id: 2,
+            query: "la".into()
+        })
+    );
+    assert_eq!(
+        key(&mut app, KeyCode::Char('g')),
+        Some(Effect::Search {
+            id: 3,
+            query: "lag".into()
+        })
+    );
+    // An answer to "la" arriving after "lag" was typed is labelled "la":
+    // the bar does not claim it answers "lag".
+    update(
+        &mut app,
+        Action::SearchDone {
+            id: 2,
+            result: Ok(SearchOutcome::default()),
+        },
+    );
+    assert_eq!(app.search.shown_query, "la");
+    let newest = SearchOutcome {
+        hits: vec![hit(
+            &app,
+            "2024-03-12-checkout-failover",
+            "replicas lagging behind",
+            9..16,
+        )],
+        total: 1,
+        fuzzy: false,
+    };
+    update(
+        &mut app,
+        Action::SearchDone {
+            id: 3,
+            result: Ok(newest),
+        },
+    );
+    assert_eq!(ids(&app), ["2024-03-12-checkout-failover"]);
+    let stale = SearchOutcome {
+        hits: vec![hit(&app, "2023-11-02-dns-timeouts", "x", 0..1)],
+        total: 1,
+        fuzzy: false,
+    };
+    update(
+        &mut app,
+        Action::SearchDone {
+            id: 2,
+            result: Ok(stale),
+        },
+    );
+    assert_eq!(
+        ids(&app),
+        ["2024-03-12-checkout-failover"],
+        "an older answer never replaces a newer one"
+    );
+    // Enter opens the hit; Esc twice returns to the whole list.
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.screen, Screen::Read);
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.rows.len(), 3);
+    assert_eq!(app.search.input.text, "");
+}
+
+#[test]
+fn t_adds_a_timeline_entry_stamped_now_to_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = test_kb::app(dir.path());
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('t'));
+    assert!(matches!(app.overlay, Some(Overlay::Prompt(_))));
+    typed(&mut app, "Rolled back the replica config");
+    key(&mut app, KeyCode::Enter);
+    assert!(app.overlay.is_none());
+    let text = std::fs::read_to_string(
+        dir.path()
+            .join("postmortems/2024-03-12-checkout-failover.md"),
+    )
+    .unwrap();
+    assert!(
+        text.contains("- 14:40 Traffic moved off the lagging replicas\n- 2024-04-15 12:00Z Rolled back the replica config\n"),
+        "{text}"
+    );
+    let open = app.open.as_ref().unwrap();
+    assert_eq!(open.doc.timeline.len(), 4, "the open document is re-read");
+    let shown: Vec<String> = crate::tui::detail::lines_for(&app, 65)
+        .iter()
+        .skip(open.scroll)
+        .take(25)
+        .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+        .collect();
+    assert!(
+        shown
+            .iter()
+            .any(|l| l.contains("2024-04-15 12:00Z Rolled back the replica config")),
+        "the new entry is scrolled into view: {shown:#?}"
+    );
+    assert!(
+        app.message.contains("timeline entry 2024-04-15 12:00Z"),
+        "{}",
+        app.message
+    );
+}
+
+#[test]
+fn a_adds_an_action_item_that_the_actions_tab_lists() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = test_kb::app(dir.path());
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Char('a'));
+    typed(
+        &mut app,
+        "Warm the cache before restarts @platform due:2024-05-01 #prevent",
+    );
+    key(&mut app, KeyCode::Enter);
+    let text = std::fs::read_to_string(dir.path().join("postmortems/2024-01-20-cache-stampede.md"))
+        .unwrap();
+    assert!(text.ends_with(
+        "- [ ] Stagger restarts @platform due:2024-02-01 #prevent\n- [ ] Warm the cache before restarts @platform due:2024-05-01 #prevent\n"
+    ));
+    key(&mut app, KeyCode::Char('3'));
+    let items: Vec<&str> = app
+        .actions
+        .rows
+        .iter()
+        .map(|r| r.item.text.as_str())
+        .collect();
+    assert_eq!(
+        items,
+        [
+            "Stagger restarts",
+            "Alert on replica lag above 30s",
+            "Warm the cache before restarts",
+            "Add failover to the game day"
+        ]
+    );
+    key(&mut app, KeyCode::Char('o'));
+    assert_eq!(app.actions.show, ActionShow::Overdue);
+    assert_eq!(app.actions.rows.len(), 2);
+    key(&mut app, KeyCode::Char('o'));
+    assert_eq!(app.actions.rows.len(), 5);
+    // Enter reads the item's postmortem; Esc comes back to the Actions tab.
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(
+        app.open.as_ref().map(|o| o.doc.id.as_str()),
+        Some("2024-01-20-cache-stampede")
+    );
+    key(&mut app, KeyCode::Esc);
+    assert_eq!((app.tab, app.screen), (Tab::Actions, Screen::Browse));
+}
+
+#[test]
+fn runbooks_take_no_timeline_entries() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = test_kb::app(dir.path());
+    key(&mut app, KeyCode::Char('2'));
+    key(&mut app, KeyCode::Char('t'));
+    assert!(app.overlay.is_none());
+    assert_eq!(
+        app.message,
+        "timeline entries and action items belong to postmortems"
+    );
+}
+
+#[test]
+fn e_asks_for_the_editor_and_takes_the_change_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = test_kb::app(dir.path());
+    let rel = std::path::PathBuf::from("postmortems/2023-11-02-dns-timeouts.md");
+    key(&mut app, KeyCode::Char('G'));
+    assert_eq!(
+        key(&mut app, KeyCode::Char('e')),
+        Some(Effect::Edit(rel.clone()))
+    );
+    // What the editor does: change the title.
+    let path = dir.path().join(&rel);
+    let text = std::fs::read_to_string(&path).unwrap().replace(
+        "title: DNS resolver timeouts",
+        "title: DNS resolver timeouts in eu-west",
+    );
+    std::fs::write(&path, text).unwrap();
+    update(&mut app, Action::EditorDone(Ok(())));
+    assert_eq!(app.screen, Screen::Read);
+    assert_eq!(
+        app.open.as_ref().unwrap().doc.title,
+        "DNS resolver timeouts in eu-west"
+    );
+    assert!(
+        app.records
+            .iter()
+            .any(|r| r.title == "DNS resolver timeouts in eu-west")
+    );
+    // Unchanged after a second edit: nothing to save.
+    assert_eq!(key(&mut app, KeyCode::Char('e')), Some(Effect::Edit(rel)));
+    update(&mut app, Action::EditorDone(Ok(())));
+    assert_eq!(
+        app.message,
+        "no changes to postmortems/2023-11-02-dns-timeouts.md"
+    );
+}
+
+#[test]
+fn n_fills_the_form_completes_a_factor_and_writes_from_the_template() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = test_kb::app(dir.path());
+    key(&mut app, KeyCode::Char('n'));
+    typed(&mut app, "Login outage");
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Right);
+    key(&mut app, KeyCode::Right);
+    key(&mut app, KeyCode::Tab);
+    typed(&mut app, "auth, sso");
+    key(&mut app, KeyCode::Tab);
+    typed(&mut app, "certif");
+    key(&mut app, KeyCode::Tab);
+    let Some(Overlay::Form(f)) = &app.overlay else {
+        panic!("no form")
+    };
+    assert_eq!(f.factors.text, "certificate-expiry, ");
+    assert_eq!(f.severity, Some(1));
+    let rel = std::path::PathBuf::from("postmortems/2024-04-15-login-outage.md");
+    assert_eq!(
+        key(&mut app, KeyCode::Enter),
+        Some(Effect::Edit(rel.clone()))
+    );
+    update(&mut app, Action::EditorDone(Ok(())));
+    let doc = &app.open.as_ref().unwrap().doc;
+    assert_eq!(doc.title, "Login outage");
+    assert_eq!(doc.meta.severity.as_deref(), Some("SEV2"));
+    assert_eq!(doc.meta.services, ["auth", "sso"]);
+    assert_eq!(doc.meta.factors, ["certificate-expiry"]);
+    assert_eq!(ids(&app)[0], "2024-04-15-login-outage");
+}
+
+#[test]
+fn form_reports_a_missing_title_and_stays_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = test_kb::app(dir.path());
+    key(&mut app, KeyCode::Char('n'));
+    assert_eq!(key(&mut app, KeyCode::Enter), None);
+    let Some(Overlay::Form(f)) = &app.overlay else {
+        panic!("form closed")
+    };
+    assert_eq!(f.error.as_deref(), Some("the title must not be empty"));
+    key(&mut app, KeyCode::Esc);
+    assert!(app.overlay.is_none());
+}
+
+#[test]
+fn mouse_click_selects_then_opens_and_wheel_scrolls() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = test_kb::app(dir.path());
+    let click = |app: &mut App, row: u16| {
+        let ev = Event::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column: 10,
+            row,
+            modifiers: KeyModifiers::NONE,
+        });
+        keymap::map_event(app, &ev).and_then(|a| update(app, a))
+    };
+    // Row 0 tabs, 1 bar, 2 border, 3 header, 4 first row.
+    click(&mut app, 5);
+    assert_eq!((app.selected, app.screen), (1, Screen::Browse));
+    click(&mut app, 4);
+    assert_eq!((app.selected, app.screen), (0, Screen::Browse));
+    click(&mut app, 4);
+    assert_eq!(app.screen, Screen::Read);
+    let wheel = Event::Mouse(MouseEvent {
+        kind: MouseEventKind::ScrollDown,
+        column: 10,
+        row: 10,
+        modifiers: KeyModifiers::NONE,
+    });
+    let a = keymap::map_event(&app, &wheel).unwrap();
+    update(&mut app, a);
+    assert_eq!(app.open.as_ref().unwrap().scroll, 3);
+    // Clicking the Trends tab label switches tabs.
+    let ev = Event::Mouse(MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: 50,
+        row: 0,
+        modifiers: KeyModifiers::NONE,
+    });
+    let a = keymap::map_event(&app, &ev).unwrap();
+    update(&mut app, a);
+    assert_eq!(app.tab, Tab::Trends);
+}
+
+#[test]
+fn help_opens_and_closes_and_q_quits() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = test_kb::app(dir.path());
+    key(&mut app, KeyCode::Char('?'));
+    assert!(matches!(app.overlay, Some(Overlay::Help { .. })));
+    key(&mut app, KeyCode::Esc);
+    assert!(app.overlay.is_none());
+    assert_eq!(key(&mut app, KeyCode::Char('q')), Some(Effect::Quit));
+    assert!(app.should_quit);
+}
+
+#[test]
+fn lint_findings_show_inline_in_the_open_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = test_kb::app(dir.path());
+    key(&mut app, KeyCode::Char('G'));
+    key(&mut app, KeyCode::Enter);
+    let lines: Vec<String> = crate::tui::detail::lines_for(&app, 98)
+        .iter()
+        .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+        .collect();
+    let finding = lines
+        .iter()
+        .find(|l| l.starts_with("✖ "))
+        .expect("a finding line");
+    assert_eq!(
+        finding,
+        "✖ line 9: `detected: yesterday` is not a valid timestamp; write RFC 3339 like 2024-03-12T14:02:00Z"
+    );
+}
+
+#[test]
+fn readme_lists_every_key_of_the_help_overlay() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    for (keys, what) in keymap::HELP {
+        let row = format!("| {keys} | {what} |");
+        assert!(readme.contains(&row), "README lacks the key row {row}");
+    }
+}
+
+#[test]
+fn the_index_backend_finds_words_and_sees_written_files_after_a_refresh() {
+    let dir = tempfile::tempdir().unwrap();
+    test_kb::write(dir.path());
+    let (records, backend) = crate::tui::data::open_index(dir.path()).unwrap();
+    assert_eq!(records.len(), 4);
+    let mut backend = backend.unwrap();
+    let out = backend.search("replica lag", 10).unwrap();
+    assert_eq!(out.hits[0].record.id, "2024-03-12-checkout-failover");
+    let hl: Vec<&str> = out.hits[0]
+        .highlights
+        .iter()
+        .map(|r| &out.hits[0].snippet[r.clone()])
+        .collect();
+    assert!(hl.iter().any(|w| w.eq_ignore_ascii_case("lag")), "{hl:?}");
+    let path = dir.path().join("postmortems/2023-11-02-dns-timeouts.md");
+    let text = std::fs::read_to_string(&path).unwrap() + "\nZanzibar flamingo.\n";
+    std::fs::write(&path, text).unwrap();
+    assert!(backend.search("zanzibar", 10).unwrap().hits.is_empty());
+    backend.refresh().unwrap();
+    let ids: Vec<String> = backend
+        .search("zanzibar", 10)
+        .unwrap()
+        .hits
+        .into_iter()
+        .map(|h| h.record.id)
+        .collect();
+    assert_eq!(ids, ["2023-11-02-dns-timeouts"]);
+}

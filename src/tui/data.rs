@@ -1,0 +1,190 @@
+//! The library calls the terminal UI makes, gathered in one place: loading the
+//! document list, reading one document, search hits, git history and diffs,
+//! saving and committing. Views and `update` see only the plain types here.
+
+use crate::config::Config;
+use crate::doc::{Doc, Kind};
+use crate::kb::Kb;
+use crate::lint::Finding;
+use crate::record::Record;
+use crate::similar::{Similar, Similarity};
+use crate::stats::Stats;
+use crate::store::{self, SourceFile};
+use anyhow::{Context, Result};
+use chrono::NaiveDate;
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// One search result as the list shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchHit {
+    pub record: Record,
+    /// A short excerpt of the body around the matched words.
+    pub snippet: String,
+    /// Byte ranges of `snippet` holding matched words.
+    pub highlights: Vec<Range<usize>>,
+}
+
+/// What one search request returned.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SearchOutcome {
+    pub hits: Vec<SearchHit>,
+    pub total: usize,
+    /// The words matched only after typo correction.
+    pub fuzzy: bool,
+}
+
+/// One commit that touched a document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CommitRow {
+    pub id: String,
+    pub short: String,
+    pub date: String,
+    pub author: String,
+    pub subject: String,
+}
+
+/// The records every list starts from.
+pub fn load_records(root: &Path) -> Result<Vec<Record>> {
+    let kb = Kb::load(root).with_context(|| format!("cannot load {}", root.display()))?;
+    Ok(kb.docs.iter().map(Record::from_doc).collect())
+}
+
+/// The whole knowledge base, parsed (for backlinks, action items, lint).
+pub fn load_kb(root: &Path) -> Result<Kb> {
+    Kb::load(root).with_context(|| format!("cannot load {}", root.display()))
+}
+
+/// Reads and parses one document by its KB-relative path.
+pub fn read_doc(root: &Path, cfg: &Config, rel: &Path, kind: Kind) -> Result<Doc> {
+    let file = SourceFile {
+        rel: rel.to_path_buf(),
+        kind,
+    };
+    store::read_doc(root, &file, cfg)
+        .map_err(|e| anyhow::anyhow!("{}: {}", e.path.display(), e.message))
+}
+
+/// The stored text of a document.
+pub fn read_text(root: &Path, rel: &Path) -> Result<String> {
+    Ok(store::read_text(root, rel)?)
+}
+
+/// Writes a document's new text atomically.
+pub fn save_text(root: &Path, rel: &Path, text: &str) -> Result<()> {
+    Ok(store::save_doc(root, rel, text)?)
+}
+
+/// Records files lore just wrote in one git commit (the search worker
+/// re-indexes them). Returns a note for the status bar; a failed commit
+/// leaves the saved file as it is and says why.
+pub fn record_change(root: &Path, paths: &[PathBuf], message: &str) -> String {
+    use crate::store::git::{CommitOutcome, commit_paths};
+    match commit_paths(root, paths, message) {
+        Ok(CommitOutcome::Committed { id }) => {
+            format!(
+                "saved and committed {} · {message}",
+                id.get(..7).unwrap_or(&id)
+            )
+        }
+        Ok(CommitOutcome::Unchanged) => format!("saved, nothing new to commit · {message}"),
+        Ok(CommitOutcome::NotVersioned) => format!("saved (not in a git repository) · {message}"),
+        Err(e) => format!("saved, but not committed ({e}) · {message}"),
+    }
+}
+
+/// The commits that touched a document, newest first.
+pub fn history(root: &Path, rel: &Path) -> Result<Vec<CommitRow>> {
+    let commits = crate::store::git::history(root, rel)?;
+    Ok(commits
+        .into_iter()
+        .map(|c| CommitRow {
+            date: c.time.format("%Y-%m-%d %H:%M").to_string(),
+            id: c.id,
+            short: c.short,
+            author: c.author,
+            subject: c.subject,
+        })
+        .collect())
+}
+
+/// The unified diff a commit made to a document.
+pub fn diff(root: &Path, rel: &Path, commit: &str) -> Result<String> {
+    Ok(crate::store::git::diff(root, rel, commit)?)
+}
+
+/// The git user, as the author of a new document.
+pub fn user_name(root: &Path) -> Option<String> {
+    crate::store::git::user_name(root)
+}
+
+/// The worker's backend, or why search is unavailable.
+pub type Backend = Result<Box<dyn super::search::Backend>, String>;
+
+/// The search index as the worker's backend.
+struct IndexBackend(crate::index::Searcher);
+
+impl super::search::Backend for IndexBackend {
+    fn search(&self, query: &str, limit: usize) -> Result<SearchOutcome, String> {
+        let r = self.0.search(query, limit).map_err(|e| e.to_string())?;
+        Ok(SearchOutcome {
+            hits: r
+                .hits
+                .into_iter()
+                .map(|h| SearchHit {
+                    record: h.record,
+                    snippet: h.snippet.text,
+                    highlights: h.snippet.highlights,
+                })
+                .collect(),
+            total: r.total,
+            fuzzy: r.fuzzy,
+        })
+    }
+
+    fn refresh(&mut self) -> Result<(), String> {
+        self.0.refresh().map(|_| ()).map_err(|e| e.to_string())
+    }
+}
+
+/// Opens the index (bringing it up to date with the files) and reads every
+/// record from its stored fields, so start-up parses no Markdown. When the
+/// index cannot be opened, the records come from parsing the files and the
+/// search reports why it is unavailable.
+pub fn open_index(root: &Path) -> Result<(Vec<Record>, Backend)> {
+    match crate::index::Searcher::open(root).and_then(|s| Ok((s.records()?, s))) {
+        Ok((records, searcher)) => Ok((records, Ok(Box::new(IndexBackend(searcher))))),
+        Err(e) => Ok((load_records(root)?, Err(format!("search unavailable: {e}")))),
+    }
+}
+
+/// The parsed KB with what is computed over all of it: lint findings by
+/// file and the trend figures.
+pub struct Loaded {
+    pub kb: Arc<Kb>,
+    pub findings: HashMap<PathBuf, Vec<Finding>>,
+    pub stats: Stats,
+    pub similar: HashMap<String, Vec<Similar>>,
+}
+
+/// How many similar incidents the side panel lists.
+const SIMILAR: usize = 5;
+
+/// Lints the KB and computes its trend figures and similar incidents as of
+/// `today`.
+pub fn analyse(kb: Arc<Kb>, today: NaiveDate) -> Loaded {
+    let mut findings: HashMap<PathBuf, Vec<Finding>> = HashMap::new();
+    for f in crate::lint::lint(&kb, today) {
+        findings.entry(f.path.clone()).or_default().push(f);
+    }
+    let stats = crate::stats::compute(&kb, &crate::stats::Options::new(today));
+    let similar = Similarity::new(&kb).all(SIMILAR);
+    Loaded {
+        kb,
+        findings,
+        stats,
+        similar,
+    }
+}

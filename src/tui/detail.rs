@@ -1,0 +1,307 @@
+//! The detail pane: a metadata header with durations, lint findings inline,
+//! then the rendered Markdown body; in the list, a preview of the selected
+//! document from its stored fields. Also the side panel of related
+//! documents, backlinks and similar incidents.
+
+use super::app::{App, Focus, OpenDoc, Screen};
+use super::theme::Theme;
+use super::ui::focused;
+use crate::doc::{Doc, Level};
+use crate::record::Record;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
+    let th = &app.theme;
+    let title = match (&app.open, app.selected_record()) {
+        (Some(o), _) if app.screen == Screen::Read => format!(" {} ", o.doc.path.display()),
+        (_, Some(_)) => " Preview — Enter opens ".to_string(),
+        _ => String::new(),
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(th.border(focused(app, Focus::Detail)))
+        .title(title);
+    let inner_w = area.width.saturating_sub(2);
+    let lines = lines_for(app, inner_w);
+    let inner_h = area.height.saturating_sub(2) as usize;
+    let max = lines.len().saturating_sub(inner_h);
+    let scroll = match (&app.open, app.screen) {
+        (Some(o), Screen::Read) => o.scroll,
+        _ => app.preview_scroll,
+    }
+    .min(max);
+    let shown: Vec<Line> = lines.into_iter().skip(scroll).take(inner_h).collect();
+    frame.render_widget(Paragraph::new(shown).block(block), area);
+}
+
+/// Every line the pane would show at `width`, before scrolling.
+pub fn lines_for(app: &App, width: u16) -> Vec<Line<'static>> {
+    match (&app.open, app.screen) {
+        (Some(o), Screen::Read) => doc_lines(app, o, width),
+        _ => match app.selected_record() {
+            Some(r) if app.tab.kind().is_some() => preview_lines(app, r, width),
+            _ => Vec::new(),
+        },
+    }
+}
+
+pub use crate::stats::human_duration as duration;
+
+/// `name      value`, the value wrapped under itself.
+fn field(out: &mut Vec<Line<'static>>, th: &Theme, width: u16, name: &str, value: String) {
+    let avail = (width as usize).saturating_sub(10).max(10);
+    for (i, l) in super::markdown::wrap(&[(value, Default::default())], avail)
+        .into_iter()
+        .enumerate()
+    {
+        let label = if i == 0 {
+            format!("{name:<10}")
+        } else {
+            " ".repeat(10)
+        };
+        let mut spans = vec![Span::styled(label, th.dim())];
+        spans.extend(l);
+        out.push(Line::from(spans));
+    }
+}
+
+fn badge_line(app: &App, r: &Record) -> Line<'static> {
+    let th = &app.theme;
+    let mut spans = Vec::new();
+    if let Some(s) = &r.severity {
+        spans.push(Span::styled(
+            s.clone(),
+            th.severity(app.severity_rank(Some(s))),
+        ));
+        spans.push(Span::styled(" · ", th.dim()));
+    }
+    spans.push(Span::styled(r.status.clone(), th.status(&r.status)));
+    if let Some(d) = r.date {
+        spans.push(Span::styled(" · ", th.dim()));
+        spans.push(Span::raw(d.to_string()));
+    }
+    if r.near_miss {
+        spans.push(Span::styled(" · near miss", th.warning()));
+    }
+    Line::from(spans)
+}
+
+fn factor_names(app: &App, ids: &[String]) -> String {
+    ids.iter()
+        .map(|id| {
+            app.config
+                .factor(id)
+                .map_or_else(|| id.clone(), |f| f.name.clone())
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn durations(r: &Record) -> Option<String> {
+    let parts: Vec<String> = [
+        ("detect", r.ttd_seconds),
+        ("mitigate", r.ttm_seconds),
+        ("resolve", r.ttr_seconds),
+    ]
+    .iter()
+    .filter_map(|(n, s)| s.map(|s| format!("{n} {}", duration(s))))
+    .collect();
+    (!parts.is_empty()).then(|| parts.join(" · "))
+}
+
+fn header(app: &App, r: &Record, width: u16) -> Vec<Line<'static>> {
+    let th = &app.theme;
+    let mut out = Vec::new();
+    for l in super::markdown::wrap(&[(r.title.clone(), th.title())], width as usize) {
+        out.push(Line::from(l));
+    }
+    out.push(badge_line(app, r));
+    if !r.services.is_empty() {
+        field(&mut out, th, width, "services", r.services.join(", "));
+    }
+    if !r.factors.is_empty() {
+        field(
+            &mut out,
+            th,
+            width,
+            "factors",
+            factor_names(app, &r.factors),
+        );
+    }
+    if !r.tags.is_empty() {
+        field(&mut out, th, width, "tags", r.tags.join(", "));
+    }
+    if !r.authors.is_empty() {
+        field(&mut out, th, width, "authors", r.authors.join(", "));
+    }
+    if let Some(d) = durations(r) {
+        field(&mut out, th, width, "time to", d);
+    }
+    out
+}
+
+fn preview_lines(app: &App, r: &Record, width: u16) -> Vec<Line<'static>> {
+    let th = &app.theme;
+    let mut out = header(app, r, width);
+    if !r.owners.is_empty() {
+        field(&mut out, th, width, "owners", r.owners.join(", "));
+    }
+    out.push(Line::default());
+    for l in super::markdown::wrap(&[(r.summary.clone(), Default::default())], width as usize) {
+        out.push(Line::from(l));
+    }
+    out
+}
+
+fn doc_lines(app: &App, o: &OpenDoc, width: u16) -> Vec<Line<'static>> {
+    let th = &app.theme;
+    let d = &o.doc;
+    let r = Record::from_doc(d);
+    let mut out = header(app, &r, width);
+    if let Some(owner) = &d.meta.owner {
+        field(&mut out, th, width, "owner", owner.clone());
+    }
+    if let Some(i) = &d.meta.impact
+        && !i.trim().is_empty()
+    {
+        field(&mut out, th, width, "impact", i.clone());
+    }
+    if let Some(t) = &d.meta.trigger
+        && !t.trim().is_empty()
+    {
+        field(&mut out, th, width, "trigger", t.clone());
+    }
+    if let Some(t) = stamps(d) {
+        field(&mut out, th, width, "timeline", t);
+    }
+    if !o.findings.is_empty() {
+        out.push(Line::default());
+        for f in &o.findings {
+            let (mark, style) = match f.level {
+                Level::Error => ("✖ ", th.error()),
+                Level::Warning => ("⚠ ", th.warning()),
+            };
+            let at = f.line.map(|l| format!("line {l}: ")).unwrap_or_default();
+            let text = format!("{mark}{at}{}", f.message);
+            for l in super::markdown::wrap(&[(text, style)], width as usize) {
+                out.push(Line::from(l));
+            }
+        }
+    }
+    out.push(Line::from(Span::styled(
+        "─".repeat(width as usize),
+        th.dim(),
+    )));
+    out.extend(super::markdown::render(&d.body, width, th));
+    out
+}
+
+/// `started 14:02 → detected 14:09 → resolved 16:10` in the KB's zone.
+fn stamps(d: &Doc) -> Option<String> {
+    let m = &d.meta;
+    let parts: Vec<String> = [
+        ("started", m.started),
+        ("detected", m.detected),
+        ("mitigated", m.mitigated),
+        ("resolved", m.resolved),
+    ]
+    .iter()
+    .filter_map(|(n, t)| t.map(|t| format!("{n} {}", t.format("%m-%d %H:%M"))))
+    .collect();
+    (!parts.is_empty()).then(|| parts.join(" → "))
+}
+
+/// The side panel's lines, each mapped to its entry (None for headings).
+fn side_lines(app: &App, o: &OpenDoc, width: usize) -> (Vec<Line<'static>>, Vec<Option<usize>>) {
+    let th = &app.theme;
+    let mut lines = Vec::new();
+    let mut map = Vec::new();
+    let mut section = "";
+    let sel = focused(app, Focus::Side);
+    for (i, item) in o.side.iter().enumerate() {
+        if item.section != section {
+            if !section.is_empty() {
+                lines.push(Line::default());
+                map.push(None);
+            }
+            section = item.section;
+            lines.push(Line::from(Span::styled(section.to_string(), th.bold())));
+            map.push(None);
+        }
+        let note = if item.note.is_empty() {
+            String::new()
+        } else {
+            format!("{} ", item.note)
+        };
+        let text = super::markdown::fit(&format!("{note}{}", item.title), width.saturating_sub(2));
+        let mut line = Line::from(vec![Span::raw("  "), Span::raw(text)]);
+        if i == o.side_selected && sel {
+            line = line.style(th.selected(true));
+        } else if item.target.is_none() {
+            line = line.style(th.dim());
+        }
+        lines.push(line);
+        map.push(Some(i));
+        if let Some(d) = &item.detail {
+            let text = super::markdown::fit(d, width.saturating_sub(4));
+            lines.push(Line::from(Span::styled(format!("    {text}"), th.dim())));
+            map.push(Some(i));
+        }
+    }
+    if app.kb.is_none() {
+        if !lines.is_empty() {
+            lines.push(Line::default());
+            map.push(None);
+        }
+        let msg = "finding similar incidents and backlinks…";
+        lines.push(Line::from(Span::styled(msg, th.dim())));
+        map.push(None);
+    } else if o.side.is_empty() {
+        lines.push(Line::from(Span::styled("no related documents", th.dim())));
+        map.push(None);
+    }
+    (lines, map)
+}
+
+/// Which side-panel entry each drawn row shows.
+pub fn side_rows(o: &OpenDoc) -> Vec<Option<usize>> {
+    let mut map = Vec::new();
+    let mut section = "";
+    for (i, item) in o.side.iter().enumerate() {
+        if item.section != section {
+            if !section.is_empty() {
+                map.push(None);
+            }
+            section = item.section;
+            map.push(None);
+        }
+        map.push(Some(i));
+        if item.detail.is_some() {
+            map.push(Some(i));
+        }
+    }
+    map
+}
+
+pub fn draw_side(frame: &mut Frame, app: &App, area: Rect) {
+    let Some(o) = &app.open else {
+        return;
+    };
+    let th = &app.theme;
+    let (lines, map) = side_lines(app, o, area.width.saturating_sub(2) as usize);
+    let inner_h = area.height.saturating_sub(2) as usize;
+    let sel_row = map
+        .iter()
+        .position(|m| *m == Some(o.side_selected))
+        .unwrap_or(0);
+    let offset = (sel_row + 1).saturating_sub(inner_h);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(th.border(focused(app, Focus::Side)))
+        .title(" See also ");
+    let shown: Vec<Line> = lines.into_iter().skip(offset).take(inner_h).collect();
+    frame.render_widget(Paragraph::new(shown).block(block), area);
+}

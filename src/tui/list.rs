@@ -1,0 +1,269 @@
+//! The document list (date, severity, status, title, factors; search hits
+//! with their highlighted snippet) and the facet picker.
+
+use super::app::{App, FacetPicker, Focus, RowRef};
+use super::theme::Theme;
+use super::ui::focused;
+use crate::doc::Kind;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, TableState};
+
+pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
+    let th = &app.theme;
+    let kind = app.tab.kind().unwrap_or(Kind::Postmortem);
+    let is_pm = kind == Kind::Postmortem;
+    let title = if app.search.active() {
+        format!(" {} matching ", app.rows.len())
+    } else {
+        let total = app.count_kind(kind);
+        if app.rows.len() == total {
+            format!(" {} {} ", total, app.tab.title().to_lowercase())
+        } else {
+            format!(
+                " {} of {} {} ",
+                app.rows.len(),
+                total,
+                app.tab.title().to_lowercase()
+            )
+        }
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(th.border(focused(app, Focus::List)))
+        .title(title);
+    let cap = app.list_capacity();
+    let height = app.row_height() as u16;
+    // Wide lists show every factor in a column; narrower ones the first
+    // factor and how many more.
+    let wide = area.width >= 100;
+    // The title column's width, as the constraints below share the row.
+    let rest = (area.width as usize).saturating_sub(2 + 10 + if is_pm { 4 } else { 0 } + 9 + 4);
+    let title_width = if wide {
+        rest * 3 / 4
+    } else {
+        rest.saturating_sub(18)
+    };
+    let rows: Vec<Row> = app
+        .rows
+        .iter()
+        .skip(app.offset)
+        .take(cap)
+        .filter_map(|&r| row(app, r, is_pm, wide, title_width).map(|row| row.height(height)))
+        .collect();
+    let last = if is_pm { "FACTORS" } else { "SERVICES" };
+    let header = if is_pm {
+        Row::new(["DATE", "SEV", "STATUS", "TITLE", last])
+    } else {
+        Row::new(["REVIEWED", "", "STATUS", "TITLE", last])
+    }
+    .style(th.bold());
+    let widths = [
+        Constraint::Length(10),
+        Constraint::Length(if is_pm { 4 } else { 0 }),
+        Constraint::Length(9),
+        Constraint::Fill(3),
+        if wide {
+            Constraint::Fill(1)
+        } else {
+            Constraint::Length(18)
+        },
+    ];
+    let empty = app.rows.is_empty();
+    let table = Table::new(rows, widths)
+        .header(header)
+        .block(block)
+        .column_spacing(1)
+        .row_highlight_style(th.selected(focused(app, Focus::List) || app.search.typing));
+    let mut state = TableState::default()
+        .with_selected((!empty).then(|| app.selected.saturating_sub(app.offset)));
+    frame.render_stateful_widget(table, area, &mut state);
+    if empty {
+        let msg = if app.search.active() && app.search.shown_query != app.search.input.text.trim() {
+            "searching…"
+        } else if app.search.active() {
+            "no matches — try fewer words, or Esc to clear the search"
+        } else if !app.filter.is_empty() {
+            "nothing matches these filters — c clears them"
+        } else {
+            "no documents yet — n drafts one"
+        };
+        let inner = Rect::new(area.x + 2, area.y + 2, area.width.saturating_sub(4), 1);
+        frame.render_widget(Paragraph::new(Span::styled(msg, th.dim())), inner);
+    }
+}
+
+fn row<'a>(
+    app: &'a App,
+    r: RowRef,
+    is_pm: bool,
+    wide: bool,
+    title_width: usize,
+) -> Option<Row<'a>> {
+    let th = &app.theme;
+    let rec = app.row_record(r)?;
+    let date = rec
+        .date
+        .map(|d| d.to_string())
+        .unwrap_or_else(|| "-".into());
+    let sev = rec.severity.clone().unwrap_or_default();
+    let sev_style = th.severity(app.severity_rank(rec.severity.as_deref()));
+    let values = if is_pm { &rec.factors } else { &rec.services };
+    let last = match values.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [first, rest @ ..] if !wide => format!("{first} +{}", rest.len()),
+        all => all.join(", "),
+    };
+    let mut title = vec![Line::from(rec.title.clone())];
+    if let RowRef::Hit(i) = r
+        && let Some(hit) = app.search.outcome.hits.get(i)
+    {
+        title.push(snippet_line(th, &hit.snippet, &hit.highlights, title_width));
+    }
+    Some(Row::new(vec![
+        Cell::from(date),
+        Cell::from(Span::styled(sev, sev_style)),
+        Cell::from(Span::styled(rec.status.clone(), th.status(&rec.status))),
+        Cell::from(Text::from(title)),
+        Cell::from(Span::styled(last, th.dim())),
+    ]))
+}
+
+/// A snippet on one line with the matched words highlighted.
+/// When the first match lies beyond a third of `width` columns, the text
+/// before it is cut at a word so the match shows.
+pub fn snippet_line(
+    th: &Theme,
+    text: &str,
+    highlights: &[std::ops::Range<usize>],
+    width: usize,
+) -> Line<'static> {
+    let mut spans = Vec::new();
+    let mut pos = 0;
+    if let Some(first) = highlights.first()
+        && let Some(before) = text.get(..first.start)
+    {
+        let lead = width / 3;
+        let cols = unicode_width::UnicodeWidthStr::width(before);
+        if cols > lead {
+            // Start at the word boundary that leaves about `lead` columns.
+            let mut start = first.start;
+            let mut used = 0;
+            for (i, c) in before.char_indices().rev() {
+                used += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+                if used > lead {
+                    break;
+                }
+                if c == ' ' {
+                    start = i + 1;
+                }
+            }
+            spans.push(Span::styled("… ", th.dim()));
+            pos = start;
+        }
+    }
+    let clean = |s: &str| s.replace(['\n', '\r', '\t'], " ");
+    for h in highlights {
+        let (Some(start), Some(end)) = (
+            text.get(..h.start).map(|_| h.start),
+            text.get(..h.end).map(|_| h.end),
+        ) else {
+            continue;
+        };
+        if start < pos || end <= start {
+            continue;
+        }
+        spans.push(Span::styled(clean(&text[pos..start]), th.dim()));
+        spans.push(Span::styled(clean(&text[start..end]), th.highlight()));
+        pos = end;
+    }
+    spans.push(Span::styled(clean(text.get(pos..).unwrap_or("")), th.dim()));
+    Line::from(spans)
+}
+
+/// The facet picker: values present in the list with counts; active ones
+/// marked.
+pub fn draw_facets(frame: &mut Frame, app: &App, p: &FacetPicker) {
+    let th = &app.theme;
+    let area = frame.area();
+    let w = 44.min(area.width.saturating_sub(4));
+    let h = (p.entries.len() as u16 + 2)
+        .min(area.height.saturating_sub(4))
+        .max(3);
+    let rect = Rect::new(area.x + (area.width - w) / 2, area.y + 2, w, h);
+    frame.render_widget(Clear, rect);
+    let inner_h = h.saturating_sub(2) as usize;
+    let offset = p.selected.saturating_sub(inner_h.saturating_sub(1));
+    let lines: Vec<Line> = p
+        .entries
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(inner_h)
+        .map(|(i, e)| {
+            let on = match e.group {
+                super::app::FacetGroup::Owner => {
+                    app.actions.owner.as_deref() == Some(e.value.as_str())
+                }
+                g => app
+                    .filter
+                    .get(&g)
+                    .is_some_and(|v| v.eq_ignore_ascii_case(&e.value)),
+            };
+            let mark = if on { "● " } else { "○ " };
+            let value_style = match e.group {
+                super::app::FacetGroup::Severity => th.severity(app.config.severity_rank(&e.value)),
+                _ => Style::new(),
+            };
+            let mut l = Line::from(vec![
+                Span::styled(mark, if on { th.key() } else { th.dim() }),
+                Span::styled(format!("{:<9}", e.group.label()), th.dim()),
+                Span::styled(
+                    format!("{:<24}", super::markdown::fit(&e.value, 24)),
+                    value_style,
+                ),
+                Span::styled(format!("{:>5}", e.count), th.dim()),
+            ]);
+            if i == p.selected {
+                l = l.style(th.selected(true));
+            }
+            l
+        })
+        .collect();
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(th.border(true))
+        .title(" Filter: Enter toggles, c clears, Esc closes ");
+    frame.render_widget(Paragraph::new(lines).block(block), rect);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plain(l: &Line) -> String {
+        l.spans.iter().map(|s| s.content.as_ref()).collect()
+    }
+
+    #[test]
+    fn snippet_starts_near_the_first_match_when_it_lies_far_in() {
+        let th = Theme { color: false };
+        let text = "the query started at 02:10 and ran for hours while replica lag grew";
+        let at = text.find("replica").unwrap();
+        let l = snippet_line(&th, text, &[at..at + 7, at + 8..at + 11], 30);
+        assert_eq!(plain(&l), "… while replica lag grew");
+        let hl: Vec<&str> = l
+            .spans
+            .iter()
+            .filter(|s| s.style == th.highlight())
+            .map(|s| s.content.as_ref())
+            .collect();
+        assert_eq!(hl, ["replica", "lag"]);
+        // A match near the start keeps the whole text.
+        let l = snippet_line(&th, "replica lag grew", &[0..7, 8..11], 30);
+        assert_eq!(plain(&l), "replica lag grew");
+    }
+}

@@ -1,0 +1,342 @@
+//! What the UI does to documents: open one (with its side panel and lint
+//! findings), add a timeline entry or action item, draft a new one, and take
+//! back a document from `$EDITOR` — each write saved, re-indexed and committed.
+
+use super::app::{
+    App, DocFinding, Effect, Focus, Job, OpenDoc, Overlay, Prompt, PromptKind, Screen, SideItem,
+    Tab,
+};
+use super::data;
+use super::input::Input;
+use crate::doc::edit::{append_action, append_timeline, timeline_stamp};
+use crate::doc::{Doc, Kind, Level};
+use crate::record::Record;
+use std::path::{Path, PathBuf};
+
+/// Reads a document and makes it the open one (the screen is not changed).
+pub fn open_path(app: &mut App, rel: &Path, kind: Kind) {
+    match data::read_doc(&app.root, &app.config, rel, kind) {
+        Ok(doc) => {
+            let side = side_items(app, &doc);
+            let findings = findings(app, &doc);
+            app.open = Some(OpenDoc {
+                doc,
+                scroll: 0,
+                side,
+                side_selected: 0,
+                findings,
+            });
+        }
+        Err(e) => app.say(format!("cannot open {}: {e:#}", rel.display())),
+    }
+}
+
+/// Related documents, runbooks used, backlinks (once the KB is loaded).
+fn side_items(app: &App, doc: &Doc) -> Vec<SideItem> {
+    let by_id = |id: &str| app.records.iter().find(|r| r.id == id);
+    let target = |r: &Record| {
+        Some((
+            PathBuf::from(&r.path),
+            Kind::parse(&r.kind).unwrap_or(Kind::Postmortem),
+        ))
+    };
+    let mut out = Vec::new();
+    for (section, ids) in [
+        ("Related", &doc.meta.related),
+        ("Runbooks", &doc.meta.runbooks),
+    ] {
+        for id in ids {
+            let r = by_id(id);
+            out.push(SideItem {
+                section,
+                id: id.clone(),
+                title: r.map_or_else(|| "(no such document)".to_string(), |r| r.title.clone()),
+                note: r
+                    .and_then(|r| r.date)
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+                detail: None,
+                target: r.and_then(target),
+            });
+        }
+    }
+    for l in &doc.links {
+        if let Some(r) = app
+            .records
+            .iter()
+            .find(|r| Path::new(&r.path) == l.resolved)
+            && !out.iter().any(|s| s.id == r.id)
+        {
+            out.push(SideItem {
+                section: "Links",
+                id: r.id.clone(),
+                title: r.title.clone(),
+                note: r.date.map(|d| d.to_string()).unwrap_or_default(),
+                detail: None,
+                target: target(r),
+            });
+        }
+    }
+    if let Some(similar) = app.similar.get(&doc.id) {
+        for s in similar {
+            let r = by_id(&s.id);
+            out.push(SideItem {
+                section: "Similar incidents",
+                id: s.id.clone(),
+                title: s.title.clone(),
+                note: s.date.map(|d| d.to_string()).unwrap_or_default(),
+                detail: Some(s.reasons.join("; ")),
+                target: r.and_then(target),
+            });
+        }
+    }
+    if let Some(kb) = &app.kb {
+        for b in kb.backlinks(&doc.id) {
+            out.push(SideItem {
+                section: "Backlinks",
+                id: b.id.clone(),
+                title: b.title.clone(),
+                note: b.sort_date().map(|d| d.to_string()).unwrap_or_default(),
+                detail: None,
+                target: Some((b.path.clone(), b.kind)),
+            });
+        }
+    }
+    // Runbooks first: at 3 a.m. the runbook is what a responder needs.
+    let order = [
+        "Runbooks",
+        "Similar incidents",
+        "Related",
+        "Links",
+        "Backlinks",
+    ];
+    out.sort_by_key(|s| order.iter().position(|o| *o == s.section));
+    out
+}
+
+/// The document's own problems, plus the KB-wide lint findings for its file.
+fn findings(app: &App, doc: &Doc) -> Vec<DocFinding> {
+    let mut out: Vec<DocFinding> = match app.findings.get(&doc.path) {
+        Some(f) => f
+            .iter()
+            .map(|f| DocFinding {
+                level: f.level,
+                line: f.line,
+                message: f.message.clone(),
+            })
+            .collect(),
+        None => doc
+            .problems
+            .iter()
+            .map(|p| DocFinding {
+                level: p.level,
+                line: p.line,
+                message: p.message.clone(),
+            })
+            .collect(),
+    };
+    out.sort_by_key(|f| (f.level != Level::Error, f.line));
+    out
+}
+
+/// The document `t`, `a`, `e` and `h` act on: the open one, else the
+/// selected list row.
+pub fn target(app: &App) -> Option<(PathBuf, Kind, String)> {
+    if let Some(o) = &app.open {
+        return Some((o.doc.path.clone(), o.doc.kind, o.doc.id.clone()));
+    }
+    if app.tab == Tab::Actions {
+        return app
+            .actions
+            .rows
+            .get(app.actions.selected)
+            .map(|r| (PathBuf::from(&r.path), Kind::Postmortem, r.doc_id.clone()));
+    }
+    app.tab.kind()?;
+    app.selected_record().map(|r| {
+        (
+            PathBuf::from(&r.path),
+            Kind::parse(&r.kind).unwrap_or(Kind::Postmortem),
+            r.id.clone(),
+        )
+    })
+}
+
+pub fn open_prompt(app: &mut App, kind: PromptKind) {
+    let Some((rel, doc_kind, doc_id)) = target(app) else {
+        app.say("select a document first");
+        return;
+    };
+    if doc_kind == Kind::Runbook {
+        app.say("timeline entries and action items belong to postmortems");
+        return;
+    }
+    app.overlay = Some(Overlay::Prompt(Prompt {
+        kind,
+        input: Input::default(),
+        rel,
+        doc_kind,
+        doc_id,
+    }));
+}
+
+/// Enter in a prompt: append the line, save, index, commit.
+pub fn submit_prompt(app: &mut App, p: Prompt) {
+    let text = p.input.text.trim();
+    if text.is_empty() {
+        app.say("nothing added: the entry was empty");
+        return;
+    }
+    let result = (|| -> anyhow::Result<String> {
+        let before = data::read_text(&app.root, &p.rel)?;
+        let (after, what) = match p.kind {
+            PromptKind::Timeline => {
+                let doc = data::read_doc(&app.root, &app.config, &p.rel, p.doc_kind)?;
+                let now = app.now().with_timezone(&app.config.tz);
+                let latest = doc.timeline.iter().filter_map(|t| t.at).max();
+                let stamp = timeline_stamp(now, doc.meta.date, latest);
+                (
+                    append_timeline(&before, &stamp, text),
+                    format!("timeline entry {stamp}"),
+                )
+            }
+            PromptKind::ActionItem => (append_action(&before, text), "action item".to_string()),
+        };
+        data::save_text(&app.root, &p.rel, &after)?;
+        let msg = format!("{}: {what} in {}", p.doc_kind.as_str(), p.doc_id);
+        after_write(app, &p.rel, p.doc_kind, &msg)
+    })();
+    match result {
+        Ok(note) => app.say(note),
+        Err(e) => app.say(format!("error: {e:#}")),
+    }
+    reveal(app, text);
+}
+
+/// Scrolls the open document so the first line holding `needle` sits in the
+/// middle of the pane.
+fn reveal(app: &mut App, needle: &str) {
+    let a = super::ui::areas(
+        app,
+        ratatui::layout::Rect::new(0, 0, app.size.0, app.size.1),
+    );
+    let width = a.detail.width.saturating_sub(2);
+    let half = (a.detail.height.saturating_sub(2) / 2) as usize;
+    let first_words: String = needle
+        .split_whitespace()
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let found = super::detail::lines_for(app, width).iter().position(|l| {
+        let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
+        text.contains(&first_words)
+    });
+    let max = super::ui::detail_max_scroll(app);
+    if let (Some(i), Some(o)) = (found, app.open.as_mut()) {
+        o.scroll = i.saturating_sub(half).min(max);
+    }
+}
+
+/// After a file was written: re-read it, update the lists and the KB,
+/// re-index and commit it. Returns the status-bar note.
+pub fn after_write(app: &mut App, rel: &Path, kind: Kind, message: &str) -> anyhow::Result<String> {
+    let doc = data::read_doc(&app.root, &app.config, rel, kind)?;
+    let rec = Record::from_doc(&doc);
+    let rel_s = rec.path.clone();
+    match app.records.iter_mut().find(|r| r.path == rel_s) {
+        Some(r) => *r = rec,
+        None => app.records.push(rec),
+    }
+    if let Some(kb) = &app.kb {
+        // A new KB with this document replaced; lint, trends and similar
+        // incidents are recomputed off the UI thread.
+        let mut docs: Vec<Doc> = kb
+            .docs
+            .iter()
+            .filter(|d| d.path != doc.path)
+            .cloned()
+            .collect();
+        docs.push(doc.clone());
+        let kb = crate::kb::Kb::from_docs(
+            kb.root.clone(),
+            kb.config.clone(),
+            docs,
+            kb.file_errors.clone(),
+        );
+        app.kb = Some(std::sync::Arc::new(kb));
+        app.jobs.push(Job::Reanalyse);
+    }
+    app.findings.remove(&doc.path);
+    app.jobs.push(Job::RefreshIndex);
+    let note = data::record_change(&app.root, &[rel.to_path_buf()], message);
+    app.refresh_rows();
+    app.refresh_actions();
+    let was_open = app.open.as_ref().is_some_and(|o| o.doc.path == rel);
+    if was_open {
+        let scroll = app.open.as_ref().map_or(0, |o| o.scroll);
+        open_path(app, rel, kind);
+        if let Some(o) = app.open.as_mut() {
+            o.scroll = scroll;
+        }
+    }
+    Ok(note)
+}
+
+/// `e`: remember the text before, then ask the loop to run the editor.
+pub fn start_edit(app: &mut App) -> Option<Effect> {
+    let Some((rel, kind, _)) = target(app) else {
+        app.say("select a document first");
+        return None;
+    };
+    let before = data::read_text(&app.root, &rel).ok();
+    app.editing = Some((rel.clone(), kind, before, false));
+    Some(Effect::Edit(rel))
+}
+
+/// The editor returned: if the file changed (or is new), save the change
+/// into the index and git, then show the document.
+pub fn editor_done(app: &mut App, result: Result<(), String>) {
+    let Some((rel, kind, before, created)) = app.editing.take() else {
+        return;
+    };
+    if let Err(e) = &result {
+        app.say(format!("editor: {e}; the file is kept as it is"));
+    }
+    let after = data::read_text(&app.root, &rel).ok();
+    let changed = created || after != before;
+    if !changed {
+        if result.is_ok() {
+            app.say(format!("no changes to {}", rel.display()));
+        }
+        return;
+    }
+    let stem = rel
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let verb = if created { "add" } else { "edit" };
+    let msg = format!("{}: {verb} {stem}", kind.as_str());
+    match after_write(app, &rel, kind, &msg) {
+        Ok(note) => {
+            if result.is_ok() {
+                app.say(note);
+            }
+        }
+        Err(e) => app.say(format!("error: {e:#}")),
+    }
+    if created {
+        app.tab = if kind == Kind::Runbook {
+            Tab::Runbooks
+        } else {
+            Tab::Postmortems
+        };
+        app.refresh_rows();
+    }
+    if app.open.as_ref().is_none_or(|o| o.doc.path != rel) {
+        open_path(app, &rel, kind);
+    }
+    if app.open.is_some() {
+        app.screen = Screen::Read;
+        app.focus = Focus::Detail;
+    }
+}

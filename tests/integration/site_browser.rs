@@ -1,0 +1,210 @@
+//! The exported site in real headless Chromium, opened straight from disk: no
+//! console errors, charts present, search answers from a URL, and hostile
+//! documents that run nothing. Skips when Chromium is missing, unless `CI` is
+//! set: then a missing browser fails the test.
+
+use super::{assert_inert, export, tags};
+use crate::common::Sandbox;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+fn find_chromium() -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    for dir in std::env::split_paths(&path) {
+        for name in [
+            "chromium",
+            "chromium-browser",
+            "google-chrome",
+            "google-chrome-stable",
+        ] {
+            let p = dir.join(name);
+            if p.is_file() {
+                return Some(p);
+            }
+        }
+    }
+    None
+}
+
+fn under_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
+}
+
+/// The browser, or `None` (with a message) when the test should skip.
+fn chromium() -> Option<PathBuf> {
+    match find_chromium() {
+        Some(p) => Some(p),
+        None if under_ci() => {
+            panic!("chromium is required under CI (CI is set) but was not found on PATH")
+        }
+        None => {
+            eprintln!(
+                "skipping browser test: chromium is not installed (apt-get install chromium); it is required when CI is set"
+            );
+            None
+        }
+    }
+}
+
+/// Loads `file` (optionally with `?query`) and returns the DOM after scripts
+/// ran, and the browser's console lines.
+fn load(browser: &Path, file: &Path, query: &str) -> (String, Vec<String>) {
+    let profile = tempfile::tempdir().unwrap();
+    let url = format!("file://{}{query}", file.display());
+    let out = assert_cmd::Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--enable-logging=stderr",
+            "--v=0",
+            "--virtual-time-budget=3000",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg("--dump-dom")
+        .arg(&url)
+        .timeout(Duration::from_secs(90))
+        .output()
+        .unwrap();
+    let dom = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        dom.contains("</html>") || dom.contains("</body>"),
+        "no DOM for {url}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let console = String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .filter(|l| l.contains(":CONSOLE"))
+        .map(String::from)
+        .collect();
+    (dom, console)
+}
+
+#[test]
+fn overview_and_trends_load_without_console_errors_and_show_charts() {
+    let Some(browser) = chromium() else { return };
+    let sb = Sandbox::new();
+    let out = export(&sb, &sb.sample_kb(), "browser", &[]);
+    for page in [
+        "index.html",
+        "trends.html",
+        "actions.html",
+        "postmortems/2024-03-12-checkout-failover-replica-lag.html",
+    ] {
+        let (dom, console) = load(&browser, &out.join(page), "");
+        assert!(console.is_empty(), "{page}: console messages: {console:?}");
+        if page != "actions.html" && !page.starts_with("postmortems/") {
+            assert!(
+                dom.contains("<svg class=\"chart\""),
+                "{page}: no chart in the DOM"
+            );
+        }
+    }
+    let (dom, _) = load(&browser, &out.join("trends.html"), "");
+    assert_eq!(dom.matches("<svg class=\"chart\"").count(), 11);
+    let (dom, _) = load(&browser, &out.join("actions.html"), "?status=overdue");
+    assert!(dom.contains("shown</span>"), "the filter script ran");
+}
+
+#[test]
+fn search_page_answers_a_query_from_the_url() {
+    let Some(browser) = chromium() else { return };
+    let sb = Sandbox::new();
+    let out = export(&sb, &sb.sample_kb(), "search", &[]);
+    let (dom, console) = load(&browser, &out.join("search.html"), "?q=replica+lag");
+    assert!(console.is_empty(), "console messages: {console:?}");
+    let results = dom.split("id=\"results\"").nth(1).unwrap_or("");
+    assert!(
+        results.contains("href=\"postmortems/2024-03-12-checkout-failover-replica-lag.html\""),
+        "replica lag postmortem not found: {results}"
+    );
+    assert!(dom.contains("<mark>"), "matched words are marked");
+    let (dom, _) = load(
+        &browser,
+        &out.join("search.html"),
+        "?q=&severity=SEV1&kind=postmortem",
+    );
+    let results = dom.split("id=\"results\"").nth(1).unwrap_or("");
+    assert!(
+        results.contains("checkout-failover-replica-lag.html"),
+        "severity filter"
+    );
+    assert!(!results.contains("runbooks/"), "kind filter");
+    let (dom, _) = load(&browser, &out.join("search.html"), "?q=zzzqqq");
+    assert!(dom.contains("0 results for “zzzqqq”"), "no match says so");
+}
+
+#[test]
+fn hostile_document_runs_nothing_in_the_browser() {
+    let Some(browser) = chromium() else { return };
+    let sb = Sandbox::new();
+    let out = export(&sb, &sb.fixture("site/xss"), "xss-browser", &[]);
+    for (page, query) in [
+        ("postmortems/x.html", ""),
+        ("index.html", ""),
+        ("actions.html", ""),
+        ("browse.html", ""),
+        ("factors/config-change.html", ""),
+        ("tags/x.html", ""),
+        ("search.html", "?q=evil+replica"),
+    ] {
+        let (dom, console) = load(&browser, &out.join(page), query);
+        // Every payload marks <body data-pwned=…> when it runs; the same text
+        // shown escaped is fine.
+        let body_tag = dom
+            .split("<body")
+            .nth(1)
+            .and_then(|s| s.split('>').next())
+            .unwrap_or("");
+        assert!(
+            !body_tag.contains("data-pwned"),
+            "{page}: a payload ran: <body{body_tag}>"
+        );
+        assert!(
+            console.is_empty(),
+            "{page}: console messages (alerts or errors): {console:?}"
+        );
+        for tag in tags(&dom) {
+            let lower = tag.to_ascii_lowercase();
+            let name: String = lower
+                .chars()
+                .skip(1)
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect();
+            assert!(
+                ![
+                    "iframe", "object", "embed", "frame", "base", "math", "style"
+                ]
+                .contains(&name.as_str()),
+                "{page}: <{name}> in the DOM"
+            );
+            if name == "form" {
+                assert!(
+                    lower.contains("class=\"quick-search\"")
+                        || lower.contains("id=\"search-form\"")
+                        || lower.contains("id=\"action-filters\""),
+                    "{page}: a form that is not ours: {tag}"
+                );
+            }
+            if name == "script" {
+                let ours = ["src=\"assets/", "src=\"../assets/", "src=\"search/"]
+                    .iter()
+                    .any(|p| lower.contains(p))
+                    || lower == "<script>";
+                assert!(ours, "{page}: a script that is not ours: {tag}");
+            }
+            assert_inert(page, tag);
+        }
+        if page == "search.html" {
+            assert!(
+                dom.contains("1 result for"),
+                "{page}: the hostile document is found"
+            );
+        }
+    }
+}
