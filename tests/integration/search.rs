@@ -544,3 +544,57 @@ fn show_lists_similar_incidents() {
             .all(|s| s["id"] != CACHE && s["id"] != RUNBOOK)
     );
 }
+
+/// Odd strings that break other query parsers, then random ones: none may
+/// make a search fail (or panic).
+#[test]
+fn no_query_makes_search_fail() {
+    let sb = Sandbox::new();
+    let kb = kb(&sb);
+    let s = lore::index::Searcher::open(&kb).unwrap();
+    let odd = [
+        "",
+        "\"",
+        "-\"",
+        "\"-\"",
+        "OR OR OR",
+        "-OR",
+        "::",
+        "a:b:c",
+        "ttd:>",
+        "ttd:>99999999999999999999d",
+        "after:0000",
+        "after:9999-12",
+        "before:2024-02-30",
+        "((a OR b) AND -c)",
+        "*",
+        "?",
+        "~2",
+        "^3",
+        "title:",
+        "\u{0}\u{7}",
+        "🔥 failover",
+        "ÉCHEC",
+        "-",
+        "--",
+        "-- -",
+        "\\",
+        "a\"b\"c",
+        "factor:\"",
+        "service:\"\"",
+        "author:",
+        "owner:@",
+        "kind:nonsense",
+        "status:",
+        "id:",
+        "sev:1",
+    ];
+    for q in odd {
+        assert!(s.search(q, 5).is_ok(), "{q:?}");
+    }
+    let long = "replica ".repeat(5000);
+    assert_eq!(s.search(&long, 5).unwrap().total, 4);
+    proptest::proptest!(proptest::prelude::ProptestConfig::with_cases(200), |(q in "\\PC{0,40}")| {
+        proptest::prop_assert!(s.search(&q, 5).is_ok());
+    });
+}
