@@ -411,6 +411,74 @@ fn now_ns() -> i128 {
         .map_or(0, |d| d.as_nanos() as i128)
 }
 
+/// Reads, parses and adds every file to a new index; the manifest entries.
+fn fill(
+    root: &Path,
+    cfg: &Config,
+    index: &Index,
+    f: &Fields,
+    files: &[SourceFile],
+    bar: &indicatif::ProgressBar,
+    budget: usize,
+) -> Result<Vec<(PathBuf, Entry)>> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4));
+    let mut w: IndexWriter<TantivyDocument> = index
+        .writer_with_num_threads(threads, budget)
+        .map_err(index_err)?;
+    w.set_merge_policy(Box::new(NoMergePolicy));
+    let seen: Vec<(Option<(PathBuf, Entry)>, bool)> = files
+        .par_iter()
+        .map(|file| {
+            let seen = look(root, cfg, f, file, None);
+            bar.inc(1);
+            match seen {
+                Seen::Changed(p, e, Some(doc)) => {
+                    let ok = w.add_document(*doc).is_ok();
+                    (Some((p, e)), ok)
+                }
+                Seen::Changed(p, e, None) | Seen::Unchanged(p, e) => (Some((p, e)), true),
+                // Deleted since the scan.
+                Seen::Gone(_) => (None, true),
+            }
+        })
+        .collect();
+    if seen.iter().any(|(_, ok)| !ok) {
+        return Err(index_err("the index writer stopped while adding documents"));
+    }
+    w.commit().map_err(index_err)?;
+    w.wait_merging_threads().map_err(index_err)?;
+    Ok(seen.into_iter().filter_map(|(e, _)| e).collect())
+}
+
+/// An index in memory, for a KB where `.lore/` cannot be written (read-only
+/// or full disk): every search of this process reads the files once.
+pub(crate) fn in_memory(root: &Path, cfg: &Config) -> Result<Opened> {
+    let index = Index::create_in_ram(schema::schema());
+    schema::register(&index);
+    let f = Fields::of(&index.schema()).ok_or_else(|| index_err("schema without lore's fields"))?;
+    let (files, _) = store::scan(root, cfg);
+    let entries = fill(
+        root,
+        cfg,
+        &index,
+        &f,
+        &files,
+        &indicatif::ProgressBar::hidden(),
+        60_000_000,
+    )?;
+    let unreadable = entries.iter().filter(|(_, e)| !e.indexed).count();
+    Ok(Opened {
+        index,
+        fields: f,
+        stats: UpdateStats {
+            files: entries.len() - unreadable,
+            unreadable,
+            read_only: true,
+            ..UpdateStats::default()
+        },
+    })
+}
+
 /// Throws the index away and indexes every document again.
 pub(crate) fn rebuild_because(
     root: &Path,
@@ -449,39 +517,7 @@ pub(crate) fn rebuild_because(
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4));
-    let mut w: IndexWriter<TantivyDocument> = index
-        .writer_with_num_threads(threads, REBUILD_BUDGET)
-        .map_err(index_err)?;
-    w.set_merge_policy(Box::new(NoMergePolicy));
-    let entries: Vec<(PathBuf, Entry, bool)> = files
-        .par_iter()
-        .map(|file| {
-            let seen = look(root, cfg, &f, file, None);
-            bar.inc(1);
-            match seen {
-                Seen::Changed(p, e, Some(doc)) => {
-                    let ok = w.add_document(*doc).is_ok();
-                    (p, e, ok)
-                }
-                Seen::Changed(p, e, None) | Seen::Unchanged(p, e) => (p, e, true),
-                Seen::Gone(p) => (
-                    p,
-                    Entry {
-                        stamp: (0, 0),
-                        hash: 0,
-                        indexed: false,
-                    },
-                    false,
-                ),
-            }
-        })
-        .collect();
-    if entries.iter().any(|(_, _, ok)| !ok) {
-        return Err(index_err("the index writer stopped while adding documents"));
-    }
-    w.commit().map_err(index_err)?;
-    w.wait_merging_threads().map_err(index_err)?;
+    let entries = fill(root, cfg, &index, &f, &files, &bar, REBUILD_BUDGET)?;
     bar.finish_and_clear();
     let mut m = Manifest {
         config: manifest::config_fingerprint(cfg),
@@ -491,11 +527,7 @@ pub(crate) fn rebuild_because(
         dirs,
         files: Default::default(),
     };
-    for (p, e, _) in entries {
-        if e.stamp != (0, 0) {
-            m.files.insert(p, e);
-        }
-    }
+    m.files.extend(entries);
     m.recount();
     write_manifest(root, &m)?;
     let unreadable = m.unreadable();

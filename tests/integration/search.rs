@@ -598,3 +598,26 @@ fn no_query_makes_search_fail() {
         proptest::prop_assert!(s.search(&q, 5).is_ok());
     });
 }
+
+#[test]
+fn a_kb_where_the_index_cannot_be_written_is_still_searched() {
+    let sb = Sandbox::new();
+    let kb = kb(&sb);
+    // `.lore` is a file: no index folder can be made there (even as root).
+    std::fs::write(kb.join(".lore"), "not a folder").unwrap();
+    let (got, err) = search(&sb, &kb, "config-change");
+    assert_eq!(sorted(got), set(&[DB, DNS, CACHE]));
+    assert!(
+        err.starts_with("lore: cannot write the search index (")
+            && err.contains("); searching the files without it"),
+        "{err}"
+    );
+    let out = sb
+        .lore(&kb)
+        .args(["list", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 8);
+}
