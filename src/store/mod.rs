@@ -259,13 +259,26 @@ pub fn scan_dirs(root: &Path, cfg: &Config) -> Vec<PathBuf> {
     out
 }
 
+/// Temporary files for atomic writes. They become KB files, so they get the
+/// mode a new file normally gets (`0o666` less the umask, as git checks files
+/// out), not a temporary file's private `0o600`.
+fn temp_builder() -> tempfile::Builder<'static, 'static> {
+    let mut b = tempfile::Builder::new();
+    b.prefix(".lore-tmp-");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        b.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    b
+}
+
 /// Writes a file atomically: a temporary file in the same folder, flushed to
 /// disk, then renamed over the target. Readers see the old or the new content.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".lore-tmp-")
+    let mut tmp = temp_builder()
         .tempfile_in(dir)
         .map_err(|e| Error::io(dir, e))?;
     tmp.write_all(contents).map_err(|e| Error::io(path, e))?;
@@ -282,8 +295,7 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
 pub fn create_new(path: &Path, contents: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".lore-tmp-")
+    let mut tmp = temp_builder()
         .tempfile_in(dir)
         .map_err(|e| Error::io(dir, e))?;
     tmp.write_all(contents).map_err(|e| Error::io(path, e))?;

@@ -28,6 +28,8 @@ fn new_commits_only_its_file_as_the_configured_author() {
         sb.git(&kb, &["show", &format!("HEAD:{NEW_PATH}")]),
         std::fs::read_to_string(kb.join(NEW_PATH)).unwrap()
     );
+    // A normal file, not a private temporary one.
+    assert_eq!(file_mode(&kb.join(NEW_PATH)), normal_file_mode());
     // A clean tree stays clean: the index entry matches the new commit.
     assert_eq!(sb.git(&kb, &["status", "--porcelain"]), "");
     assert_eq!(sb.git(&kb, &["diff", "--cached", "--name-only"]), "");

@@ -310,6 +310,30 @@ fn activity_knows_who_created_and_last_changed_each_file() {
         lore::store::git::activity(&kb).unwrap()
     };
     assert_eq!(full, act2, "incremental and full replay agree");
+
+    // History rewritten (the cached HEAD is no longer an ancestor): the cache
+    // is rebuilt, and the amended-away commit is gone from the history.
+    sb.git(
+        &kb,
+        &[
+            "-c",
+            "user.name=Fifth Amender",
+            "commit",
+            "-q",
+            "--amend",
+            "--reset-author",
+            "-m",
+            "tune again",
+        ],
+    );
+    let act3 = lore::store::git::activity(&kb).unwrap();
+    assert_eq!(act3[Path::new("lore.toml")].changed_by, "Fifth Amender");
+    let subjects: Vec<String> = lore::store::git::history(&kb, Path::new("lore.toml"))
+        .unwrap()
+        .into_iter()
+        .map(|c| c.subject)
+        .collect();
+    assert_eq!(subjects, ["tune again", "initial"]);
 }
 
 #[test]

@@ -68,3 +68,19 @@ pub(super) fn commit_in(sb: &Sandbox, dir: &Path, file: &str, text: &str, msg: &
     sb.git(dir, &["add", file]);
     sb.git(dir, &["commit", "-q", "-m", msg]);
 }
+
+/// The permission bits a new file gets here (`0o666` less the umask), as
+/// git's checkout would create it.
+pub(super) fn normal_file_mode() -> u32 {
+    let out = std::process::Command::new("sh")
+        .args(["-c", "umask"])
+        .output()
+        .unwrap();
+    let umask = u32::from_str_radix(String::from_utf8_lossy(&out.stdout).trim(), 8).unwrap();
+    0o666 & !umask
+}
+
+pub(super) fn file_mode(p: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+}

@@ -65,6 +65,10 @@ fn sync_fast_forwards_then_pushes() {
     assert_eq!(head(&sb, &a), b_head);
     assert!(a.join("postmortems/2024-05-01-from-b.md").is_file());
     assert!(!a.join("postmortems/2024-04-20-unrelated.md").exists());
+    assert_eq!(
+        file_mode(&a.join("postmortems/2024-05-01-from-b.md")),
+        normal_file_mode()
+    );
     assert_eq!(sb.git(&a, &["status", "--porcelain"]), "");
     assert_eq!(
         sb.git(&a, &["rev-list", "--merges", "--count", "HEAD"])
