@@ -195,17 +195,25 @@ pub enum Action {
         result: Result<SearchOutcome, String>,
     },
     KbLoaded(Box<data::Loaded>),
+    /// Similar incidents of a document arrived.
+    SimilarDone(String, Vec<crate::similar::Similar>),
     /// The editor returned (Err holds why it failed).
     EditorDone(Result<(), String>),
 }
 
 /// Background work after a write, for the event loop to start.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Job {
     /// The search worker re-checks the files before its next query.
     RefreshIndex,
     /// Lint, trends and similar incidents over the updated KB.
     Reanalyse,
+    /// Run the search again (the tab or the facets changed).
+    Research,
+    /// Hand the newly loaded KB to the similar-incidents thread.
+    NewKb,
+    /// Ask for the similar incidents of this document.
+    Similar(String),
 }
 
 /// Work for the event loop.
@@ -446,8 +454,16 @@ pub fn update(app: &mut App, action: Action) -> Option<Effect> {
             Some(Effect::Quit)
         }
         Action::Resize(w, h) => {
+            // A reader at the end of a document stays at its end.
+            let scroll = app.open.as_ref().map(|o| o.scroll);
+            let at_end = app.screen == Screen::Read
+                && scroll.is_some_and(|s| s > 0 && s >= super::ui::detail_max_scroll(app));
             app.size = (w, h);
             app.clamp_offset();
+            let max = super::ui::detail_max_scroll(app);
+            if let Some(o) = app.open.as_mut() {
+                o.scroll = if at_end { max } else { o.scroll.min(max) };
+            }
             None
         }
         Action::SearchDone { id, result } => {
@@ -467,21 +483,21 @@ pub fn update(app: &mut App, action: Action) -> Option<Effect> {
                 kb,
                 findings,
                 stats,
-                similar,
             } = *loaded;
             app.kb = Some(kb);
-            app.similar = similar;
+            // Answers about the previous KB may be out of date.
+            app.similar.clear();
+            app.jobs.push(Job::NewKb);
             app.findings = findings;
             app.stats = Some(stats);
             app.refresh_actions();
-            if let Some(open) = &app.open {
-                let rel = open.doc.path.clone();
-                let kind = open.doc.kind;
-                let scroll = open.scroll;
-                super::ops::open_path(app, &rel, kind);
-                if let Some(o) = app.open.as_mut() {
-                    o.scroll = scroll;
-                }
+            super::ops::reopen(app);
+            None
+        }
+        Action::SimilarDone(id, found) => {
+            app.similar.insert(id.clone(), found);
+            if app.open.as_ref().is_some_and(|o| o.doc.id == id) {
+                super::ops::reopen(app);
             }
             None
         }

@@ -183,14 +183,14 @@ fn typing_sends_the_newest_query_and_stale_results_are_dropped() {
         typed(&mut app, "la"),
         Some(Effect::Search {
             id: 2,
-            query: "la".into()
+            query: "kind:postmortem la".into()
         })
     );
     assert_eq!(
         key(&mut app, KeyCode::Char('g')),
         Some(Effect::Search {
             id: 3,
-            query: "lag".into()
+            query: "kind:postmortem lag".into()
         })
     );
     // An answer to "la" arriving after "lag" was typed is labelled "la":
@@ -245,6 +245,25 @@ fn typing_sends_the_newest_query_and_stale_results_are_dropped() {
     key(&mut app, KeyCode::Esc);
     assert_eq!(app.rows.len(), 3);
     assert_eq!(app.search.input.text, "");
+    // Facets go into the query as filters.
+    key(&mut app, KeyCode::Char('f'));
+    let Some(Overlay::Facets(p)) = &app.overlay else {
+        panic!("no facet picker")
+    };
+    let at = p.entries.iter().position(|e| e.value == "SEV1").unwrap();
+    for _ in 0..at {
+        key(&mut app, KeyCode::Char('j'));
+    }
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('/'));
+    assert_eq!(
+        key(&mut app, KeyCode::Char('x')),
+        Some(Effect::Search {
+            id: 5,
+            query: "kind:postmortem severity:SEV1 x".into()
+        })
+    );
 }
 
 #[test]

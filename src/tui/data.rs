@@ -7,7 +7,6 @@ use crate::doc::{Doc, Kind};
 use crate::kb::Kb;
 use crate::lint::Finding;
 use crate::record::Record;
-use crate::similar::{Similar, Similarity};
 use crate::stats::Stats;
 use crate::store::{self, SourceFile};
 use anyhow::{Context, Result};
@@ -166,25 +165,18 @@ pub struct Loaded {
     pub kb: Arc<Kb>,
     pub findings: HashMap<PathBuf, Vec<Finding>>,
     pub stats: Stats,
-    pub similar: HashMap<String, Vec<Similar>>,
 }
 
-/// How many similar incidents the side panel lists.
-const SIMILAR: usize = 5;
-
-/// Lints the KB and computes its trend figures and similar incidents as of
-/// `today`.
+/// Lints the KB and computes its trend figures as of `today`.
 pub fn analyse(kb: Arc<Kb>, today: NaiveDate) -> Loaded {
     let mut findings: HashMap<PathBuf, Vec<Finding>> = HashMap::new();
     for f in crate::lint::lint(&kb, today) {
         findings.entry(f.path.clone()).or_default().push(f);
     }
     let stats = crate::stats::compute(&kb, &crate::stats::Options::new(today));
-    let similar = Similarity::new(&kb).all(SIMILAR);
     Loaded {
         kb,
         findings,
         stats,
-        similar,
     }
 }

@@ -69,6 +69,7 @@ pub fn update(app: &mut App, action: Action) -> Option<Effect> {
             } else {
                 app.filter.clear();
                 app.refresh_rows();
+                app.jobs.push(super::app::Job::Research);
             }
             app.say("filters cleared");
         }
@@ -120,6 +121,7 @@ fn go_tab(app: &mut App, t: Tab) {
     app.selected = 0;
     app.offset = 0;
     app.refresh_rows();
+    app.jobs.push(super::app::Job::Research);
 }
 
 /// Moves the selection or scrolls the focused pane by `delta` lines.

@@ -17,6 +17,9 @@ use std::path::{Path, PathBuf};
 pub fn open_path(app: &mut App, rel: &Path, kind: Kind) {
     match data::read_doc(&app.root, &app.config, rel, kind) {
         Ok(doc) => {
+            if app.kb.is_some() && !app.similar.contains_key(&doc.id) {
+                app.jobs.push(Job::Similar(doc.id.clone()));
+            }
             let side = side_items(app, &doc);
             let findings = findings(app, &doc);
             app.open = Some(OpenDoc {
@@ -264,6 +267,8 @@ pub fn after_write(app: &mut App, rel: &Path, kind: Kind, message: &str) -> anyh
             kb.file_errors.clone(),
         );
         app.kb = Some(std::sync::Arc::new(kb));
+        app.similar.clear();
+        app.jobs.push(Job::NewKb);
         app.jobs.push(Job::Reanalyse);
     }
     app.findings.remove(&doc.path);
@@ -271,15 +276,28 @@ pub fn after_write(app: &mut App, rel: &Path, kind: Kind, message: &str) -> anyh
     let note = data::record_change(&app.root, &[rel.to_path_buf()], message);
     app.refresh_rows();
     app.refresh_actions();
-    let was_open = app.open.as_ref().is_some_and(|o| o.doc.path == rel);
-    if was_open {
-        let scroll = app.open.as_ref().map_or(0, |o| o.scroll);
-        open_path(app, rel, kind);
-        if let Some(o) = app.open.as_mut() {
-            o.scroll = scroll;
-        }
+    if app.open.as_ref().is_some_and(|o| o.doc.path == rel) {
+        reopen(app);
     }
     Ok(note)
+}
+
+/// Reads the open document again (its file, findings or side panel
+/// changed), keeping the reader's place: the same line, or the end when
+/// they were at the end.
+pub fn reopen(app: &mut App) {
+    let Some(o) = &app.open else {
+        return;
+    };
+    let (rel, kind, scroll, sel) = (o.doc.path.clone(), o.doc.kind, o.scroll, o.side_selected);
+    let at_end =
+        app.screen == Screen::Read && scroll > 0 && scroll >= super::ui::detail_max_scroll(app);
+    open_path(app, &rel, kind);
+    let max = super::ui::detail_max_scroll(app);
+    if let Some(o) = app.open.as_mut() {
+        o.scroll = if at_end { max } else { scroll.min(max) };
+        o.side_selected = sel.min(o.side.len().saturating_sub(1));
+    }
 }
 
 /// `e`: remember the text before, then ask the loop to run the editor.

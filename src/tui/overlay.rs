@@ -89,6 +89,7 @@ pub fn update(app: &mut App, action: Action) -> Option<Effect> {
             Action::ClearFilters => {
                 app.filter.clear();
                 app.actions.owner = None;
+                app.jobs.push(super::app::Job::Research);
                 app.refresh_rows();
                 app.refresh_actions();
                 open_facets(app);
@@ -209,6 +210,7 @@ fn toggle(app: &mut App, e: &FacetEntry) {
         app.filter.insert(e.group, e.value.clone());
     }
     app.refresh_rows();
+    app.jobs.push(super::app::Job::Research);
 }
 
 pub fn open_form(app: &mut App) {

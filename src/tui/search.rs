@@ -5,9 +5,10 @@ use super::app::{App, Effect};
 use super::data::SearchOutcome;
 use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 
-/// How many hits one query asks for; the list is filtered by tab and facets
-/// afterwards, so this is generous.
-pub const LIMIT: usize = 500;
+/// How many hits one query asks for: a few screens of the list. The tab's
+/// kind and the facets go into the query, so these are the best of the
+/// right documents; more would only cost snippets nobody sees.
+pub const LIMIT: usize = 100;
 
 /// What the worker searches with: the index, or a stand-in in tests.
 pub trait Backend: Send {
@@ -113,8 +114,25 @@ pub fn request(app: &mut App) -> Option<Effect> {
     app.search.pending.push((app.search.sent, query.clone()));
     Some(Effect::Search {
         id: app.search.sent,
-        query,
+        query: format!("{}{query}", scope(app)),
     })
+}
+
+/// Filters of the query language for the tab's kind and the active facets
+/// (values holding spaces stay a filter of the list only).
+fn scope(app: &App) -> String {
+    let mut out = String::new();
+    if let Some(kind) = app.tab.kind() {
+        out.push_str(&format!("kind:{} ", kind.as_str()));
+    }
+    let mut facets: Vec<_> = app.filter.iter().collect();
+    facets.sort_by_key(|(g, _)| g.label());
+    for (g, v) in facets {
+        if !v.is_empty() && !v.contains(char::is_whitespace) && !v.contains('"') {
+            out.push_str(&format!("{}:{v} ", g.label()));
+        }
+    }
+    out
 }
 
 /// Shows results unless newer ones are already shown (results arrive in

@@ -142,8 +142,12 @@ pub fn app(dir: &Path) -> App {
     let config = Config::load(dir).unwrap();
     let mut app = App::new(dir.to_path_buf(), config, records, Theme { color: false });
     app.clock = chrono::Utc.with_ymd_and_hms(2024, 4, 15, 12, 0, 0).single();
+    let similar = super::similar::all(&kb);
     let loaded = super::data::analyse(std::sync::Arc::new(kb), app.today());
     super::app::update(&mut app, super::app::Action::KbLoaded(Box::new(loaded)));
+    // What the similar-incidents thread would answer, all at once.
+    app.similar = similar;
+    app.jobs.clear();
     super::app::update(&mut app, super::app::Action::Resize(100, 30));
     app
 }

@@ -206,8 +206,18 @@ fn draw_bar(frame: &mut Frame, app: &App, area: Rect) {
                     } else {
                         ""
                     };
+                    // The index counts every match; the list holds the best.
+                    let total = s.outcome.total.max(n);
+                    let shown = if total > n {
+                        format!("best {n} of ")
+                    } else {
+                        String::new()
+                    };
                     spans.push(Span::styled(
-                        format!("  {n} match{}{fuzzy}", if n == 1 { "" } else { "es" }),
+                        format!(
+                            "  {shown}{total} match{}{fuzzy}",
+                            if total == 1 { "" } else { "es" }
+                        ),
                         th.dim(),
                     ));
                 }

@@ -101,6 +101,21 @@ impl Tmux {
         }
     }
 
+    /// Polls the screen until `ok` holds for it.
+    fn wait_until(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if ok(&s) {
+                return s;
+            }
+            if start.elapsed() > Duration::from_secs(20) {
+                panic!("timed out waiting until {what}; screen:\n{s}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     fn alternate_screen_on(&self) -> bool {
         self.tmux(&["display-message", "-p", "#{alternate_on}"])
             .trim()
@@ -254,7 +269,8 @@ fn start_open_add_a_timeline_entry_and_quit() {
     assert!(
         s.lines()
             .any(|l| l.contains("│+- ") && l.contains("Paged the database on-call")),
-        "{s}"
+        "{s}\n{}",
+        sb.git(&kb, &["show", "HEAD"])
     );
     // One key at a time: ESC followed at once by another key reads as Alt.
     t.keys(&["Escape"]);
@@ -299,6 +315,9 @@ fn e_round_trips_through_the_editor() {
     t.tmux(&["resize-window", "-x", "150", "-y", "35"]);
     t.wait_for("Preview — Enter opens");
     t.tmux(&["resize-window", "-x", "120", "-y", "35"]);
+    t.wait_until("the list fills 120 columns again", |s| {
+        !s.contains("Preview — Enter opens")
+    });
     t.keys(&["j", "Enter"]);
     let s = t.wait_for("┌ postmortems/");
     let rel = open_path(&s);
