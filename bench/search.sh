@@ -74,7 +74,7 @@ search_row() {
   local label="$1" query="$2" pattern="$3"
   local l r
   l=$(median_ms --warmup 3 --runs "$RUNS" "$LORE search '$query'")
-  r=$(median_ms --warmup 1 --runs "$RUNS" "rg -i '$pattern' postmortems runbooks")
+  r=$(median_ms -i --warmup 1 --runs "$RUNS" "rg -i '$pattern' postmortems runbooks")
   row "search $label" "$l" "$r" "$(awk -v a="$(wall "$r")" -v b="$(wall "$l")" 'BEGIN {printf "%.1fx", a / b}')"
 }
 search_row "word: failover" "failover" "failover"

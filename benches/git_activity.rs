@@ -131,9 +131,11 @@ fn main() {
         t.elapsed()
     );
 
+    // Unique text, so a kept repository gets a real commit on every run.
+    let stamp = format!("{:?}", std::time::SystemTime::now());
     std::fs::write(
         dir.join("postmortems/doc-00001.md"),
-        "---\ntitle: edited\n---\n",
+        format!("---\ntitle: edited {stamp}\n---\n"),
     )
     .unwrap();
     git(
@@ -168,7 +170,7 @@ fn main() {
     let t = Instant::now();
     std::fs::write(
         dir.join("postmortems/doc-00002.md"),
-        "---\ntitle: lore edit\n---\n",
+        format!("---\ntitle: lore edit {stamp}\n---\n"),
     )
     .unwrap();
     let out = lore::store::git::commit_paths(

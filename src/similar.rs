@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;
+use xxhash_rust::xxh3::Xxh3Builder;
 
 /// One similar postmortem and why.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -43,14 +44,33 @@ const STOPWORDS: &[&str] = &[
 /// Lowercase words of `text` worth comparing: letters only, 3–24 long, not
 /// stop words, plurals folded (`failovers` → `failover`).
 fn words(text: &str, mut f: impl FnMut(&str)) {
+    let stop = stopwords();
     let mut buf = String::new();
-    for raw in text.split(|c: char| !c.is_alphanumeric()) {
-        let n = raw.chars().count();
-        if !(3..=24).contains(&n) || raw.chars().any(|c| c.is_numeric()) {
+    // Split at ASCII punctuation and spaces (always char boundaries); letters
+    // outside ASCII stay inside words.
+    for raw in text
+        .as_bytes()
+        .split(|b| b.is_ascii() && !b.is_ascii_alphanumeric())
+    {
+        if !(3..=96).contains(&raw.len()) || raw.iter().any(u8::is_ascii_digit) {
             continue;
         }
+        let Ok(raw) = std::str::from_utf8(raw) else {
+            continue;
+        };
         buf.clear();
-        buf.extend(raw.chars().flat_map(char::to_lowercase));
+        if raw.is_ascii() {
+            if raw.len() > 24 {
+                continue;
+            }
+            buf.push_str(raw);
+            buf.make_ascii_lowercase();
+        } else {
+            if raw.chars().any(char::is_numeric) || raw.chars().count() > 24 {
+                continue;
+            }
+            buf.extend(raw.chars().flat_map(char::to_lowercase));
+        }
         if buf.len() > 4
             && buf.ends_with('s')
             && !buf.ends_with("ss")
@@ -59,11 +79,33 @@ fn words(text: &str, mut f: impl FnMut(&str)) {
         {
             buf.pop();
         }
-        if STOPWORDS.contains(&buf.as_str()) {
+        if stop.contains(buf.as_str()) {
             continue;
         }
         f(&buf);
     }
+}
+
+type WordSet = std::collections::HashSet<&'static str, Xxh3Builder>;
+
+fn stopwords() -> &'static WordSet {
+    static SET: std::sync::OnceLock<WordSet> = std::sync::OnceLock::new();
+    SET.get_or_init(|| STOPWORDS.iter().copied().collect())
+}
+
+/// How often each word occurs in a document.
+fn term_counts(d: &Doc) -> HashMap<String, u32, Xxh3Builder> {
+    let mut tf: HashMap<String, u32, Xxh3Builder> = HashMap::with_hasher(Xxh3Builder::new());
+    for t in doc_text(d) {
+        words(t, |w| {
+            if let Some(c) = tf.get_mut(w) {
+                *c += 1;
+            } else {
+                tf.insert(w.to_string(), 1);
+            }
+        });
+    }
+    tf
 }
 
 fn doc_text(d: &Doc) -> impl Iterator<Item = &str> {
@@ -99,9 +141,9 @@ pub struct Similarity<'a> {
     /// Indices into `kb.docs` of the postmortems that can be suggested.
     cands: Vec<usize>,
     feats: Vec<Features>,
-    df: HashMap<String, u32>,
+    df: HashMap<String, u32, Xxh3Builder>,
     /// Feature key (`f:`, `s:`, `t:`, `w:` + value) → candidates holding it.
-    postings: HashMap<String, Vec<u32>>,
+    postings: HashMap<String, Vec<u32>, Xxh3Builder>,
     n_docs: f32,
 }
 
@@ -112,19 +154,16 @@ impl<'a> Similarity<'a> {
             .collect();
         let df = cands
             .par_iter()
-            .fold(HashMap::<String, u32>::new, |mut acc, &i| {
-                let mut seen: Vec<String> = Vec::new();
-                for t in doc_text(&kb.docs[i]) {
-                    words(t, |w| seen.push(w.to_string()));
-                }
-                seen.sort_unstable();
-                seen.dedup();
-                for w in seen {
-                    *acc.entry(w).or_default() += 1;
-                }
-                acc
-            })
-            .reduce(HashMap::new, |mut a, b| {
+            .fold(
+                HashMap::<String, u32, Xxh3Builder>::default,
+                |mut acc, &i| {
+                    for (w, _) in term_counts(&kb.docs[i]) {
+                        *acc.entry(w).or_default() += 1;
+                    }
+                    acc
+                },
+            )
+            .reduce(HashMap::default, |mut a, b| {
                 for (k, v) in b {
                     *a.entry(k).or_default() += v;
                 }
@@ -135,7 +174,7 @@ impl<'a> Similarity<'a> {
             cands,
             feats: Vec::new(),
             df,
-            postings: HashMap::new(),
+            postings: HashMap::default(),
             n_docs: 0.0,
         };
         s.n_docs = s.cands.len().max(1) as f32;
@@ -144,7 +183,7 @@ impl<'a> Similarity<'a> {
             .par_iter()
             .map(|&i| s.features(&s.kb.docs[i]))
             .collect();
-        let mut postings: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut postings: HashMap<String, Vec<u32>, Xxh3Builder> = HashMap::default();
         for (ci, f) in s.feats.iter().enumerate() {
             for k in keys(f) {
                 postings.entry(k).or_default().push(ci as u32);
@@ -154,27 +193,24 @@ impl<'a> Similarity<'a> {
         s
     }
 
+    fn max_df(&self) -> f32 {
+        (self.n_docs * 0.1).max(25.0).min(self.n_docs * 0.5)
+    }
+
     fn idf(&self, df: usize) -> f32 {
         (1.0 + self.n_docs / df.max(1) as f32).ln()
     }
 
     fn features(&self, d: &Doc) -> Features {
-        let mut tf: HashMap<String, u32> = HashMap::new();
-        for t in doc_text(d) {
-            words(t, |w| {
-                if let Some(c) = tf.get_mut(w) {
-                    *c += 1;
-                } else {
-                    tf.insert(w.to_string(), 1);
-                }
-            });
-        }
+        let tf = term_counts(d);
         let mut scored: Vec<(String, f32)> = tf
             .into_iter()
             .filter_map(|(w, c)| {
                 let df = *self.df.get(&w).unwrap_or(&0) as usize;
-                // A word in more than half of the postmortems says little.
-                if df as f32 > self.n_docs * 0.5 && self.n_docs >= 10.0 {
+                // A word in many postmortems says little, and its long list
+                // would cost `all` dearly: at most a tenth of a large KB
+                // (a half of a small one).
+                if df as f32 > self.max_df() && self.n_docs >= 10.0 {
                     return None;
                 }
                 let weight = (1.0 + c as f32).ln() * self.idf(df + 1);
@@ -204,7 +240,7 @@ impl<'a> Similarity<'a> {
 
     /// Scores every candidate sharing a feature with `f` into `acc`.
     fn rank(&self, d: &Doc, f: &Features, n: usize, acc: &mut Vec<f32>) -> Vec<Similar> {
-        acc.clear();
+        // `acc` is all zeros between calls: only touched entries are reset.
         acc.resize(self.cands.len(), 0.0);
         let mut touched: Vec<u32> = Vec::new();
         for k in keys(f) {
@@ -220,23 +256,25 @@ impl<'a> Similarity<'a> {
             }
         }
         let mut top: Vec<(f32, usize)> = touched
-            .into_iter()
-            .map(|c| (acc[c as usize], c as usize))
-            .filter(|&(_, c)| {
-                let o = &self.kb.docs[self.cands[c]];
-                o.id != d.id && o.path != d.path
-            })
+            .iter()
+            .map(|&c| (acc[c as usize], c as usize))
             .collect();
-        top.sort_by(|a, b| {
-            b.0.total_cmp(&a.0).then_with(|| {
-                let (da, db) = (
-                    &self.kb.docs[self.cands[a.1]],
-                    &self.kb.docs[self.cands[b.1]],
-                );
-                db.sort_date()
-                    .cmp(&da.sort_date())
-                    .then_with(|| da.id.cmp(&db.id))
-            })
+        for &c in &touched {
+            acc[c as usize] = 0.0;
+        }
+        // Best score first; candidates are in KB order (newest first, then
+        // by id), which breaks ties. One more than asked for, in case the
+        // document itself is among them.
+        let cmp = |a: &(f32, usize), b: &(f32, usize)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+        let keep = (n + 1).min(top.len());
+        if keep < top.len() {
+            top.select_nth_unstable_by(keep, cmp);
+            top.truncate(keep);
+        }
+        top.sort_by(cmp);
+        top.retain(|&(_, c)| {
+            let o = &self.kb.docs[self.cands[c]];
+            o.id != d.id && o.path != d.path
         });
         top.truncate(n);
         top.into_iter()

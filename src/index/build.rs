@@ -88,9 +88,9 @@ fn lock(root: &Path, blocking: bool) -> Result<Option<DirectoryLock>> {
     }
 }
 
-fn read_manifest(root: &Path) -> Option<Manifest> {
+fn read_manifest(root: &Path, files: bool) -> Option<Manifest> {
     let text = std::fs::read_to_string(index_dir(root).join(manifest::FILE)).ok()?;
-    Manifest::parse(&text)
+    Manifest::parse_with(&text, files)
 }
 
 fn write_manifest(root: &Path, m: &Manifest) -> Result<()> {
@@ -101,15 +101,17 @@ fn write_manifest(root: &Path, m: &Manifest) -> Result<()> {
 }
 
 /// Opens the index and its manifest, or says why it must be rebuilt.
+/// With `files: false` the manifest's file list is left unread.
 fn open_existing(
     root: &Path,
     cfg: &Config,
+    files: bool,
 ) -> std::result::Result<(Index, Fields, Manifest), String> {
     let dir = index_dir(root);
     if !dir.join("meta.json").is_file() {
         return Err("building the search index (none yet in .lore/index)".into());
     }
-    let Some(m) = read_manifest(root) else {
+    let Some(m) = read_manifest(root, files) else {
         return Err(
             "the search index is from another version of lore or damaged; rebuilding it".into(),
         );
@@ -131,54 +133,83 @@ fn open_existing(
     Ok((index, fields, m))
 }
 
-/// Brings the index up to date: nothing to do when no stamp changed; an
+/// How thoroughly `ensure` looks for changed files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Check {
+    /// Folder mtimes only (a stat per folder), unless the last comparison of
+    /// every file is older than `SWEEP_NS`: what every search does.
+    Quick,
+    /// A stat of every file: `lore index` and the TUI after an edit.
+    Full,
+}
+
+fn fresh(index: Index, fields: Fields, m: &Manifest, notice: Option<String>) -> Opened {
+    Opened {
+        index,
+        fields,
+        stats: UpdateStats {
+            files: m.documents(),
+            unreadable: m.unreadable(),
+            read_only: notice.is_some(),
+            notice,
+            ..UpdateStats::default()
+        },
+    }
+}
+
+/// Brings the index up to date: nothing to do when nothing changed; an
 /// incremental update when files changed; a rebuild (with a notice) when the
 /// index is missing, damaged or from another schema.
-pub(crate) fn ensure(root: &Path, cfg: &Config, progress: bool, blocking: bool) -> Result<Opened> {
-    let (index, fields, m) = match open_existing(root, cfg) {
+pub(crate) fn ensure(
+    root: &Path,
+    cfg: &Config,
+    progress: bool,
+    blocking: bool,
+    check: Check,
+) -> Result<Opened> {
+    let (index, fields, m) = match open_existing(root, cfg, false) {
         Ok(x) => x,
         Err(reason) => return rebuild_because(root, cfg, progress, Some(reason)),
     };
-    let changes = m.changes(root);
-    if changes.is_empty() {
-        let stats = UpdateStats {
-            files: m.files.len() - m.unreadable(),
-            unreadable: m.unreadable(),
-            ..UpdateStats::default()
-        };
-        return Ok(Opened {
-            index,
-            fields,
-            stats,
-        });
+    let swept_lately = now_ns() - m.checked < manifest::SWEEP_NS;
+    if check == Check::Quick && swept_lately && !m.folders_changed(root) {
+        return Ok(fresh(index, fields, &m, None));
     }
-    // A lock that cannot even be created (read-only KB) is like a busy one:
+    // Compare every file, under the lock so one process writes at a time. A
+    // lock that cannot even be created (read-only KB) is like a busy one:
     // search what is there.
-    let why = match lock(root, blocking) {
+    let held = match lock(root, blocking) {
         Ok(Some(l)) => Ok(l),
         Ok(None) => Err("another lore process is updating the search index".to_string()),
         Err(e) => Err(format!("cannot update the search index ({e})")),
     };
-    let _lock = match why {
+    let _lock = match held {
         Ok(l) => l,
         Err(why) => {
-            let stats = UpdateStats {
-                files: m.files.len() - m.unreadable(),
-                unreadable: m.unreadable(),
-                read_only: true,
-                notice: Some(format!("{why}; results may be slightly out of date")),
-                ..UpdateStats::default()
-            };
-            return Ok(Opened {
-                index,
-                fields,
-                stats,
-            });
+            let notice = format!("{why}; results may be slightly out of date");
+            return Ok(fresh(index, fields, &m, Some(notice)));
         }
     };
-    // Another process may have updated while we waited for the lock.
-    let m = read_manifest(root).unwrap_or(m);
+    // Read after taking the lock: another process may have just updated.
+    let Some(m) = read_manifest(root, true) else {
+        let reason = "the search index manifest is damaged; rebuilding it".to_string();
+        return rebuild_because(root, cfg, progress, Some(reason));
+    };
+    let mut m = m;
     let changes = m.changes(root);
+    if changes.is_empty() {
+        // Nothing to index. Remember the folders' new mtimes (an editor's
+        // swap file came and went) and when this check ran, so searches go
+        // back to the quick check.
+        let dirs_before = m.dirs.clone();
+        m.restamp_dirs(root);
+        if m.dirs != dirs_before || now_ns() - m.checked > manifest::SWEEP_NS / 2 {
+            m.checked = now_ns();
+            m.written = now_ns();
+            write_manifest(root, &m)?;
+        }
+        return Ok(fresh(index, fields, &m, None));
+    }
     let candidates: Vec<SourceFile> = if changes.rescan {
         store::scan(root, cfg).0
     } else {
@@ -191,7 +222,16 @@ pub(crate) fn ensure(root: &Path, cfg: &Config, progress: bool, blocking: bool) 
             })
             .collect()
     };
-    let stats = apply(root, cfg, &index, fields, m, candidates, changes.rescan)?;
+    let stats = apply(
+        root,
+        cfg,
+        &index,
+        fields,
+        m,
+        candidates,
+        changes.rescan,
+        true,
+    )?;
     Ok(Opened {
         index,
         fields,
@@ -203,7 +243,7 @@ pub(crate) fn ensure(root: &Path, cfg: &Config, progress: bool, blocking: bool) 
 /// after the TUI saved one; deleted paths are dropped from the index.
 pub fn update_paths(root: &Path, paths: &[PathBuf]) -> Result<UpdateStats> {
     let cfg = Config::load(root)?;
-    let (index, fields, m) = match open_existing(root, &cfg) {
+    let (index, fields, m) = match open_existing(root, &cfg, true) {
         Ok(x) => x,
         Err(reason) => return Ok(rebuild_because(root, &cfg, false, Some(reason))?.stats),
     };
@@ -212,7 +252,7 @@ pub fn update_paths(root: &Path, paths: &[PathBuf]) -> Result<UpdateStats> {
             "another lore process holds the index lock".into(),
         ));
     };
-    let m = read_manifest(root).unwrap_or(m);
+    let m = read_manifest(root, true).unwrap_or(m);
     let candidates = paths
         .iter()
         .map(|p| {
@@ -223,7 +263,7 @@ pub fn update_paths(root: &Path, paths: &[PathBuf]) -> Result<UpdateStats> {
             }
         })
         .collect();
-    apply(root, &cfg, &index, fields, m, candidates, false)
+    apply(root, &cfg, &index, fields, m, candidates, false, false)
 }
 
 /// Result of looking at one candidate file.
@@ -279,7 +319,9 @@ fn path_term(f: &Fields, rel: &Path) -> Term {
 }
 
 /// Looks at `candidates` (every file when `full_scan`, so that files missing
-/// from it are dropped), writes what changed and the new manifest.
+/// from it are dropped), writes what changed and the new manifest; `swept`
+/// says every file was compared, so the folders' mtimes are taken anew.
+#[allow(clippy::too_many_arguments)]
 fn apply(
     root: &Path,
     cfg: &Config,
@@ -288,6 +330,7 @@ fn apply(
     mut m: Manifest,
     candidates: Vec<SourceFile>,
     full_scan: bool,
+    swept: bool,
 ) -> Result<UpdateStats> {
     let seen: Vec<Seen> = candidates
         .par_iter()
@@ -344,13 +387,21 @@ fn apply(
         w.commit().map_err(index_err)?;
         w.wait_merging_threads().map_err(index_err)?;
     }
-    if full_scan {
-        m.dirs = manifest::watched_dirs(root, cfg);
+    if swept {
+        // Before `written`, so a folder changed from here on is seen as such;
+        // after a rescan new folders may have appeared.
+        if full_scan {
+            m.dirs = manifest::watched_dirs(root, cfg);
+        } else {
+            m.restamp_dirs(root);
+        }
+        m.checked = now_ns();
     }
     m.written = now_ns();
+    m.recount();
     write_manifest(root, &m)?;
+    stats.files = m.documents();
     stats.unreadable = m.unreadable();
-    stats.files = m.files.len() - stats.unreadable;
     Ok(stats)
 }
 
@@ -358,6 +409,74 @@ fn now_ns() -> i128 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos() as i128)
+}
+
+/// Reads, parses and adds every file to a new index; the manifest entries.
+fn fill(
+    root: &Path,
+    cfg: &Config,
+    index: &Index,
+    f: &Fields,
+    files: &[SourceFile],
+    bar: &indicatif::ProgressBar,
+    budget: usize,
+) -> Result<Vec<(PathBuf, Entry)>> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4));
+    let mut w: IndexWriter<TantivyDocument> = index
+        .writer_with_num_threads(threads, budget)
+        .map_err(index_err)?;
+    w.set_merge_policy(Box::new(NoMergePolicy));
+    let seen: Vec<(Option<(PathBuf, Entry)>, bool)> = files
+        .par_iter()
+        .map(|file| {
+            let seen = look(root, cfg, f, file, None);
+            bar.inc(1);
+            match seen {
+                Seen::Changed(p, e, Some(doc)) => {
+                    let ok = w.add_document(*doc).is_ok();
+                    (Some((p, e)), ok)
+                }
+                Seen::Changed(p, e, None) | Seen::Unchanged(p, e) => (Some((p, e)), true),
+                // Deleted since the scan.
+                Seen::Gone(_) => (None, true),
+            }
+        })
+        .collect();
+    if seen.iter().any(|(_, ok)| !ok) {
+        return Err(index_err("the index writer stopped while adding documents"));
+    }
+    w.commit().map_err(index_err)?;
+    w.wait_merging_threads().map_err(index_err)?;
+    Ok(seen.into_iter().filter_map(|(e, _)| e).collect())
+}
+
+/// An index in memory, for a KB where `.lore/` cannot be written (read-only
+/// or full disk): every search of this process reads the files once.
+pub(crate) fn in_memory(root: &Path, cfg: &Config) -> Result<Opened> {
+    let index = Index::create_in_ram(schema::schema());
+    schema::register(&index);
+    let f = Fields::of(&index.schema()).ok_or_else(|| index_err("schema without lore's fields"))?;
+    let (files, _) = store::scan(root, cfg);
+    let entries = fill(
+        root,
+        cfg,
+        &index,
+        &f,
+        &files,
+        &indicatif::ProgressBar::hidden(),
+        60_000_000,
+    )?;
+    let unreadable = entries.iter().filter(|(_, e)| !e.indexed).count();
+    Ok(Opened {
+        index,
+        fields: f,
+        stats: UpdateStats {
+            files: entries.len() - unreadable,
+            unreadable,
+            read_only: true,
+            ..UpdateStats::default()
+        },
+    })
 }
 
 /// Throws the index away and indexes every document again.
@@ -371,18 +490,9 @@ pub(crate) fn rebuild_because(
         .ok_or_else(|| Error::Index("another lore process holds the index lock".into()))?;
     if reason.is_some() {
         // Another process may have rebuilt it while we waited for the lock.
-        if let Ok((index, fields, m)) = open_existing(root, cfg) {
+        if let Ok((index, fields, m)) = open_existing(root, cfg, true) {
             if m.changes(root).is_empty() && index.reader().is_ok() {
-                let stats = UpdateStats {
-                    files: m.files.len() - m.unreadable(),
-                    unreadable: m.unreadable(),
-                    ..UpdateStats::default()
-                };
-                return Ok(Opened {
-                    index,
-                    fields,
-                    stats,
-                });
+                return Ok(fresh(index, fields, &m, None));
             }
         }
     }
@@ -407,56 +517,23 @@ pub(crate) fn rebuild_because(
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4));
-    let mut w: IndexWriter<TantivyDocument> = index
-        .writer_with_num_threads(threads, REBUILD_BUDGET)
-        .map_err(index_err)?;
-    w.set_merge_policy(Box::new(NoMergePolicy));
-    let entries: Vec<(PathBuf, Entry, bool)> = files
-        .par_iter()
-        .map(|file| {
-            let seen = look(root, cfg, &f, file, None);
-            bar.inc(1);
-            match seen {
-                Seen::Changed(p, e, Some(doc)) => {
-                    let ok = w.add_document(*doc).is_ok();
-                    (p, e, ok)
-                }
-                Seen::Changed(p, e, None) | Seen::Unchanged(p, e) => (p, e, true),
-                Seen::Gone(p) => (
-                    p,
-                    Entry {
-                        stamp: (0, 0),
-                        hash: 0,
-                        indexed: false,
-                    },
-                    false,
-                ),
-            }
-        })
-        .collect();
-    if entries.iter().any(|(_, _, ok)| !ok) {
-        return Err(index_err("the index writer stopped while adding documents"));
-    }
-    w.commit().map_err(index_err)?;
-    w.wait_merging_threads().map_err(index_err)?;
+    let entries = fill(root, cfg, &index, &f, &files, &bar, REBUILD_BUDGET)?;
     bar.finish_and_clear();
     let mut m = Manifest {
         config: manifest::config_fingerprint(cfg),
         written: now_ns(),
+        checked: now_ns(),
+        counts: (0, 0),
         dirs,
         files: Default::default(),
     };
-    for (p, e, _) in entries {
-        if e.stamp != (0, 0) {
-            m.files.insert(p, e);
-        }
-    }
+    m.files.extend(entries);
+    m.recount();
     write_manifest(root, &m)?;
     let unreadable = m.unreadable();
     let stats = UpdateStats {
-        files: m.files.len() - unreadable,
-        added: m.files.len() - unreadable,
+        files: m.documents(),
+        added: m.documents(),
         rebuilt: true,
         notice: reason,
         unreadable,

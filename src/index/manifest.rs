@@ -30,9 +30,22 @@ pub struct Manifest {
     /// close to it are re-hashed next time, since a coarse mtime may hide a
     /// second edit.
     pub written: i128,
+    /// When every file was last compared (ns); see `SWEEP_NS`.
+    pub checked: i128,
+    /// Documents indexed and files that could not be read, so a quick check
+    /// need not parse the file list.
+    pub counts: (usize, usize),
+    /// Every folder documents are found in, with its mtime (`None`: missing).
     pub dirs: Vec<(PathBuf, Option<i128>)>,
+    /// Empty when parsed with `files: false`.
     pub files: HashMap<PathBuf, Entry>,
 }
+
+/// How long a quick check (folder mtimes only) is trusted before every file
+/// is compared again: an edit written in place, which leaves its folder's
+/// mtime alone, is seen by a search within this time (and by `lore index` at
+/// once).
+pub const SWEEP_NS: i128 = 300 * 1_000_000_000;
 
 /// What a staleness check found.
 #[derive(Debug, Default)]
@@ -89,9 +102,14 @@ impl Manifest {
     /// Serializes as lines: a compact text format that parses in about a
     /// millisecond for 10,000 files.
     pub fn to_text(&self) -> String {
+        let unreadable = self.files.values().filter(|e| !e.indexed).count();
         let mut s = format!(
-            "lore-index {SCHEMA_VERSION}\nconfig {:016x}\nwritten {}\n",
-            self.config, self.written
+            "lore-index {SCHEMA_VERSION}\nconfig {:016x}\nwritten {}\nchecked {}\ncount {} {}\n",
+            self.config,
+            self.written,
+            self.checked,
+            self.files.len() - unreadable,
+            unreadable
         );
         for (d, m) in &self.dirs {
             let m = m.map_or_else(|| "-".to_string(), |m| m.to_string());
@@ -114,16 +132,27 @@ impl Manifest {
 
     /// Parses `to_text` output; `None` for anything else (another schema
     /// version included), which makes the caller rebuild.
+    #[cfg(test)]
     pub fn parse(text: &str) -> Option<Manifest> {
+        Manifest::parse_with(text, true)
+    }
+
+    /// As `parse`; without `files` it stops at the file list, which is all a
+    /// quick check needs.
+    pub fn parse_with(text: &str, files: bool) -> Option<Manifest> {
         let mut lines = text.lines();
         if lines.next()? != format!("lore-index {SCHEMA_VERSION}") {
             return None;
         }
         let config = u64::from_str_radix(lines.next()?.strip_prefix("config ")?, 16).ok()?;
         let written = lines.next()?.strip_prefix("written ")?.parse().ok()?;
+        let checked = lines.next()?.strip_prefix("checked ")?.parse().ok()?;
+        let (n, u) = lines.next()?.strip_prefix("count ")?.split_once(' ')?;
         let mut m = Manifest {
             config,
             written,
+            checked,
+            counts: (n.parse().ok()?, u.parse().ok()?),
             ..Manifest::default()
         };
         for line in lines {
@@ -135,6 +164,8 @@ impl Manifest {
                     Some(mtime.parse().ok()?)
                 };
                 m.dirs.push((unescape(path), mtime));
+            } else if !files && line.starts_with("f ") {
+                break;
             } else if let Some(rest) = line.strip_prefix("f ") {
                 let mut it = rest.splitn(5, ' ');
                 let size = it.next()?.parse().ok()?;
@@ -205,7 +236,35 @@ impl Manifest {
 
     /// Files that were found but could not be read as documents.
     pub fn unreadable(&self) -> usize {
-        self.files.values().filter(|e| !e.indexed).count()
+        self.counts.1
+    }
+
+    /// Documents in the index.
+    pub fn documents(&self) -> usize {
+        self.counts.0
+    }
+
+    /// Recomputes `counts` from the file list.
+    pub fn recount(&mut self) {
+        let unreadable = self.files.values().filter(|e| !e.indexed).count();
+        self.counts = (self.files.len() - unreadable, unreadable);
+    }
+
+    /// Takes the current mtime of every known folder.
+    pub fn restamp_dirs(&mut self, root: &Path) {
+        for (d, m) in &mut self.dirs {
+            *m = store::stamp(root, d).map(|s| s.1);
+        }
+    }
+
+    /// Whether a folder's mtime changed: a file was added, removed or saved
+    /// by rename (as lore, git and most editors do). One `stat` per folder.
+    pub fn folders_changed(&self, root: &Path) -> bool {
+        let racy = self.written - RACY_NS;
+        self.dirs.iter().any(|(d, m)| {
+            let now = store::stamp(root, d).map(|s| s.1);
+            now != *m || m.is_some_and(|m| m % 1_000_000_000 == 0 && m >= racy)
+        })
     }
 }
 
@@ -239,6 +298,8 @@ mod tests {
         let mut m = Manifest {
             config: 0xabc,
             written: 1_700_000_000_000_000_000,
+            checked: 1_600_000_000_000_000_000,
+            counts: (0, 0),
             dirs: vec![
                 (PathBuf::from("postmortems"), Some(12)),
                 (PathBuf::from("runbooks"), None),
@@ -261,14 +322,18 @@ mod tests {
                 indexed: false,
             },
         );
+        m.recount();
         let back = Manifest::parse(&m.to_text()).unwrap();
         assert_eq!(back, m);
-        assert_eq!(back.unreadable(), 1);
+        assert_eq!((back.documents(), back.unreadable()), (1, 1));
+        let head = Manifest::parse_with(&m.to_text(), false).unwrap();
+        assert!(head.files.is_empty());
+        assert_eq!((head.counts, head.dirs), (m.counts, m.dirs));
     }
 
     #[test]
     fn another_version_or_garbage_is_not_a_manifest() {
-        assert_eq!(Manifest::parse("lore-index 0\nconfig 0\nwritten 0\n"), None);
+        assert_eq!(Manifest::parse("lore-index 1\nconfig 0\nwritten 0\n"), None);
         assert_eq!(Manifest::parse("\u{0}\u{1}garbage"), None);
         assert_eq!(Manifest::parse(""), None);
     }

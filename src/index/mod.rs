@@ -28,7 +28,7 @@ use std::path::Path;
 /// another lore process that is writing the index.
 pub fn update(root: &Path, progress: bool) -> Result<UpdateStats> {
     let cfg = Config::load(root)?;
-    Ok(build::ensure(root, &cfg, progress, true)?.stats)
+    Ok(build::ensure(root, &cfg, progress, true, build::Check::Full)?.stats)
 }
 
 /// Throws the index away and indexes every document again; `progress` shows a

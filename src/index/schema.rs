@@ -15,7 +15,7 @@ use tantivy::{Index, TantivyDocument};
 
 /// Bumped whenever the schema or the analyzers change; an index written by
 /// another version is rebuilt by itself.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Analyzer for prose: words split on non-alphanumerics, lowercased, accents
 /// folded, English-stemmed (`failovers` → `failov`).

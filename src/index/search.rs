@@ -56,10 +56,20 @@ fn reader(index: &Index) -> tantivy::Result<IndexReader> {
 impl Searcher {
     /// Opens the index of the KB at `root`, bringing it up to date first
     /// (rebuilding it when missing or damaged). When another process holds the
-    /// writer lock, searches the index as it is.
+    /// writer lock, searches the index as it is; when `.lore/` cannot be
+    /// written at all, builds one in memory.
     pub fn open(root: &Path) -> Result<Searcher> {
         let cfg = Config::load(root)?;
-        let opened = build::ensure(root, &cfg, false, false)?;
+        let opened = match build::ensure(root, &cfg, false, false, build::Check::Quick) {
+            Ok(o) => o,
+            Err(e) => {
+                let mut o = build::in_memory(root, &cfg)?;
+                o.stats.notice = Some(format!(
+                    "cannot write the search index ({e}); searching the files without it"
+                ));
+                o
+            }
+        };
         Searcher::from_opened(root, &cfg, opened)
     }
 
@@ -101,7 +111,7 @@ impl Searcher {
     /// visible to the next search.
     pub fn refresh(&mut self) -> Result<UpdateStats> {
         let cfg = Config::load(&self.root)?;
-        let opened = build::ensure(&self.root, &cfg, false, false)?;
+        let opened = build::ensure(&self.root, &cfg, false, false, build::Check::Full)?;
         let stats = opened.stats.clone();
         if stats.rebuilt {
             *self = Searcher::from_opened(&self.root.clone(), &cfg, opened)?;

@@ -532,7 +532,28 @@ pub fn overview(sh: &Shared) -> Result<Page> {
 /// `trends.html`: every chart, each with its table.
 pub fn trends(sh: &Shared) -> Result<Page> {
     let figures: Vec<Figure> = chart::trends(sh.stats, sh.site);
+    let jump: Vec<(String, &str)> = figures
+        .iter()
+        .map(|f| {
+            let label = match f.id.as_str() {
+                "incidents-per-month" => "Incidents",
+                "factors-by-quarter" => "Factors",
+                "factors-together" => "Factors together",
+                "ttd" => "Time to detect",
+                "ttr" => "Time to resolve",
+                "durations-over-time" => "Over time",
+                "ttr-by-severity" => "By severity",
+                "action-follow-through" => "Follow-through",
+                "open-items-by-age" => "Open items",
+                "services" => "Services",
+                "runbook-review" => "Runbook reviews",
+                _ => "Chart",
+            };
+            (f.id.clone(), label)
+        })
+        .collect();
     let mut c = sh.context(0, "trends", "Trends");
+    c.insert("jump", &jump);
     c.insert("figures", &figures);
     c.insert("postmortems", &sh.stats.summary.postmortems);
     sh.page("trends.html".into(), "trends.html", &c)

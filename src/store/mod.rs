@@ -222,27 +222,55 @@ pub fn list_dir(root: &Path, rel: &Path) -> Option<DirListing> {
 /// The folders `scan` walks (relative to the root, the top ones included), so
 /// a cache can notice files added or removed by their folders' mtimes.
 pub fn scan_dirs(root: &Path, cfg: &Config) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for dir in [&cfg.paths.postmortems, &cfg.paths.runbooks] {
-        let abs = root.join(dir);
-        let walker = walkdir::WalkDir::new(&abs)
-            .follow_links(true)
-            .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-        for e in walker.flatten() {
-            if e.file_type().is_dir() {
-                let rel = e
-                    .path()
-                    .strip_prefix(root)
-                    .unwrap_or(e.path())
-                    .to_path_buf();
-                if !out.contains(&rel) {
-                    out.push(rel);
+    let mut out: Vec<PathBuf> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut todo: Vec<PathBuf> = [&cfg.paths.postmortems, &cfg.paths.runbooks]
+        .iter()
+        .map(PathBuf::from)
+        .filter(|d| root.join(d).is_dir())
+        .collect();
+    // Only folders are looked at (by their directory entry type), so this
+    // stays cheap next to a stat of every document.
+    while let Some(dir) = todo.pop() {
+        let abs = root.join(&dir);
+        // A symlink loop comes back to a folder already seen.
+        let key = std::fs::canonicalize(&abs).unwrap_or_else(|_| abs.clone());
+        if !seen.insert(key) {
+            continue;
+        }
+        if let Ok(rd) = std::fs::read_dir(&abs) {
+            for e in rd.flatten() {
+                if e.file_name().to_string_lossy().starts_with('.') {
+                    continue;
+                }
+                let is_dir = match e.file_type() {
+                    Ok(t) if t.is_symlink() => e.path().is_dir(),
+                    Ok(t) => t.is_dir(),
+                    Err(_) => false,
+                };
+                if is_dir {
+                    todo.push(dir.join(e.file_name()));
                 }
             }
         }
+        out.push(dir);
     }
+    out.sort();
     out
+}
+
+/// Temporary files for atomic writes. They become KB files, so they get the
+/// mode a new file normally gets (`0o666` less the umask, as git checks files
+/// out), not a temporary file's private `0o600`.
+fn temp_builder() -> tempfile::Builder<'static, 'static> {
+    let mut b = tempfile::Builder::new();
+    b.prefix(".lore-tmp-");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        b.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    b
 }
 
 /// Writes a file atomically: a temporary file in the same folder, flushed to
@@ -250,8 +278,7 @@ pub fn scan_dirs(root: &Path, cfg: &Config) -> Vec<PathBuf> {
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".lore-tmp-")
+    let mut tmp = temp_builder()
         .tempfile_in(dir)
         .map_err(|e| Error::io(dir, e))?;
     tmp.write_all(contents).map_err(|e| Error::io(path, e))?;
@@ -268,8 +295,7 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
 pub fn create_new(path: &Path, contents: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".lore-tmp-")
+    let mut tmp = temp_builder()
         .tempfile_in(dir)
         .map_err(|e| Error::io(dir, e))?;
     tmp.write_all(contents).map_err(|e| Error::io(path, e))?;

@@ -330,6 +330,13 @@ fn replay(
             || {
                 let mut repo = gix::open(&git_dir)?;
                 repo.object_cache_size_if_unset(32 * 1024 * 1024);
+                // Trees are stored as delta chains (up to 50 deep): keep the
+                // bases so each tree is one delta away, not fifty.
+                repo.objects.set_pack_cache(|| {
+                    Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(
+                        64 * 1024 * 1024,
+                    ))
+                });
                 // One blob-diff cache per worker: creating it reads attributes.
                 let cache = repo.diff_resource_cache_for_tree_diff()?;
                 Ok::<_, gix::Error>((repo, cache))

@@ -237,17 +237,24 @@ fn read_worktree(kb: &KbRepo, paths: &[String], index: &gix::index::File) -> Res
 /// Points the index entries of the committed paths at the new blobs, leaves
 /// every other entry as it was, and marks racily-clean entries for a re-check
 /// (git's "smudging") since the index file gets a new time stamp.
-fn update_index(index: &mut gix::index::File, touched: &[Touched]) {
-    let old_stamp = index.timestamp().unix_seconds();
-    let paths: std::collections::HashSet<&[u8]> =
-        touched.iter().map(|t| t.path.as_bytes()).collect();
-    index.remove_entries(|_, path, _| paths.contains(&path.as_bytes()));
+/// Entries whose file changed in the same second the old index was written
+/// may look clean to git once the index has a newer time stamp; a zero size
+/// makes git compare their contents (what git itself does, "smudging").
+pub(super) fn smudge_racy(index: &mut gix::index::File, old_stamp: i64) {
     let empty_blob = gix::ObjectId::empty_blob(index.object_hash());
     for e in index.entries_mut() {
         if i64::from(e.stat.mtime.secs) >= old_stamp && e.id != empty_blob {
             e.stat.size = 0;
         }
     }
+}
+
+fn update_index(index: &mut gix::index::File, touched: &[Touched]) {
+    let old_stamp = index.timestamp().unix_seconds();
+    let paths: std::collections::HashSet<&[u8]> =
+        touched.iter().map(|t| t.path.as_bytes()).collect();
+    index.remove_entries(|_, path, _| paths.contains(&path.as_bytes()));
+    smudge_racy(index, old_stamp);
     for t in touched {
         if let Some((id, kind, stat)) = &t.now {
             let mode = match kind {

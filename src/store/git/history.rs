@@ -273,6 +273,13 @@ pub fn doc_at_rev(
     let kb = KbRepo::open(root)?.ok_or_else(|| {
         Error::Git("the knowledge base is not in a git repository, so it has no revisions".into())
     })?;
+    // An id given as a path (`postmortems/x.md`) that no longer exists.
+    if current.is_none() && id.ends_with(".md") {
+        let p = Path::new(id);
+        if let Ok(text) = show_at(root, p, rev) {
+            return Ok((p.to_path_buf(), text));
+        }
+    }
     let commit = resolve(&kb.repo, rev)?;
     let tree = tree_of(&kb.repo, commit)?;
     let mut rec = gix::traverse::tree::Recorder::default();

@@ -4,6 +4,7 @@
 
 mod activity;
 mod commit;
+mod fastforward;
 mod history;
 mod patch;
 mod save;

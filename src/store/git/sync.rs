@@ -3,12 +3,10 @@
 //! the local branch is ahead (gix has no push). Never merges, never rewrites:
 //! a diverged branch is reported with what to do.
 
-use super::{KbRepo, bpath, chain, git_err, short_hex};
+use super::fastforward::fast_forward;
+use super::{KbRepo, chain, git_err, short_hex};
 use crate::error::{Error, Result};
-use gix::bstr::ByteSlice;
-use gix::index::entry::{Flags, Mode, Stat};
-use gix::object::tree::diff::ChangeDetached as Change;
-use std::io::{Read as _, Write as _};
+use std::io::Write as _;
 use std::path::Path;
 
 /// What `sync` did, for the report to the user.
@@ -70,7 +68,7 @@ pub fn sync(root: &Path) -> Result<SyncOutcome> {
         .map(|m| m.to_string())
         .unwrap_or_else(|| branch_ref.clone());
 
-    let remote_tip = fetch(repo, &remote_name, &merge_ref)?;
+    let remote_tip = fetch(&kb, &remote_name, &branch_ref, &merge_ref)?;
     let mut out = SyncOutcome {
         remote: remote_name.clone(),
         branch: branch.clone(),
@@ -99,8 +97,12 @@ pub fn sync(root: &Path) -> Result<SyncOutcome> {
                 Some(l) => (count(repo, l, Some(theirs))?, count(repo, theirs, Some(l))?),
                 None => (0, 0),
             };
+            let n = |k: usize, what: &str| {
+                format!("{k} {what} commit{}", if k == 1 { "" } else { "s" })
+            };
+            let (ahead, behind) = (n(ahead, "local"), n(behind, "remote"));
             return Err(Error::Git(format!(
-                "branch `{branch}` and `{remote_name}/{branch}` have diverged ({ahead} local and {behind} remote commits); \
+                "branch `{branch}` and `{remote_name}/{branch}` have diverged ({ahead}, {behind}); \
                  lore never merges or rewrites on its own. Combine them with `git pull --rebase {remote_name} {branch}` \
                  (or `git pull --no-rebase` for a merge commit), resolve any conflicts, then run `lore sync` again"
             )));
@@ -109,7 +111,12 @@ pub fn sync(root: &Path) -> Result<SyncOutcome> {
     if let Some(n) = now
         && Some(n) != remote_tip
     {
-        out.pushed = count(repo, n, remote_tip)?;
+        // A branch new to the remote: count what none of its branches has.
+        let known = match remote_tip {
+            Some(t) => vec![t],
+            None => remote_branch_tips(repo, &remote_name),
+        };
+        out.pushed = count_beyond(repo, n, known)?;
         push(&kb, &remote_name, &branch_ref, &merge_ref)?;
     }
     out.head = now.map(|n| short_hex(&n));
@@ -117,22 +124,33 @@ pub fn sync(root: &Path) -> Result<SyncOutcome> {
 }
 
 /// Fetches `remote` and returns the commit its `merge_ref` points at, if the
-/// remote has that branch.
+/// remote has that branch. gix fetches over file, ssh and git URLs; for
+/// http(s), which this build of gix does not speak, the system `git fetch`
+/// does it and the answer is read from the remote-tracking branch.
 fn fetch(
-    repo: &gix::Repository,
+    kb: &KbRepo,
     remote_name: &str,
+    branch_ref: &str,
     merge_ref: &str,
 ) -> Result<Option<gix::ObjectId>> {
+    let repo = &kb.repo;
     let remote = repo
         .find_remote(remote_name)
         .map_err(|e| git_err(&format!("cannot read remote `{remote_name}`"), &e))?;
-    let url = remote
-        .url(gix::remote::Direction::Fetch)
+    let url = remote.url(gix::remote::Direction::Fetch).cloned();
+    let shown = url
+        .as_ref()
         .map(|u| u.to_bstring().to_string())
         .unwrap_or_default();
+    if url
+        .as_ref()
+        .is_some_and(|u| matches!(u.scheme, gix::url::Scheme::Http | gix::url::Scheme::Https))
+    {
+        return fetch_with_git(kb, remote_name, &shown, branch_ref, merge_ref);
+    }
     let failed = |e: &(dyn std::error::Error + 'static)| {
         Error::Git(format!(
-            "cannot fetch from `{remote_name}` ({url}): {}",
+            "cannot fetch from `{remote_name}` ({shown}): {}",
             chain(e)
         ))
     };
@@ -159,6 +177,57 @@ fn fetch(
         .and_then(|m| m.remote.as_id().map(|id| id.to_owned())))
 }
 
+/// `git fetch REMOTE`, then the commit of the branch's remote-tracking ref.
+fn fetch_with_git(
+    kb: &KbRepo,
+    remote_name: &str,
+    shown: &str,
+    branch_ref: &str,
+    merge_ref: &str,
+) -> Result<Option<gix::ObjectId>> {
+    let out = std::process::Command::new("git")
+        .args(["fetch", "--quiet", remote_name])
+        .current_dir(&kb.workdir)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .map_err(|e| {
+            Error::Git(format!(
+                "fetching over http(s) needs the `git` command, which could not be run ({e})"
+            ))
+        })?;
+    if !out.status.success() {
+        return Err(Error::Git(format!(
+            "`git fetch {remote_name}` ({shown}) failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        )));
+    }
+    // A fresh handle: the fetch changed refs behind this process's back.
+    let repo =
+        gix::open(kb.repo.git_dir()).map_err(|e| git_err("cannot reopen the repository", &e))?;
+    let configured = gix::refs::FullName::try_from(branch_ref)
+        .ok()
+        .and_then(|b| {
+            repo.branch_remote_tracking_ref_name(b.as_ref(), gix::remote::Direction::Fetch)
+        })
+        .and_then(|r| r.ok())
+        .map(|n| n.as_bstr().to_string());
+    let tracking = configured.unwrap_or_else(|| {
+        let short = merge_ref.strip_prefix("refs/heads/").unwrap_or(merge_ref);
+        format!("refs/remotes/{remote_name}/{short}")
+    });
+    let found = repo
+        .try_find_reference(tracking.as_str())
+        .map_err(|e| git_err(&format!("cannot read `{tracking}`"), &e))?;
+    match found {
+        Some(mut r) => Ok(Some(
+            r.peel_to_id()
+                .map_err(|e| git_err(&format!("cannot read `{tracking}`"), &e))?
+                .detach(),
+        )),
+        None => Ok(None),
+    }
+}
+
 fn merge_base(
     repo: &gix::Repository,
     a: gix::ObjectId,
@@ -172,297 +241,35 @@ fn merge_base(
 
 /// Commits reachable from `tip` and not from `base`.
 fn count(repo: &gix::Repository, tip: gix::ObjectId, base: Option<gix::ObjectId>) -> Result<usize> {
+    count_beyond(repo, tip, base)
+}
+
+/// The commits of the remote-tracking branches of `remote`.
+fn remote_branch_tips(repo: &gix::Repository, remote: &str) -> Vec<gix::ObjectId> {
+    let prefix = format!("refs/remotes/{remote}/");
+    let Ok(refs) = repo.references() else {
+        return Vec::new();
+    };
+    let Ok(iter) = refs.prefixed(prefix.as_str()) else {
+        return Vec::new();
+    };
+    iter.filter_map(|r| r.ok())
+        .filter_map(|mut r| r.peel_to_id().ok().map(|id| id.detach()))
+        .collect()
+}
+
+/// Commits reachable from `tip` and from none of `hidden`.
+fn count_beyond(
+    repo: &gix::Repository,
+    tip: gix::ObjectId,
+    hidden: impl IntoIterator<Item = gix::ObjectId>,
+) -> Result<usize> {
     let walk = repo
         .rev_walk([tip])
-        .with_hidden(base)
+        .with_hidden(hidden)
         .all()
         .map_err(|e| git_err("cannot walk the history", &e))?;
     Ok(walk.filter(|r| r.is_ok()).count())
-}
-
-/// A blob id and its mode in a tree.
-type TreeEntry = (gix::ObjectId, gix::objs::tree::EntryMode);
-/// What the index gets for a path: blob, mode, stat of the written file.
-type IndexEntry = (gix::ObjectId, Mode, Stat);
-
-/// Moves the branch from `from` to `to` and updates the working tree and the
-/// index to match, refusing (before changing anything) if that would overwrite
-/// a file the user changed and did not commit.
-fn fast_forward(
-    kb: &KbRepo,
-    branch_ref: &str,
-    from: Option<gix::ObjectId>,
-    to: gix::ObjectId,
-) -> Result<()> {
-    let repo = &kb.repo;
-    let tree_of = |id: gix::ObjectId| {
-        repo.find_commit(id)
-            .and_then(|c| c.tree())
-            .map_err(|e| git_err("cannot read a commit's tree", &e))
-    };
-    let old_tree = match from {
-        Some(f) => tree_of(f)?,
-        None => repo.empty_tree(),
-    };
-    let new_tree = tree_of(to)?;
-    let changes = repo
-        .diff_tree_to_tree(&old_tree, &new_tree, gix::diff::Options::default())
-        .map_err(|e| git_err("cannot compare trees", &e))?;
-
-    let index_path = repo.index_path();
-    let mut lock = gix::lock::File::acquire_to_update_resource(
-        &index_path,
-        gix::lock::acquire::Fail::Immediately,
-        None,
-        0,
-    )
-    .map_err(|e| {
-        Error::Git(format!(
-            "cannot lock the git index ({}); is another git process running? {}",
-            index_path.display(),
-            chain(&e)
-        ))
-    })?;
-    let mut index = if index_path.exists() {
-        repo.open_index()
-            .map_err(|e| git_err("cannot read the git index", &e))?
-    } else {
-        gix::index::File::from_state(
-            gix::index::State::new(repo.object_hash()),
-            index_path.clone(),
-        )
-    };
-    let (mut pipeline, _) = repo
-        .filter_pipeline(None)
-        .map_err(|e| git_err("cannot set up git's file filters", &e))?;
-
-    // (path, old id, new blob and mode)
-    let mut edits: Vec<(String, Option<gix::ObjectId>, Option<TreeEntry>)> = Vec::new();
-    for ch in changes {
-        let (loc, old, new) = match ch {
-            Change::Addition {
-                location,
-                entry_mode,
-                id,
-                ..
-            } => (location, None, Some((id, entry_mode))),
-            Change::Deletion {
-                location,
-                entry_mode,
-                id,
-                ..
-            } => (location, Some((id, entry_mode)), None),
-            Change::Modification {
-                location,
-                previous_entry_mode,
-                previous_id,
-                entry_mode,
-                id,
-            } => (
-                location,
-                Some((previous_id, previous_entry_mode)),
-                Some((id, entry_mode)),
-            ),
-            Change::Rewrite { .. } => continue,
-        };
-        if old.is_some_and(|o| o.1.is_tree()) || new.is_some_and(|n| n.1.is_tree()) {
-            continue;
-        }
-        if [old, new].iter().flatten().any(|e| !e.1.is_blob()) {
-            return Err(Error::Git(format!(
-                "the remote changes `{loc}`, a symlink or submodule; update with `git merge --ff-only` instead"
-            )));
-        }
-        let path = loc
-            .to_str()
-            .map_err(|_| Error::Git(format!("`{loc}` is not a UTF-8 path")))?
-            .to_string();
-        edits.push((path, old.map(|o| o.0), new));
-    }
-
-    let mut blocked = Vec::new();
-    for (path, old, new) in &edits {
-        let staged = index.entry_by_path(bpath(path).as_bstr()).map(|e| e.id);
-        let on_disk = worktree_id(kb, &mut pipeline, &index, path)?;
-        let expected = *old;
-        let clean = (staged == expected && on_disk == expected)
-            || (new.map(|n| n.0) == on_disk && (staged == on_disk || staged.is_none()));
-        if !clean {
-            blocked.push(path.clone());
-        }
-    }
-    if !blocked.is_empty() {
-        return Err(Error::Git(format!(
-            "the remote has new commits, but fast-forwarding would overwrite your uncommitted changes in: {}; \
-             commit them (or `git stash`), then run `lore sync` again. Nothing was changed",
-            blocked.join(", ")
-        )));
-    }
-
-    let mut touched: Vec<(String, Option<IndexEntry>)> = Vec::new();
-    for (path, _, new) in &edits {
-        let abs = kb.workdir.join(path);
-        match new {
-            Some((id, mode)) => {
-                let data = repo
-                    .find_blob(*id)
-                    .map_err(|e| git_err("cannot read a fetched file", &e))?
-                    .take_data();
-                let converted = pipeline
-                    .convert_to_worktree(&data, bpath(path).as_bstr(), Default::default())
-                    .map_err(|e| {
-                        git_err(&format!("cannot convert `{path}` for the working tree"), &e)
-                    })?;
-                let mut bytes = Vec::new();
-                match converted {
-                    gix::filter::plumbing::pipeline::convert::ToWorktreeOutcome::Unchanged(b) => {
-                        bytes.extend_from_slice(b)
-                    }
-                    gix::filter::plumbing::pipeline::convert::ToWorktreeOutcome::Buffer(b) => {
-                        bytes.extend_from_slice(b)
-                    }
-                    gix::filter::plumbing::pipeline::convert::ToWorktreeOutcome::Process(
-                        gix::filter::plumbing::driver::apply::MaybeDelayed::Immediate(mut r),
-                    ) => {
-                        r.read_to_end(&mut bytes).map_err(|e| Error::io(&abs, e))?;
-                    }
-                    gix::filter::plumbing::pipeline::convert::ToWorktreeOutcome::Process(_) => {
-                        return Err(Error::Git(format!(
-                            "a delayed git filter applies to `{path}`; update with `git merge --ff-only` instead"
-                        )));
-                    }
-                }
-                crate::store::write_atomic(&abs, &bytes)?;
-                let executable = matches!(mode.kind(), gix::objs::tree::EntryKind::BlobExecutable);
-                set_executable(&abs, executable)?;
-                let md = gix::index::fs::Metadata::from_path_no_follow(&abs)
-                    .map_err(|e| Error::io(&abs, e))?;
-                let m = if executable {
-                    Mode::FILE_EXECUTABLE
-                } else {
-                    Mode::FILE
-                };
-                touched.push((
-                    path.clone(),
-                    Some((*id, m, Stat::from_fs(&md).unwrap_or_default())),
-                ));
-            }
-            None => {
-                match std::fs::remove_file(&abs) {
-                    Ok(()) => {}
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                    Err(e) => return Err(Error::io(&abs, e)),
-                }
-                let mut dir = abs.parent();
-                while let Some(d) = dir {
-                    if d == kb.workdir || std::fs::remove_dir(d).is_err() {
-                        break;
-                    }
-                    dir = d.parent();
-                }
-                touched.push((path.clone(), None));
-            }
-        }
-    }
-
-    use gix::refs::transaction::{Change as RefChange, LogChange, PreviousValue, RefEdit, RefLog};
-    let expected = match from {
-        Some(f) => PreviousValue::MustExistAndMatch(gix::refs::Target::Object(f)),
-        None => PreviousValue::MustNotExist,
-    };
-    let name: gix::refs::FullName = branch_ref
-        .try_into()
-        .map_err(|_| Error::Git(format!("`{branch_ref}` is not a valid branch name")))?;
-    repo.edit_reference(RefEdit {
-        change: RefChange::Update {
-            log: LogChange {
-                mode: RefLog::AndReference,
-                force_create_reflog: false,
-                message: "lore sync: fast-forward".into(),
-            },
-            expected,
-            new: gix::refs::Target::Object(to),
-        },
-        name,
-        deref: false,
-    })
-    .map_err(|e| git_err("the working tree was updated but the branch could not be moved; run `git merge --ff-only` to finish", &e))?;
-
-    let paths: std::collections::HashSet<&[u8]> = touched.iter().map(|t| t.0.as_bytes()).collect();
-    index.remove_entries(|_, p, _| paths.contains(&p.as_bytes()));
-    for (path, now) in &touched {
-        if let Some((id, mode, stat)) = now {
-            index.dangerously_push_entry(*stat, *id, Flags::empty(), *mode, bpath(path).as_bstr());
-        }
-    }
-    index.sort_entries();
-    index.remove_tree();
-    index
-        .write_to(&mut lock, gix::index::write::Options::default())
-        .map_err(|e| git_err("cannot write the git index", &e))?;
-    lock.flush().map_err(|e| Error::io(&index_path, e))?;
-    lock.commit().map_err(|e| {
-        Error::Git(format!(
-            "cannot write the git index: {e}; run `git reset -q` to refresh it"
-        ))
-    })?;
-    Ok(())
-}
-
-/// The blob id the working-tree file at `path` would get, without writing it.
-fn worktree_id(
-    kb: &KbRepo,
-    pipeline: &mut gix::filter::Pipeline<'_>,
-    index: &gix::index::File,
-    path: &str,
-) -> Result<Option<gix::ObjectId>> {
-    let abs = kb.workdir.join(path);
-    let file = match std::fs::File::open(&abs) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(Error::io(&abs, e)),
-    };
-    let mut data = Vec::new();
-    match pipeline
-        .convert_to_git(file, Path::new(path), index)
-        .map_err(|e| git_err(&format!("cannot read `{path}`"), &e))?
-    {
-        gix::filter::plumbing::pipeline::convert::ToGitOutcome::Unchanged(mut f) => {
-            f.read_to_end(&mut data).map_err(|e| Error::io(&abs, e))?;
-        }
-        gix::filter::plumbing::pipeline::convert::ToGitOutcome::Buffer(b) => {
-            data.extend_from_slice(b)
-        }
-        gix::filter::plumbing::pipeline::convert::ToGitOutcome::Process(mut r) => {
-            r.read_to_end(&mut data).map_err(|e| Error::io(&abs, e))?;
-        }
-    }
-    gix::objs::compute_hash(kb.repo.object_hash(), gix::objs::Kind::Blob, &data)
-        .map(Some)
-        .map_err(|e| git_err("cannot hash a file", &e))
-}
-
-#[cfg(unix)]
-fn set_executable(path: &Path, executable: bool) -> Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
-    let mut perm = meta.permissions();
-    let mode = perm.mode();
-    let new = if executable {
-        mode | ((mode & 0o444) >> 2)
-    } else {
-        mode & !0o111
-    };
-    if new != mode {
-        perm.set_mode(new);
-        std::fs::set_permissions(path, perm).map_err(|e| Error::io(path, e))?;
-    }
-    Ok(())
-}
-
-#[cfg(not(unix))]
-fn set_executable(_path: &Path, _executable: bool) -> Result<()> {
-    Ok(())
 }
 
 /// Pushes the branch with the system `git` (gix cannot push yet).

@@ -1,31 +1,32 @@
 //! Search end to end on the `search/kb` fixture: every query form with the
-//! exact ids it must find, fuzzy fallback, snippets, the index healing itself,
-//! incremental updates, a second process holding the lock, and similar
-//! incidents in `show`.
+//! exact ids it must find, fuzzy fallback, snippets, odd queries, and similar
+//! incidents in `show`. `index` covers keeping the index up to date.
+
+mod index;
 
 use crate::common::{Sandbox, stderr, stdout};
 use std::path::{Path, PathBuf};
 
-const DB: &str = "2024-03-01-db-failover";
-const DNS: &str = "2024-03-31-dns-outage";
-const CERT: &str = "2024-04-01-cert-expiry";
-const QUEUE: &str = "2024-02-29-queue-backlog";
-const CACHE: &str = "2023-12-31-cache-stampede";
-const MAINT: &str = "2024-01-15-replica-maintenance";
-const KAFKA: &str = "2024-05-10-kafka-rebalance";
-const RUNBOOK: &str = "db-failover";
+pub(crate) const DB: &str = "2024-03-01-db-failover";
+pub(crate) const DNS: &str = "2024-03-31-dns-outage";
+pub(crate) const CERT: &str = "2024-04-01-cert-expiry";
+pub(crate) const QUEUE: &str = "2024-02-29-queue-backlog";
+pub(crate) const CACHE: &str = "2023-12-31-cache-stampede";
+pub(crate) const MAINT: &str = "2024-01-15-replica-maintenance";
+pub(crate) const KAFKA: &str = "2024-05-10-kafka-rebalance";
+pub(crate) const RUNBOOK: &str = "db-failover";
 /// Every document as `list` orders them: postmortems newest first, then runbooks.
-const ALL: [&str; 8] = [KAFKA, CERT, DNS, DB, QUEUE, MAINT, CACHE, RUNBOOK];
+pub(crate) const ALL: [&str; 8] = [KAFKA, CERT, DNS, DB, QUEUE, MAINT, CACHE, RUNBOOK];
 /// Every document by date, newest first, as a search without words orders them
 /// (the runbook by its review date).
-const BY_DATE: [&str; 8] = [KAFKA, CERT, DNS, DB, QUEUE, RUNBOOK, MAINT, CACHE];
+pub(crate) const BY_DATE: [&str; 8] = [KAFKA, CERT, DNS, DB, QUEUE, RUNBOOK, MAINT, CACHE];
 
-fn kb(sb: &Sandbox) -> PathBuf {
+pub(crate) fn kb(sb: &Sandbox) -> PathBuf {
     sb.fixture("search/kb")
 }
 
 /// Runs `lore search --format json` and returns (ids in order, stderr).
-fn search(sb: &Sandbox, kb: &Path, q: &str) -> (Vec<String>, String) {
+pub(crate) fn search(sb: &Sandbox, kb: &Path, q: &str) -> (Vec<String>, String) {
     let out = sb
         .lore(kb)
         .args(["search", q, "--limit", "50", "--format", "json"])
@@ -47,12 +48,12 @@ fn search(sb: &Sandbox, kb: &Path, q: &str) -> (Vec<String>, String) {
     (ids, stderr(&out))
 }
 
-fn sorted(mut v: Vec<String>) -> Vec<String> {
+pub(crate) fn sorted(mut v: Vec<String>) -> Vec<String> {
     v.sort();
     v
 }
 
-fn set(ids: &[&str]) -> Vec<String> {
+pub(crate) fn set(ids: &[&str]) -> Vec<String> {
     sorted(ids.iter().map(|s| s.to_string()).collect())
 }
 
@@ -250,243 +251,6 @@ fn limit_caps_results_and_reports_the_total() {
     );
 }
 
-fn index_files(kb: &Path) -> Vec<PathBuf> {
-    std::fs::read_dir(kb.join(".lore/index"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect()
-}
-
-#[test]
-fn a_missing_corrupt_or_foreign_index_is_rebuilt_with_a_notice() {
-    let sb = Sandbox::new();
-    let kb = kb(&sb);
-    let (got, err) = search(&sb, &kb, "config-change");
-    assert_eq!(sorted(got), set(&[DB, DNS, CACHE]));
-    assert!(err.contains("lore: building the search index"), "{err}");
-    let (_, err) = search(&sb, &kb, "config-change");
-    assert_eq!(err, "", "a fresh index says nothing");
-
-    type Damage = fn(&Path);
-    let damages: [(&str, Damage); 4] = [
-        ("deleted", |kb| {
-            std::fs::remove_dir_all(kb.join(".lore/index")).unwrap()
-        }),
-        ("garbage meta.json", |kb| {
-            std::fs::write(kb.join(".lore/index/meta.json"), "{not json").unwrap()
-        }),
-        ("truncated segments", |kb| {
-            for p in index_files(kb) {
-                let name = p.file_name().unwrap().to_string_lossy().into_owned();
-                if [".idx", ".term", ".store", ".fast", ".pos"]
-                    .iter()
-                    .any(|x| name.ends_with(x))
-                {
-                    std::fs::write(&p, b"").unwrap();
-                }
-            }
-        }),
-        ("older manifest", |kb| {
-            std::fs::write(kb.join(".lore/index/lore-manifest.txt"), "lore-index 0\n").unwrap()
-        }),
-    ];
-    for (what, damage) in damages {
-        damage(&kb);
-        let (got, err) = search(&sb, &kb, "config-change");
-        assert_eq!(sorted(got), set(&[DB, DNS, CACHE]), "after {what}");
-        assert_eq!(
-            err.lines().count(),
-            1,
-            "after {what}: one notice line: {err}"
-        );
-        assert!(
-            err.contains("rebuil") || err.contains("building"),
-            "after {what}: {err}"
-        );
-        let (got, err) = search(&sb, &kb, "eu-west");
-        assert_eq!(got, vec![DNS], "after {what}");
-        assert_eq!(err, "", "after {what}, the rebuilt index is used quietly");
-    }
-}
-
-fn edit(kb: &Path, rel: &str, from: &str, to: &str) {
-    let p = kb.join(rel);
-    let text = std::fs::read_to_string(&p).unwrap();
-    assert!(text.contains(from));
-    std::fs::write(&p, text.replace(from, to)).unwrap();
-}
-
-#[test]
-fn search_sees_edits_additions_and_deletions_without_a_rebuild() {
-    let sb = Sandbox::new();
-    let kb = kb(&sb);
-    let out = sb.lore(&kb).arg("index").output().unwrap();
-    assert_eq!(
-        stdout(&out).lines().next().unwrap().split(" in ").next(),
-        Some("indexed 8 documents")
-    );
-    let out = sb.lore(&kb).arg("index").output().unwrap();
-    assert_eq!(stdout(&out), "index is up to date (8 documents)\n");
-
-    // An edit in place (the folder's mtime does not change).
-    edit(
-        &kb,
-        &format!("postmortems/{DNS}.md"),
-        "SERVFAIL",
-        "SERVFAIL and zebras",
-    );
-    let (got, err) = search(&sb, &kb, "zebra");
-    assert_eq!(got, vec![DNS]);
-    assert_eq!(err, "");
-    // A new file in a new folder, and a deleted one.
-    std::fs::create_dir_all(kb.join("postmortems/2025")).unwrap();
-    std::fs::write(
-        kb.join("postmortems/2025/2025-01-02-zebra.md"),
-        "---\ntitle: Zebra crossing\ndate: 2025-01-02\n---\n\n## Summary\n\nNothing.\n",
-    )
-    .unwrap();
-    std::fs::remove_file(kb.join(format!("postmortems/{CERT}.md"))).unwrap();
-    let (got, _) = search(&sb, &kb, "zebra");
-    assert_eq!(sorted(got), set(&["2025-01-02-zebra", DNS]));
-    let (got, _) = search(&sb, &kb, "certificate");
-    assert!(got.is_empty(), "{got:?}");
-
-    // `lore index` reports one change; a touch without a change is none.
-    edit(
-        &kb,
-        &format!("postmortems/{KAFKA}.md"),
-        "storm",
-        "hurricane",
-    );
-    let out = sb.lore(&kb).arg("index").output().unwrap();
-    let text = stdout(&out);
-    assert!(
-        text.contains(": 0 added, 1 updated, 0 removed (8 documents in all)"),
-        "{text}"
-    );
-    let p = kb.join(format!("postmortems/{KAFKA}.md"));
-    let bytes = std::fs::read(&p).unwrap();
-    std::fs::write(&p, bytes).unwrap();
-    let out = sb.lore(&kb).arg("index").output().unwrap();
-    assert_eq!(stdout(&out), "index is up to date (8 documents)\n");
-    let (got, _) = search(&sb, &kb, "hurricane");
-    assert_eq!(got, vec![KAFKA]);
-}
-
-#[test]
-fn rebuild_reports_the_count_and_keeps_results() {
-    let sb = Sandbox::new();
-    let kb = kb(&sb);
-    let out = sb.lore(&kb).args(["index", "--rebuild"]).output().unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert!(
-        stdout(&out).starts_with("indexed 8 documents in "),
-        "{}",
-        stdout(&out)
-    );
-    assert_eq!(stderr(&out), "", "no progress bar when not on a terminal");
-    let (got, _) = search(&sb, &kb, "kafka");
-    assert_eq!(got, vec![KAFKA]);
-}
-
-#[test]
-fn a_second_process_holding_the_lock_does_not_stop_search() {
-    let sb = Sandbox::new();
-    let kb = kb(&sb);
-    search(&sb, &kb, "kafka");
-    let dir = tantivy::directory::MmapDirectory::open(kb.join(".lore")).unwrap();
-    let lock = tantivy::directory::Directory::acquire_lock(
-        &dir,
-        &tantivy::directory::Lock {
-            filepath: "index.lock".into(),
-            is_blocking: false,
-        },
-    )
-    .unwrap();
-    edit(
-        &kb,
-        &format!("postmortems/{KAFKA}.md"),
-        "storm",
-        "hurricane",
-    );
-    // The index cannot be updated: the old content is searched, with a notice.
-    let (got, err) = search(&sb, &kb, "storm");
-    assert_eq!(got, vec![KAFKA]);
-    assert!(
-        err.contains("another lore process is updating the search index"),
-        "{err}"
-    );
-    drop(lock);
-    let (got, err) = search(&sb, &kb, "hurricane");
-    assert_eq!(got, vec![KAFKA]);
-    assert_eq!(err, "");
-}
-
-#[test]
-fn list_reads_the_index_and_matches_the_files() {
-    let sb = Sandbox::new();
-    let kb = kb(&sb);
-    let list = |args: &[&str]| {
-        let out = sb
-            .lore(&kb)
-            .arg("list")
-            .args(args)
-            .args(["--format", "json"])
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{}", stderr(&out));
-        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        v.as_array()
-            .unwrap()
-            .iter()
-            .map(|r| r["id"].as_str().unwrap().to_string())
-            .collect::<Vec<_>>()
-    };
-    assert_eq!(list(&[]), ALL);
-    assert!(kb.join(".lore/index/meta.json").is_file());
-    assert_eq!(
-        list(&["--factor", "capacity", "--since", "2024"]),
-        vec![DB, QUEUE]
-    );
-    // Served from stored fields, the records match the Markdown exactly.
-    let lib = lore::index::records(&kb).unwrap();
-    let parsed = lore::kb::Kb::load(&kb).unwrap();
-    let direct: Vec<lore::record::Record> = parsed
-        .docs
-        .iter()
-        .map(lore::record::Record::from_doc)
-        .collect();
-    assert_eq!(lib, direct);
-}
-
-#[test]
-fn library_searcher_updates_one_path_and_refreshes() {
-    let sb = Sandbox::new();
-    let kb = kb(&sb);
-    let mut s = lore::index::Searcher::open(&kb).unwrap();
-    assert_eq!(s.search("zebra", 10).unwrap().total, 0);
-    edit(
-        &kb,
-        &format!("postmortems/{QUEUE}.md"),
-        "by hand",
-        "by hand, zebra style",
-    );
-    let stats =
-        lore::index::update_paths(&kb, &[kb.join(format!("postmortems/{QUEUE}.md"))]).unwrap();
-    assert_eq!((stats.added, stats.updated, stats.removed), (0, 1, 0));
-    s.refresh().unwrap();
-    let r = s.search("zebra", 10).unwrap();
-    assert_eq!(r.hits.len(), 1);
-    assert_eq!(r.hits[0].record.id, QUEUE);
-    let snip = &r.hits[0].snippet;
-    let marked: Vec<&str> = snip
-        .highlights
-        .iter()
-        .map(|h| &snip.text[h.clone()])
-        .collect();
-    assert_eq!(marked, vec!["zebra"]);
-}
-
 #[test]
 fn show_lists_similar_incidents() {
     let sb = Sandbox::new();
@@ -521,4 +285,58 @@ fn show_lists_similar_incidents() {
             .iter()
             .all(|s| s["id"] != CACHE && s["id"] != RUNBOOK)
     );
+}
+
+/// Odd strings that break other query parsers, then random ones: none may
+/// make a search fail (or panic).
+#[test]
+fn no_query_makes_search_fail() {
+    let sb = Sandbox::new();
+    let kb = kb(&sb);
+    let s = lore::index::Searcher::open(&kb).unwrap();
+    let odd = [
+        "",
+        "\"",
+        "-\"",
+        "\"-\"",
+        "OR OR OR",
+        "-OR",
+        "::",
+        "a:b:c",
+        "ttd:>",
+        "ttd:>99999999999999999999d",
+        "after:0000",
+        "after:9999-12",
+        "before:2024-02-30",
+        "((a OR b) AND -c)",
+        "*",
+        "?",
+        "~2",
+        "^3",
+        "title:",
+        "\u{0}\u{7}",
+        "🔥 failover",
+        "ÉCHEC",
+        "-",
+        "--",
+        "-- -",
+        "\\",
+        "a\"b\"c",
+        "factor:\"",
+        "service:\"\"",
+        "author:",
+        "owner:@",
+        "kind:nonsense",
+        "status:",
+        "id:",
+        "sev:1",
+    ];
+    for q in odd {
+        assert!(s.search(q, 5).is_ok(), "{q:?}");
+    }
+    let long = "replica ".repeat(5000);
+    assert_eq!(s.search(&long, 5).unwrap().total, 4);
+    proptest::proptest!(proptest::prelude::ProptestConfig::with_cases(200), |(q in "\\PC{0,40}")| {
+        proptest::prop_assert!(s.search(&q, 5).is_ok());
+    });
 }
