@@ -259,6 +259,16 @@ fn side_lines(app: &App, o: &OpenDoc, width: usize) -> (Vec<Line<'static>>, Vec<
         let msg = "finding similar incidents and backlinks…";
         lines.push(Line::from(Span::styled(msg, th.dim())));
         map.push(None);
+    } else if !app.similar.contains_key(&o.doc.id) {
+        if !lines.is_empty() {
+            lines.push(Line::default());
+            map.push(None);
+        }
+        lines.push(Line::from(Span::styled(
+            "finding similar incidents…",
+            th.dim(),
+        )));
+        map.push(None);
     } else if o.side.is_empty() {
         lines.push(Line::from(Span::styled("no related documents", th.dim())));
         map.push(None);
