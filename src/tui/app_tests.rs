@@ -562,3 +562,45 @@ fn the_index_backend_finds_words_and_sees_written_files_after_a_refresh() {
         .collect();
     assert_eq!(ids, ["2023-11-02-dns-timeouts"]);
 }
+
+#[test]
+fn a_reader_at_the_end_stays_there_when_the_terminal_narrows() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = test_kb::app(dir.path());
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('G'));
+    let wide_end = app.open.as_ref().unwrap().scroll;
+    assert_eq!(wide_end, crate::tui::ui::detail_max_scroll(&app));
+    update(&mut app, Action::Resize(90, 30));
+    let narrow_end = crate::tui::ui::detail_max_scroll(&app);
+    assert!(narrow_end > wide_end, "narrower text wraps into more lines");
+    assert_eq!(app.open.as_ref().unwrap().scroll, narrow_end);
+}
+
+#[test]
+fn actions_tab_filters_by_owner_from_the_owners_present() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = test_kb::app(dir.path());
+    key(&mut app, KeyCode::Char('3'));
+    key(&mut app, KeyCode::Char('f'));
+    let Some(Overlay::Facets(p)) = &app.overlay else {
+        panic!("no owner picker")
+    };
+    let owners: Vec<(&str, usize)> = p
+        .entries
+        .iter()
+        .map(|e| (e.value.as_str(), e.count))
+        .collect();
+    assert_eq!(owners, [("dba", 1), ("platform", 1), ("sre", 1)]);
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Esc);
+    let items: Vec<&str> = app
+        .actions
+        .rows
+        .iter()
+        .map(|r| r.item.text.as_str())
+        .collect();
+    assert_eq!(items, ["Stagger restarts"]);
+    assert_eq!(app.actions.owner.as_deref(), Some("platform"));
+}
