@@ -99,8 +99,8 @@ measure() {
   printf "%-34s %8.2f s %8d MB\n" "$name" "$best" $((peak / 1024))
 }
 
-fresh_lore() { rm -rf "$WORK/lore-public"; /usr/bin/time -v "$LORE" --kb "$WORK/kb" export --out "$WORK/lore-public"; }
-again_lore() { /usr/bin/time -v "$LORE" --kb "$WORK/kb" export --out "$WORK/lore-public"; }
+fresh_lore() { rm -rf "$WORK/lore-public"; /usr/bin/time -v "$LORE" --kb "$WORK/kb" export --drafts --out "$WORK/lore-public"; }
+again_lore() { /usr/bin/time -v "$LORE" --kb "$WORK/kb" export --drafts --out "$WORK/lore-public"; }
 fresh_hugo() { rm -rf "$WORK/hugo-public"; /usr/bin/time -v "$HUGO" --quiet --source "$WORK/hugo" --destination "$WORK/hugo-public"; }
 
 echo "--- $COUNT postmortems, $(nproc) cores, best of $RUNS"

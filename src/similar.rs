@@ -224,10 +224,10 @@ impl<'a> Similarity<'a> {
             .map(|c| (acc[c as usize], c as usize))
             .filter(|&(_, c)| {
                 let o = &self.kb.docs[self.cands[c]];
-                o.id != d.id && o.path != d.path
+                o.id != d.id && o.path.as_os_str() != d.path.as_os_str()
             })
             .collect();
-        top.sort_by(|a, b| {
+        let cmp = |a: &(f32, usize), b: &(f32, usize)| {
             b.0.total_cmp(&a.0).then_with(|| {
                 let (da, db) = (
                     &self.kb.docs[self.cands[a.1]],
@@ -237,7 +237,13 @@ impl<'a> Similarity<'a> {
                     .cmp(&da.sort_date())
                     .then_with(|| da.id.cmp(&db.id))
             })
-        });
+        };
+        // Only the best `n` are needed: select them, then sort those.
+        if n > 0 && top.len() > n {
+            top.select_nth_unstable_by(n - 1, cmp);
+            top.truncate(n);
+        }
+        top.sort_by(cmp);
         top.truncate(n);
         top.into_iter()
             .map(|(score, c)| {

@@ -131,6 +131,11 @@ pub fn export(kb: &Kb, opts: &ExportOptions, progress: &dyn Progress) -> Result<
         tpl: &tpl,
         similar: &similar,
         edits: &edits,
+        postmortems: site
+            .docs
+            .iter()
+            .filter(|d| d.kind == crate::doc::Kind::Postmortem)
+            .count(),
     };
     let writer = output::SiteWriter::create(&opts.out)?;
     progress.start(site.docs.len() as u64);
