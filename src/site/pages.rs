@@ -32,7 +32,7 @@ pub struct Shared<'a> {
     pub opts: &'a ExportOptions,
     pub stats: &'a Stats,
     pub tpl: &'a Templates,
-    pub similar: &'a HashMap<String, Vec<SimilarView>>,
+    pub similar: &'a crate::similar::Similarity<'a>,
     pub edits: &'a HashMap<std::path::PathBuf, (Option<Edit>, Option<Edit>)>,
     /// Exported postmortems (the rest are runbooks).
     pub postmortems: usize,
@@ -84,7 +84,20 @@ pub fn documents(sh: &Shared, w: &SiteWriter, progress: &dyn Progress) -> Result
                 today: sh.opts.today,
             },
         );
-        let similar = sh.similar.get(&d.id).cloned().unwrap_or_default();
+        let similar: Vec<SimilarView> = sh
+            .similar
+            .similar_to(d, 8)
+            .into_iter()
+            .filter_map(|s| {
+                site.by_id(&s.id).map(|j| SimilarView {
+                    url: site.urls[j].clone(),
+                    title: s.title,
+                    date: s.date.map(|x| x.to_string()),
+                    reasons: s.reasons,
+                })
+            })
+            .take(5)
+            .collect();
         let edits = sh.edits.get(&d.path).cloned().unwrap_or((None, None));
         let view = views::doc_view(site, i, sh.opts.today, similar, edits);
         let mut c = sh.context(1, d.kind.as_str(), &d.title);
