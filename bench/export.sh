@@ -99,15 +99,15 @@ measure() {
   printf "%-34s %8.2f s %8d MB\n" "$name" "$best" $((peak / 1024))
 }
 
-fresh_lore() { rm -rf "$WORK/lore-public"; /usr/bin/time -v "$LORE" --kb "$WORK/kb" export --out "$WORK/lore-public"; }
-again_lore() { /usr/bin/time -v "$LORE" --kb "$WORK/kb" export --out "$WORK/lore-public"; }
+fresh_lore() { rm -rf "$WORK/lore-public"; /usr/bin/time -v "$LORE" --kb "$WORK/kb" export --drafts --out "$WORK/lore-public"; }
+again_lore() { /usr/bin/time -v "$LORE" --kb "$WORK/kb" export --drafts --out "$WORK/lore-public"; }
 fresh_hugo() { rm -rf "$WORK/hugo-public"; /usr/bin/time -v "$HUGO" --quiet --source "$WORK/hugo" --destination "$WORK/hugo-public"; }
 
 echo "--- $COUNT postmortems, $(nproc) cores, best of $RUNS"
 printf "%-34s %10s %11s\n" "" "wall" "peak RSS"
 measure "lore export (fresh output)" fresh_lore
 measure "lore export (again, unchanged)" again_lore
-measure "hugo $("$HUGO" version 2>/dev/null | grep -o 'v[0-9.]*' | head -1) (fresh output)" fresh_hugo
+measure "hugo $("$HUGO" version 2>/dev/null | grep -o 'v[0-9][0-9.]*' | head -1) (fresh output)" fresh_hugo
 
 echo "--- output"
 printf "lore: %6d files, %5d MB\n" "$(find "$WORK/lore-public" -type f | wc -l)" "$(du -sm "$WORK/lore-public" | cut -f1)"

@@ -60,8 +60,8 @@ pub fn render(site: &Site, tpl: &Templates, base_url: &str) -> Result<String> {
                 .clone()
                 .filter(|s| !s.trim().is_empty())
                 .map_or_else(
-                    || clip(&d.summary(), 400),
-                    |impact| format!("{} — Impact: {impact}", clip(&d.summary(), 300)),
+                    || clip(&site.summaries[i], 400),
+                    |impact| format!("{} — Impact: {impact}", clip(&site.summaries[i], 300)),
                 );
             Entry {
                 id: if base.is_empty() {

@@ -85,24 +85,16 @@ pub fn export(kb: &Kb, opts: &ExportOptions, progress: &dyn Progress) -> Result<
     let mut sopts = stats::Options::new(opts.today);
     sopts.include_drafts = opts.drafts;
     let stats = stats::compute(kb, &sopts);
-    let similar: HashMap<String, Vec<views::SimilarView>> = crate::similar::similar_all(kb, 8)
-        .into_iter()
-        .map(|(id, list)| {
-            let shown = list
-                .into_iter()
-                .filter_map(|s| {
-                    site.by_id(&s.id).map(|i| views::SimilarView {
-                        url: site.urls[i].clone(),
-                        title: s.title,
-                        date: s.date.map(|d| d.to_string()),
-                        reasons: s.reasons,
-                    })
-                })
-                .take(5)
-                .collect();
-            (id, shown)
-        })
-        .collect();
+    let writer = output::SiteWriter::create(&opts.out)?;
+    // The search index first: its working set is freed before the similar
+    // incidents are computed, which keeps the peak memory down.
+    let (index, filters) = search_index::build(&site);
+    let search_bytes = index.iter().map(|p| p.bytes.len() as u64).sum();
+    index.par_iter().try_for_each(|p| writer.write(p))?;
+    drop(index);
+    // Similar incidents are ranked page by page from one shared index, so
+    // no list for all 10,000 documents is ever held.
+    let similar = crate::similar::Similarity::new(kb);
     let mut warnings = Vec::new();
     let edits = match crate::store::git::activity(&kb.root) {
         Ok(map) => map
@@ -131,8 +123,12 @@ pub fn export(kb: &Kb, opts: &ExportOptions, progress: &dyn Progress) -> Result<
         tpl: &tpl,
         similar: &similar,
         edits: &edits,
+        postmortems: site
+            .docs
+            .iter()
+            .filter(|d| d.kind == crate::doc::Kind::Postmortem)
+            .count(),
     };
-    let writer = output::SiteWriter::create(&opts.out)?;
     progress.start(site.docs.len() as u64);
     pages::documents(&shared, &writer, progress)?;
     pages::terms(&shared, &writer)?;
@@ -141,9 +137,6 @@ pub fn export(kb: &Kb, opts: &ExportOptions, progress: &dyn Progress) -> Result<
     out.push(pages::actions(&shared)?);
     out.push(pages::overview(&shared)?);
     out.push(pages::trends(&shared)?);
-    let (index, filters) = search_index::build(&site);
-    let search_bytes = index.iter().map(|p| p.bytes.len() as u64).sum();
-    out.extend(index);
     out.push(pages::search(&shared, &filters)?);
     out.push(Page {
         path: "feed.xml".into(),

@@ -6,6 +6,7 @@ use super::paths::Slugs;
 use crate::doc::{Doc, Kind, Status};
 use crate::kb::Kb;
 use crate::stats::severity_label;
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -67,6 +68,10 @@ pub struct Site<'a> {
     pub urls: Vec<String>,
     by_id: HashMap<&'a str, usize>,
     by_path: HashMap<PathBuf, usize>,
+    /// Summary of each document, parallel to `docs` (computed once).
+    pub summaries: Vec<String>,
+    /// Exported documents naming each one (related, runbooks, links).
+    pub backlinks: Vec<Vec<usize>>,
     /// Terms of each taxonomy, in display order.
     pub terms: HashMap<Taxonomy, Vec<Term>>,
     term_index: HashMap<(Taxonomy, String), usize>,
@@ -102,17 +107,45 @@ impl<'a> Site<'a> {
             by_id.entry(d.id.as_str()).or_insert(i);
             by_path.insert(d.path.clone(), i);
         }
+        let summaries = docs.par_iter().map(|d| d.summary()).collect();
         let mut site = Site {
             kb,
             docs,
             urls,
             by_id,
             by_path,
+            summaries,
+            backlinks: Vec::new(),
             terms: HashMap::new(),
             term_index: HashMap::new(),
         };
+        site.collect_backlinks();
         site.collect_terms();
         site
+    }
+
+    /// Who names whom, in one pass: `related` and `runbooks` ids and links to
+    /// document files.
+    fn collect_backlinks(&mut self) {
+        let mut back: Vec<Vec<usize>> = vec![Vec::new(); self.docs.len()];
+        for (i, d) in self.docs.iter().enumerate() {
+            let ids = d
+                .meta
+                .related
+                .iter()
+                .chain(&d.meta.runbooks)
+                .filter_map(|id| self.by_id(id.trim()));
+            let links = d.links.iter().filter_map(|l| self.by_path(&l.resolved));
+            for j in ids.chain(links) {
+                if let Some(list) = back.get_mut(j)
+                    && j != i
+                    && !list.contains(&i)
+                {
+                    list.push(i);
+                }
+            }
+        }
+        self.backlinks = back;
     }
 
     fn collect_terms(&mut self) {

@@ -32,8 +32,10 @@ pub struct Shared<'a> {
     pub opts: &'a ExportOptions,
     pub stats: &'a Stats,
     pub tpl: &'a Templates,
-    pub similar: &'a HashMap<String, Vec<SimilarView>>,
+    pub similar: &'a crate::similar::Similarity<'a>,
     pub edits: &'a HashMap<std::path::PathBuf, (Option<Edit>, Option<Edit>)>,
+    /// Exported postmortems (the rest are runbooks).
+    pub postmortems: usize,
 }
 
 impl Shared<'_> {
@@ -45,18 +47,8 @@ impl Shared<'_> {
             &SiteView {
                 name: &self.site.kb.config.name,
                 today: self.opts.today.to_string(),
-                postmortems: self
-                    .site
-                    .docs
-                    .iter()
-                    .filter(|d| d.kind == Kind::Postmortem)
-                    .count(),
-                runbooks: self
-                    .site
-                    .docs
-                    .iter()
-                    .filter(|d| d.kind == Kind::Runbook)
-                    .count(),
+                postmortems: self.postmortems,
+                runbooks: self.site.docs.len() - self.postmortems,
                 drafts: self.opts.drafts,
             },
         );
@@ -92,7 +84,20 @@ pub fn documents(sh: &Shared, w: &SiteWriter, progress: &dyn Progress) -> Result
                 today: sh.opts.today,
             },
         );
-        let similar = sh.similar.get(&d.id).cloned().unwrap_or_default();
+        let similar: Vec<SimilarView> = sh
+            .similar
+            .similar_to(d, 8)
+            .into_iter()
+            .filter_map(|s| {
+                site.by_id(&s.id).map(|j| SimilarView {
+                    url: site.urls[j].clone(),
+                    title: s.title,
+                    date: s.date.map(|x| x.to_string()),
+                    reasons: s.reasons,
+                })
+            })
+            .take(5)
+            .collect();
         let edits = sh.edits.get(&d.path).cloned().unwrap_or((None, None));
         let view = views::doc_view(site, i, sh.opts.today, similar, edits);
         let mut c = sh.context(1, d.kind.as_str(), &d.title);
@@ -130,6 +135,15 @@ pub fn terms(sh: &Shared, w: &SiteWriter) -> Result<()> {
         .iter()
         .flat_map(|&t| (0..site.terms_of(t).len()).map(move |i| (t, i)))
         .collect();
+    // The severity term of each document, to count severities per term.
+    let mut sev_of: Vec<Option<usize>> = vec![None; site.docs.len()];
+    for (k, s) in site.terms_of(Taxonomy::Severity).iter().enumerate() {
+        for &i in &s.docs {
+            if let Some(x) = sev_of.get_mut(i) {
+                *x = Some(k);
+            }
+        }
+    }
     jobs.par_iter().try_for_each(|&(tax, n)| {
         let t = &site.terms_of(tax)[n];
         let cards: Vec<Card> = t.docs.iter().map(|&i| views::card(site, i)).collect();
@@ -172,13 +186,20 @@ pub fn terms(sh: &Shared, w: &SiteWriter) -> Result<()> {
         let severities = if tax == Taxonomy::Severity {
             Vec::new()
         } else {
-            site.terms_of(Taxonomy::Severity)
+            let sev_terms = site.terms_of(Taxonomy::Severity);
+            let mut counts = vec![0usize; sev_terms.len()];
+            for &i in &t.docs {
+                if let Some(k) = sev_of.get(i).copied().flatten()
+                    && let Some(c) = counts.get_mut(k)
+                {
+                    *c += 1;
+                }
+            }
+            sev_terms
                 .iter()
-                .map(|s| {
-                    let n = s.docs.iter().filter(|i| t.docs.contains(i)).count();
-                    (s.key.clone(), views::sev_class(site, Some(&s.key)), n)
-                })
-                .filter(|x| x.2 > 0)
+                .zip(counts)
+                .filter(|(_, n)| *n > 0)
+                .map(|(s, n)| (s.key.clone(), views::sev_class(site, Some(&s.key)), n))
                 .collect()
         };
         let view = TermView {

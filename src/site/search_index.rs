@@ -47,6 +47,17 @@ pub fn tokens(text: &str) -> impl Iterator<Item = String> + '_ {
         .filter(|w| !STOP_WORDS.contains(&w.as_str()))
 }
 
+/// How often each indexable word occurs in a body.
+fn body_counts(body: &str) -> HashMap<String, u32> {
+    let mut tf: HashMap<String, u32> = HashMap::new();
+    for t in tokens(body) {
+        if t.len() <= 40 && !t.bytes().all(|b| b.is_ascii_digit()) {
+            *tf.entry(t).or_default() += 1;
+        }
+    }
+    tf
+}
+
 /// The shard a term lives in: its first two characters.
 fn shard_key(term: &str) -> String {
     term.chars().take(2).collect()
@@ -73,30 +84,29 @@ pub fn build(site: &Site) -> (Vec<Page>, Filters) {
     let kb = site.kb;
     let n = site.docs.len();
     // Term counts of each body, in parallel; document frequency after.
-    let bodies: Vec<HashMap<String, u32>> = site
+    // Document frequency of body words in a first pass; the term counts of
+    // each body are recounted in the second, so they never all sit in memory.
+    let df: HashMap<String, u32> = site
         .docs
         .par_iter()
-        .map(|d| {
-            let mut tf: HashMap<String, u32> = HashMap::new();
-            for t in tokens(&d.body) {
-                if t.len() <= 40 && !t.bytes().all(|b| b.is_ascii_digit()) {
-                    *tf.entry(t).or_default() += 1;
-                }
+        .fold(HashMap::new, |mut acc: HashMap<String, u32>, d| {
+            for t in body_counts(&d.body).into_keys() {
+                *acc.entry(t).or_default() += 1;
             }
-            tf
+            acc
         })
-        .collect();
-    let mut df: HashMap<&str, u32> = HashMap::new();
-    for tf in &bodies {
-        for t in tf.keys() {
-            *df.entry(t.as_str()).or_default() += 1;
-        }
-    }
+        .reduce(HashMap::new, |mut a, b| {
+            for (k, v) in b {
+                *a.entry(k).or_default() += v;
+            }
+            a
+        });
     let per_doc: Vec<Vec<(String, u8)>> = site
         .docs
         .par_iter()
-        .zip(bodies.par_iter())
-        .map(|(d, tf)| {
+        .zip(site.summaries.par_iter())
+        .map(|(d, summary)| {
+            let tf = body_counts(&d.body);
             let mut terms: HashMap<String, u8> = HashMap::new();
             let mut add = |text: &str, class: u8| {
                 for t in tokens(text) {
@@ -117,7 +127,7 @@ pub fn build(site: &Site) -> (Vec<Page>, Filters) {
                     }
                 }
             }
-            add(&d.summary(), SUMMARY);
+            add(summary, SUMMARY);
             if let Some(i) = &d.meta.impact {
                 add(i, SUMMARY);
             }
@@ -261,8 +271,8 @@ pub fn build(site: &Site) -> (Vec<Page>, Filters) {
         path: "search/docs.js".into(),
         bytes: format!("LORE_SEARCH.docs({});\n", js(&docs)).into_bytes(),
     });
-    for (c, chunk) in site.docs.chunks(SUMMARY_CHUNK).enumerate() {
-        let sums: Vec<String> = chunk.iter().map(|d| clip(&d.summary(), 240)).collect();
+    for (c, chunk) in site.summaries.chunks(SUMMARY_CHUNK).enumerate() {
+        let sums: Vec<String> = chunk.iter().map(|s| clip(s, 240)).collect();
         pages.push(Page {
             path: format!("search/s-{c}.js"),
             bytes: format!("LORE_SEARCH.summaries({c},{});\n", js(&sums)).into_bytes(),

@@ -63,7 +63,7 @@ pub fn card(site: &Site, i: usize) -> Card {
         severity,
         near_miss: d.meta.near_miss,
         services: d.meta.services.clone(),
-        summary: clip(&d.summary(), 220),
+        summary: clip(&site.summaries[i], 220),
         ttr: d.ttr().filter(|&s| s >= 0).map(human_duration),
     }
 }
@@ -257,14 +257,7 @@ pub fn doc_view(
                 },
             }
         });
-    let mut backlinks: Vec<Card> = kb
-        .backlinks(&d.id)
-        .into_iter()
-        .filter_map(|b| site.by_path(&b.path))
-        .filter(|&j| j != i)
-        .map(|j| card(site, j))
-        .collect();
-    backlinks.dedup_by(|a, b| a.url == b.url);
+    let backlinks: Vec<Card> = site.backlinks[i].iter().map(|&j| card(site, j)).collect();
     let every = m
         .review_every_days
         .unwrap_or(kb.config.runbooks.review_every_days);
