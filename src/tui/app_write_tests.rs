@@ -1,0 +1,188 @@
+//! Keys that write: timeline entries, action items, the editor round trip and
+//! the new-document form, each checked in the file it changes.
+
+use super::*;
+
+#[test]
+fn t_adds_a_timeline_entry_stamped_now_to_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = test_kb::app(dir.path());
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('t'));
+    assert!(matches!(app.overlay, Some(Overlay::Prompt(_))));
+    typed(&mut app, "Rolled back the replica config");
+    key(&mut app, KeyCode::Enter);
+    assert!(app.overlay.is_none());
+    let text = std::fs::read_to_string(
+        dir.path()
+            .join("postmortems/2024-03-12-checkout-failover.md"),
+    )
+    .unwrap();
+    assert!(
+        text.contains("- 14:40 Traffic moved off the lagging replicas\n- 2024-04-15 12:00Z Rolled back the replica config\n"),
+        "{text}"
+    );
+    let open = app.open.as_ref().unwrap();
+    assert_eq!(open.doc.timeline.len(), 4, "the open document is re-read");
+    let shown: Vec<String> = crate::tui::detail::lines_for(&app, 65)
+        .iter()
+        .skip(open.scroll)
+        .take(25)
+        .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+        .collect();
+    assert!(
+        shown
+            .iter()
+            .any(|l| l.contains("2024-04-15 12:00Z Rolled back the replica config")),
+        "the new entry is scrolled into view: {shown:#?}"
+    );
+    assert!(
+        app.message.contains("timeline entry 2024-04-15 12:00Z"),
+        "{}",
+        app.message
+    );
+}
+
+#[test]
+fn a_adds_an_action_item_that_the_actions_tab_lists() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = test_kb::app(dir.path());
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Char('a'));
+    typed(
+        &mut app,
+        "Warm the cache before restarts @platform due:2024-05-01 #prevent",
+    );
+    key(&mut app, KeyCode::Enter);
+    let text = std::fs::read_to_string(dir.path().join("postmortems/2024-01-20-cache-stampede.md"))
+        .unwrap();
+    assert!(text.ends_with(
+        "- [ ] Stagger restarts @platform due:2024-02-01 #prevent\n- [ ] Warm the cache before restarts @platform due:2024-05-01 #prevent\n"
+    ));
+    key(&mut app, KeyCode::Char('3'));
+    let items: Vec<&str> = app
+        .actions
+        .rows
+        .iter()
+        .map(|r| r.item.text.as_str())
+        .collect();
+    assert_eq!(
+        items,
+        [
+            "Stagger restarts",
+            "Alert on replica lag above 30s",
+            "Warm the cache before restarts",
+            "Add failover to the game day"
+        ]
+    );
+    key(&mut app, KeyCode::Char('o'));
+    assert_eq!(app.actions.show, ActionShow::Overdue);
+    assert_eq!(app.actions.rows.len(), 2);
+    key(&mut app, KeyCode::Char('o'));
+    assert_eq!(app.actions.rows.len(), 5);
+    // Enter reads the item's postmortem; Esc comes back to the Actions tab.
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(
+        app.open.as_ref().map(|o| o.doc.id.as_str()),
+        Some("2024-01-20-cache-stampede")
+    );
+    key(&mut app, KeyCode::Esc);
+    assert_eq!((app.tab, app.screen), (Tab::Actions, Screen::Browse));
+}
+
+#[test]
+fn runbooks_take_no_timeline_entries() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = test_kb::app(dir.path());
+    key(&mut app, KeyCode::Char('2'));
+    key(&mut app, KeyCode::Char('t'));
+    assert!(app.overlay.is_none());
+    assert_eq!(
+        app.message,
+        "timeline entries and action items belong to postmortems"
+    );
+}
+
+#[test]
+fn e_asks_for_the_editor_and_takes_the_change_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = test_kb::app(dir.path());
+    let rel = std::path::PathBuf::from("postmortems/2023-11-02-dns-timeouts.md");
+    key(&mut app, KeyCode::Char('G'));
+    assert_eq!(
+        key(&mut app, KeyCode::Char('e')),
+        Some(Effect::Edit(rel.clone()))
+    );
+    // What the editor does: change the title.
+    let path = dir.path().join(&rel);
+    let text = std::fs::read_to_string(&path).unwrap().replace(
+        "title: DNS resolver timeouts",
+        "title: DNS resolver timeouts in eu-west",
+    );
+    std::fs::write(&path, text).unwrap();
+    update(&mut app, Action::EditorDone(Ok(())));
+    assert_eq!(app.screen, Screen::Read);
+    assert_eq!(
+        app.open.as_ref().unwrap().doc.title,
+        "DNS resolver timeouts in eu-west"
+    );
+    assert!(
+        app.records
+            .iter()
+            .any(|r| r.title == "DNS resolver timeouts in eu-west")
+    );
+    // Unchanged after a second edit: nothing to save.
+    assert_eq!(key(&mut app, KeyCode::Char('e')), Some(Effect::Edit(rel)));
+    update(&mut app, Action::EditorDone(Ok(())));
+    assert_eq!(
+        app.message,
+        "no changes to postmortems/2023-11-02-dns-timeouts.md"
+    );
+}
+
+#[test]
+fn n_fills_the_form_completes_a_factor_and_writes_from_the_template() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = test_kb::app(dir.path());
+    key(&mut app, KeyCode::Char('n'));
+    typed(&mut app, "Login outage");
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Right);
+    key(&mut app, KeyCode::Right);
+    key(&mut app, KeyCode::Tab);
+    typed(&mut app, "auth, sso");
+    key(&mut app, KeyCode::Tab);
+    typed(&mut app, "certif");
+    key(&mut app, KeyCode::Tab);
+    let Some(Overlay::Form(f)) = &app.overlay else {
+        panic!("no form")
+    };
+    assert_eq!(f.factors.text, "certificate-expiry, ");
+    assert_eq!(f.severity, Some(1));
+    let rel = std::path::PathBuf::from("postmortems/2024-04-15-login-outage.md");
+    assert_eq!(
+        key(&mut app, KeyCode::Enter),
+        Some(Effect::Edit(rel.clone()))
+    );
+    update(&mut app, Action::EditorDone(Ok(())));
+    let doc = &app.open.as_ref().unwrap().doc;
+    assert_eq!(doc.title, "Login outage");
+    assert_eq!(doc.meta.severity.as_deref(), Some("SEV2"));
+    assert_eq!(doc.meta.services, ["auth", "sso"]);
+    assert_eq!(doc.meta.factors, ["certificate-expiry"]);
+    assert_eq!(ids(&app)[0], "2024-04-15-login-outage");
+}
+
+#[test]
+fn form_reports_a_missing_title_and_stays_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = test_kb::app(dir.path());
+    key(&mut app, KeyCode::Char('n'));
+    assert_eq!(key(&mut app, KeyCode::Enter), None);
+    let Some(Overlay::Form(f)) = &app.overlay else {
+        panic!("form closed")
+    };
+    assert_eq!(f.error.as_deref(), Some("the title must not be empty"));
+    key(&mut app, KeyCode::Esc);
+    assert!(app.overlay.is_none());
+}
