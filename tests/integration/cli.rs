@@ -5,11 +5,7 @@ use crate::common::{Sandbox, stderr, stdout};
 #[test]
 fn init_then_new_gives_a_document_that_show_and_lint_accept() {
     let sb = Sandbox::new();
-    let kb = sb.path("kb");
-    sb.lore(sb.dir.path())
-        .args(["init", "kb"])
-        .assert()
-        .success();
+    let kb = sb.init_kb();
     for p in ["lore.toml", "postmortems", "runbooks", ".gitignore", ".git"] {
         assert!(kb.join(p).exists(), "{p} missing after init");
     }
@@ -72,11 +68,7 @@ fn init_then_new_gives_a_document_that_show_and_lint_accept() {
 #[test]
 fn new_rejects_unknown_factor_with_did_you_mean() {
     let sb = Sandbox::new();
-    let kb = sb.path("kb");
-    sb.lore(sb.dir.path())
-        .args(["init", "kb"])
-        .assert()
-        .success();
+    let kb = sb.init_kb();
     let out = sb
         .lore(&kb)
         .args([
@@ -229,11 +221,7 @@ fn kb_discovery_prefers_flag_then_env_then_walking_up() {
 #[test]
 fn new_opens_the_editor_and_keeps_what_was_written() {
     let sb = Sandbox::new();
-    sb.lore(sb.dir.path())
-        .args(["init", "kb"])
-        .assert()
-        .success();
-    let kb = sb.path("kb");
+    let kb = sb.init_kb();
     let script = sb.path("editor.sh");
     std::fs::write(
         &script,
@@ -286,11 +274,7 @@ fn new_opens_the_editor_and_keeps_what_was_written() {
 #[test]
 fn a_write_that_cannot_happen_is_a_clear_error() {
     let sb = Sandbox::new();
-    sb.lore(sb.dir.path())
-        .args(["init", "kb"])
-        .assert()
-        .success();
-    let kb = sb.path("kb");
+    let kb = sb.init_kb();
     std::fs::remove_dir_all(kb.join("postmortems")).unwrap();
     std::fs::write(kb.join("postmortems"), "not a folder").unwrap();
     let out = sb
@@ -314,11 +298,7 @@ fn a_write_that_cannot_happen_is_a_clear_error() {
 #[test]
 fn concurrent_new_with_the_same_title_never_overwrites() {
     let sb = Sandbox::new();
-    sb.lore(sb.dir.path())
-        .args(["init", "kb"])
-        .assert()
-        .success();
-    let kb = sb.path("kb");
+    let kb = sb.init_kb();
     let children: Vec<_> = (0..4)
         .map(|_| {
             let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("lore"));

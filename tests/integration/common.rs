@@ -87,6 +87,15 @@ impl Sandbox {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
+    /// A new knowledge base made by `lore init kb` in the sandbox.
+    pub fn init_kb(&self) -> PathBuf {
+        self.lore(self.dir.path())
+            .args(["init", "kb"])
+            .assert()
+            .success();
+        self.path("kb")
+    }
+
     /// Copies `tests/fixtures/<name>` into the sandbox and returns its path.
     pub fn fixture(&self, name: &str) -> PathBuf {
         let src = repo_root().join("tests/fixtures").join(name);

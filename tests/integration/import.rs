@@ -5,11 +5,7 @@ use crate::common::{Sandbox, stderr, stdout};
 #[test]
 fn import_plans_then_writes_without_overwriting() {
     let sb = Sandbox::new();
-    sb.lore(sb.dir.path())
-        .args(["init", "kb"])
-        .assert()
-        .success();
-    let kb = sb.path("kb");
+    let kb = sb.init_kb();
     let wiki = sb.fixture("import/wiki");
 
     let out = sb
