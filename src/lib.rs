@@ -24,5 +24,6 @@ pub mod site;
 pub mod stats;
 pub mod store;
 pub mod tui;
+pub mod width;
 
 pub use error::{Error, Result};

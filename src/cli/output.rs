@@ -1,9 +1,10 @@
 //! Writing command output: JSON, aligned tables that fit the terminal, and
 //! whether stdout is a terminal (for colour and progress).
 
+use crate::width::truncate;
 use serde::Serialize;
 use std::io::{IsTerminal, Write};
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_width::UnicodeWidthStr;
 
 /// Whether stdout is an interactive terminal.
 pub fn is_tty() -> bool {
@@ -32,25 +33,6 @@ fn width() -> Option<usize> {
         .ok()
         .and_then(|c| c.parse().ok())
         .or(Some(100))
-}
-
-/// Cuts `s` to `max` display columns, with an ellipsis when cut.
-pub fn truncate(s: &str, max: usize) -> String {
-    if s.width() <= max {
-        return s.to_string();
-    }
-    let mut out = String::new();
-    let mut w = 0;
-    for c in s.chars() {
-        let cw = c.width().unwrap_or(0);
-        if w + cw + 1 > max {
-            break;
-        }
-        out.push(c);
-        w += cw;
-    }
-    out.push('…');
-    out
 }
 
 /// A table whose last column takes the remaining terminal width.

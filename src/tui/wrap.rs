@@ -1,28 +1,11 @@
 //! Fitting styled text to a width: greedy word wrap that keeps a word whole
-//! across styles, and cutting to a width with an ellipsis.
+//! across styles (`fit`, cutting with an ellipsis, is `crate::width`).
 
 use ratatui::style::Style;
 use ratatui::text::Span;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-/// Cuts `s` to `w` columns with an ellipsis.
-pub fn fit(s: &str, w: usize) -> String {
-    if s.width() <= w {
-        return s.to_string();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in s.chars() {
-        let cw = c.width().unwrap_or(0);
-        if used + cw + 1 > w {
-            break;
-        }
-        out.push(c);
-        used += cw;
-    }
-    out.push('…');
-    out
-}
+pub use crate::width::truncate as fit;
 
 /// Greedy word wrap of styled text; words longer than a line are split.
 /// A word may span several styles (`**bold**,`) and is kept whole.

@@ -95,15 +95,7 @@ pub fn commit_paths(root: &Path, paths: &[PathBuf], message: &str) -> Result<Com
             })?)
         }
     };
-    let mut index = if index_path.exists() {
-        repo.open_index()
-            .map_err(|e| git_err("cannot read the git index", &e))?
-    } else {
-        gix::index::File::from_state(
-            gix::index::State::new(repo.object_hash()),
-            index_path.clone(),
-        )
-    };
+    let mut index = super::read_index(repo, &index_path)?;
     for p in &repo_paths {
         let conflicted = index
             .entry_range(p.as_bytes().as_bstr())

@@ -53,15 +53,7 @@ pub(super) fn fast_forward(
             chain(&e)
         ))
     })?;
-    let mut index = if index_path.exists() {
-        repo.open_index()
-            .map_err(|e| git_err("cannot read the git index", &e))?
-    } else {
-        gix::index::File::from_state(
-            gix::index::State::new(repo.object_hash()),
-            index_path.clone(),
-        )
-    };
+    let mut index = super::read_index(repo, &index_path)?;
     let (mut pipeline, _) = repo
         .filter_pipeline(None)
         .map_err(|e| git_err("cannot set up git's file filters", &e))?;

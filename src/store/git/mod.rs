@@ -184,6 +184,20 @@ pub(crate) fn git_err(what: &str, e: &(dyn std::error::Error + 'static)) -> Erro
 }
 
 /// Seven hex digits, as `git log --oneline` shows them.
+/// The repository's index, or an empty one when the repository has none yet
+/// (a fresh `git init`). Read while holding the index lock.
+pub(crate) fn read_index(repo: &gix::Repository, index_path: &Path) -> Result<gix::index::File> {
+    if index_path.exists() {
+        repo.open_index()
+            .map_err(|e| git_err("cannot read the git index", &e))
+    } else {
+        Ok(gix::index::File::from_state(
+            gix::index::State::new(repo.object_hash()),
+            index_path.to_path_buf(),
+        ))
+    }
+}
+
 pub(crate) fn short_hex(id: &gix::oid) -> String {
     let mut s = id.to_hex().to_string();
     s.truncate(7);
