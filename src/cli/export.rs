@@ -5,6 +5,7 @@ use crate::kb::Kb;
 use crate::site::{self, ExportOptions, Progress};
 use anyhow::{Context as _, Result};
 use std::io::IsTerminal;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -62,7 +63,8 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
     for w in &report.warnings {
         eprintln!("lore: warning: {w}");
     }
-    println!(
+    writeln!(
+        std::io::stdout(),
         "exported {} documents to {} in {:.2}s ({} files: {} written, {} unchanged; search index {} KB)",
         report.documents,
         out.display(),
@@ -71,6 +73,6 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
         report.write.written,
         report.write.unchanged,
         report.search_bytes / 1024
-    );
+    )?;
     Ok(ExitCode::SUCCESS)
 }

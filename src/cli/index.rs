@@ -3,6 +3,7 @@
 use crate::index::UpdateStats;
 use anyhow::Result;
 use std::io::IsTerminal;
+use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -32,24 +33,27 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
     let secs = start.elapsed().as_secs_f64();
     let docs = |n: usize| format!("{n} document{}", if n == 1 { "" } else { "s" });
     if stats.rebuilt {
-        println!("indexed {} in {secs:.2} s", docs(stats.files));
+        writeln!(
+            std::io::stdout(),
+            "indexed {} in {secs:.2} s",
+            docs(stats.files)
+        )?;
     } else if stats.changed() {
-        println!(
+        writeln!(
+            std::io::stdout(),
             "index updated in {secs:.2} s: {} added, {} updated, {} removed ({} in all)",
             stats.added,
             stats.updated,
             stats.removed,
             docs(stats.files)
-        );
+        )?;
     } else {
-        println!("index is up to date ({})", docs(stats.files));
+        writeln!(
+            std::io::stdout(),
+            "index is up to date ({})",
+            docs(stats.files)
+        )?;
     }
-    if stats.unreadable > 0 {
-        eprintln!(
-            "lore: warning: {} file{} could not be read as documents; `lore lint` names them",
-            stats.unreadable,
-            if stats.unreadable == 1 { "" } else { "s" }
-        );
-    }
+    super::output::warn_unreadable_count(stats.unreadable);
     Ok(ExitCode::SUCCESS)
 }

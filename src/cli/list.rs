@@ -75,13 +75,7 @@ fn all_records(root: &Path) -> Result<Vec<Record>> {
     if let Ok(searcher) = crate::index::Searcher::open(root) {
         super::index::print_notice(searcher.stats());
         if let Ok(records) = searcher.records() {
-            let n = searcher.stats().unreadable;
-            if n > 0 {
-                eprintln!(
-                    "lore: warning: {n} file{} could not be read as documents; `lore lint` names them",
-                    if n == 1 { "" } else { "s" }
-                );
-            }
+            super::output::warn_unreadable_count(searcher.stats().unreadable);
             return Ok(records);
         }
     }

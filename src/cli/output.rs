@@ -102,7 +102,11 @@ impl Table {
 
 /// One line on stderr when some files could not be read at all.
 pub fn warn_unreadable(kb: &crate::kb::Kb) {
-    let n = kb.file_errors.len();
+    warn_unreadable_count(kb.file_errors.len());
+}
+
+/// The same line from a count (the index knows it without loading the KB).
+pub fn warn_unreadable_count(n: usize) {
     if n > 0 {
         eprintln!(
             "lore: warning: {n} file{} could not be read as documents; `lore lint` names them",

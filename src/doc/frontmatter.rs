@@ -47,6 +47,16 @@ pub fn split_front_matter(text: &str) -> Split<'_> {
     Split::Unterminated
 }
 
+/// The Markdown after the front matter (a UTF-8 BOM skipped), or the whole
+/// text when there is no complete front matter.
+pub fn body_of(text: &str) -> &str {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    match split_front_matter(text) {
+        Split::Found { body, .. } => body,
+        _ => text,
+    }
+}
+
 /// The typed fields of SPEC section 3, plus every other field kept verbatim.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
 pub struct FrontMatter {

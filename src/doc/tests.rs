@@ -225,3 +225,10 @@ fn bare_timeline_times_use_the_kb_timezone() {
         ["2024-03-12T13:02:00+00:00", "2024-03-12T14:30:00+00:00"]
     );
 }
+
+#[test]
+fn body_of_skips_a_bom_and_the_front_matter() {
+    assert_eq!(body_of("\u{feff}---\ntitle: T\n---\nBody\n"), "Body\n");
+    assert_eq!(body_of("no front matter"), "no front matter");
+    assert_eq!(body_of("---\nnever closed\n"), "---\nnever closed\n");
+}

@@ -8,7 +8,6 @@ use super::query;
 use super::schema::{self, Fields};
 use super::snippet::{self, Snippet};
 use crate::config::Config;
-use crate::doc::{Split, split_front_matter};
 use crate::error::{Error, Result};
 use crate::record::Record;
 use crate::store;
@@ -202,13 +201,7 @@ impl Searcher {
     /// The snippet from the file as it is now; the summary if it is gone.
     fn snippet(&self, r: &Record, terms: &[(String, u8)]) -> Snippet {
         match store::read_text(&self.root, Path::new(&r.path)) {
-            Ok(text) => {
-                let body = match split_front_matter(&text) {
-                    Split::Found { body, .. } => body,
-                    _ => text.as_str(),
-                };
-                snippet::for_body(body, terms)
-            }
+            Ok(text) => snippet::for_body(crate::doc::body_of(&text), terms),
             Err(_) => snippet::for_body(&r.summary, terms),
         }
     }

@@ -15,10 +15,6 @@ use gix::objs::tree::EntryKind;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-/// How long to wait for the git index lock held by another lore or git
-/// process (two responders saving at once) before giving up with a message.
-const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
-
 /// What `commit_paths` did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CommitOutcome {
@@ -66,18 +62,7 @@ pub fn commit_paths(root: &Path, paths: &[PathBuf], message: &str) -> Result<Com
     check_identity(repo).map_err(not_committed)?;
 
     let index_path = repo.index_path();
-    let mut lock = gix::lock::File::acquire_to_update_resource(&index_path, gix::lock::acquire::Fail::AfterDurationWithBackoff(LOCK_WAIT), None, 0)
-        .map_err(|e| {
-            let lock_path = index_path.with_extension("lock");
-            not_committed(if lock_path.exists() {
-                format!(
-                    "the git index is locked ({} exists): another git process is running, or one crashed; if none is running, delete that file and retry",
-                    lock_path.display()
-                )
-            } else {
-                format!("cannot lock the git index: {}", chain(&e))
-            })
-        })?;
+    let mut lock = super::lock_index(&index_path).map_err(not_committed)?;
     // HEAD is read under the index lock, so a second lore committing at the
     // same time builds on the first one's commit instead of racing it.
     let head = repo.head().map_err(|e| git_err("cannot read HEAD", &e))?;
@@ -226,9 +211,6 @@ fn read_worktree(kb: &KbRepo, paths: &[String], index: &gix::index::File) -> Res
     Ok(out)
 }
 
-/// Points the index entries of the committed paths at the new blobs, leaves
-/// every other entry as it was, and marks racily-clean entries for a re-check
-/// (git's "smudging") since the index file gets a new time stamp.
 /// Entries whose file changed in the same second the old index was written
 /// may look clean to git once the index has a newer time stamp; a zero size
 /// makes git compare their contents (what git itself does, "smudging").
@@ -241,6 +223,9 @@ pub(super) fn smudge_racy(index: &mut gix::index::File, old_stamp: i64) {
     }
 }
 
+/// Points the index entries of the committed paths at the new blobs, leaves
+/// every other entry as it was, and marks racily-clean entries for a re-check
+/// (git's "smudging") since the index file gets a new time stamp.
 fn update_index(index: &mut gix::index::File, touched: &[Touched]) {
     let old_stamp = index.timestamp().unix_seconds();
     let paths: std::collections::HashSet<&[u8]> =

@@ -2,7 +2,7 @@
 //! commit and bring the working tree and index along, refusing before any
 //! change when that would overwrite a file the user changed and did not commit.
 
-use super::{KbRepo, bpath, chain, git_err};
+use super::{KbRepo, bpath, git_err};
 use crate::error::{Error, Result};
 use gix::bstr::ByteSlice;
 use gix::index::entry::{Flags, Mode, Stat};
@@ -40,19 +40,7 @@ pub(super) fn fast_forward(
         .map_err(|e| git_err("cannot compare trees", &e))?;
 
     let index_path = repo.index_path();
-    let mut lock = gix::lock::File::acquire_to_update_resource(
-        &index_path,
-        gix::lock::acquire::Fail::Immediately,
-        None,
-        0,
-    )
-    .map_err(|e| {
-        Error::Git(format!(
-            "cannot lock the git index ({}); is another git process running? {}",
-            index_path.display(),
-            chain(&e)
-        ))
-    })?;
+    let mut lock = super::lock_index(&index_path).map_err(Error::Git)?;
     let mut index = super::read_index(repo, &index_path)?;
     let (mut pipeline, _) = repo
         .filter_pipeline(None)

@@ -183,7 +183,6 @@ pub(crate) fn git_err(what: &str, e: &(dyn std::error::Error + 'static)) -> Erro
     Error::Git(format!("{what}: {}", chain(e)))
 }
 
-/// Seven hex digits, as `git log --oneline` shows them.
 /// The repository's index, or an empty one when the repository has none yet
 /// (a fresh `git init`). Read while holding the index lock.
 pub(crate) fn read_index(repo: &gix::Repository, index_path: &Path) -> Result<gix::index::File> {
@@ -198,6 +197,33 @@ pub(crate) fn read_index(repo: &gix::Repository, index_path: &Path) -> Result<gi
     }
 }
 
+/// How long to wait for the git index lock held by another lore or git
+/// process (two responders saving at once) before giving up with a message.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Takes the index lock, waiting up to `LOCK_WAIT` for another process; a lock
+/// that stays is explained (a crashed git leaves `index.lock` behind).
+pub(crate) fn lock_index(index_path: &Path) -> std::result::Result<gix::lock::File, String> {
+    gix::lock::File::acquire_to_update_resource(
+        index_path,
+        gix::lock::acquire::Fail::AfterDurationWithBackoff(LOCK_WAIT),
+        None,
+        0,
+    )
+    .map_err(|e| {
+        let lock_path = index_path.with_extension("lock");
+        if lock_path.exists() {
+            format!(
+                "the git index is locked ({} exists): another git process is running, or one crashed; if none is running, delete that file and retry",
+                lock_path.display()
+            )
+        } else {
+            format!("cannot lock the git index: {}", chain(&e))
+        }
+    })
+}
+
+/// Seven hex digits, as `git log --oneline` shows them.
 pub(crate) fn short_hex(id: &gix::oid) -> String {
     let mut s = id.to_hex().to_string();
     s.truncate(7);
