@@ -406,6 +406,27 @@ impl Doc {
         span(self.meta.started, self.meta.resolved)
     }
 
+    /// Days between reviews of a runbook: its own `review_every_days`, else
+    /// the KB's default.
+    pub fn review_every(&self, default_days: u32) -> u32 {
+        self.meta.review_every_days.unwrap_or(default_days)
+    }
+
+    /// The day a runbook's next review is due: `last_reviewed` plus its
+    /// review interval; `None` when it was never reviewed.
+    pub fn review_due(&self, default_days: u32) -> Option<NaiveDate> {
+        let every = i64::from(self.review_every(default_days));
+        self.meta
+            .last_reviewed
+            .and_then(|r| r.checked_add_signed(chrono::TimeDelta::days(every)))
+    }
+
+    /// A runbook is stale when it was never reviewed or its review is past due
+    /// (the one rule lint, stats and the site share).
+    pub fn is_stale(&self, default_days: u32, today: NaiveDate) -> bool {
+        self.review_due(default_days).is_none_or(|due| due < today)
+    }
+
     /// The date that orders documents: the incident date, else `last_reviewed`.
     pub fn sort_date(&self) -> Option<NaiveDate> {
         self.meta.date.or(self.meta.last_reviewed)

@@ -232,3 +232,23 @@ fn body_of_skips_a_bom_and_the_front_matter() {
     assert_eq!(body_of("no front matter"), "no front matter");
     assert_eq!(body_of("---\nnever closed\n"), "---\nnever closed\n");
 }
+
+#[test]
+fn a_runbook_is_stale_the_day_after_its_review_is_due() {
+    let d = Doc::parse(
+        "---\ntitle: R\nkind: runbook\nlast_reviewed: 2024-01-01\nreview_every_days: 30\n---\n",
+        Path::new("runbooks/r.md"),
+        &ParseContext::default(),
+    );
+    let day = |s: &str| parse_date(s).unwrap();
+    assert_eq!(d.review_due(180), Some(day("2024-01-31")));
+    assert!(!d.is_stale(180, day("2024-01-31")));
+    assert!(d.is_stale(180, day("2024-02-01")));
+    let never = Doc::parse(
+        "---\ntitle: N\nkind: runbook\n---\n",
+        Path::new("runbooks/n.md"),
+        &ParseContext::default(),
+    );
+    assert_eq!(never.review_due(180), None);
+    assert!(never.is_stale(180, day("2024-01-01")));
+}

@@ -293,24 +293,21 @@ fn action_items(d: &Doc, today: NaiveDate, f: &mut Findings) {
 }
 
 fn stale_runbook(kb: &Kb, d: &Doc, today: NaiveDate, f: &mut Findings) {
-    let every = d
-        .meta
-        .review_every_days
-        .unwrap_or(kb.config.runbooks.review_every_days);
+    let default = kb.config.runbooks.review_every_days;
+    if !d.is_stale(default, today) {
+        return;
+    }
     match d.meta.last_reviewed {
-        Some(last) => {
-            let age = (today - last).num_days();
-            if age > i64::from(every) {
-                f.field(
-                    "stale-runbook",
-                    Level::Warning,
-                    "last_reviewed",
-                    format!(
-                        "runbook last reviewed {last}, {age} days ago (review every {every} days)"
-                    ),
-                );
-            }
-        }
+        Some(last) => f.field(
+            "stale-runbook",
+            Level::Warning,
+            "last_reviewed",
+            format!(
+                "runbook last reviewed {last}, {} days ago (review every {} days)",
+                (today - last).num_days(),
+                d.review_every(default)
+            ),
+        ),
         None => f.push(
             "stale-runbook",
             Level::Warning,

@@ -258,12 +258,8 @@ pub fn doc_view(
             }
         });
     let backlinks: Vec<Card> = site.backlinks[i].iter().map(|&j| card(site, j)).collect();
-    let every = m
-        .review_every_days
-        .unwrap_or(kb.config.runbooks.review_every_days);
-    let review_due = m
-        .last_reviewed
-        .map(|r| r + chrono::Duration::days(i64::from(every)));
+    let default_every = kb.config.runbooks.review_every_days;
+    let review_due = d.review_due(default_every);
     let severity_url = doc_terms(kb, d, Taxonomy::Severity)
         .first()
         .and_then(|s| site.term(Taxonomy::Severity, s))
@@ -297,7 +293,7 @@ pub fn doc_view(
         review_due: review_due
             .filter(|_| d.kind == Kind::Runbook)
             .map(|x| x.to_string()),
-        stale: d.kind == Kind::Runbook && review_due.is_none_or(|due| due < today),
+        stale: d.kind == Kind::Runbook && d.is_stale(default_every, today),
         last_edit: edits.1,
         created: edits.0,
     }

@@ -521,10 +521,8 @@ pub fn runbook_ages(kb: &Kb, today: NaiveDate) -> Vec<RunbookAge> {
     let mut out: Vec<RunbookAge> = kb
         .by_kind(Kind::Runbook)
         .map(|d| {
-            let every = d
-                .meta
-                .review_every_days
-                .unwrap_or(kb.config.runbooks.review_every_days);
+            let default = kb.config.runbooks.review_every_days;
+            let every = d.review_every(default);
             let age = d.meta.last_reviewed.map(|r| (today - r).num_days());
             RunbookAge {
                 id: d.id.clone(),
@@ -532,7 +530,7 @@ pub fn runbook_ages(kb: &Kb, today: NaiveDate) -> Vec<RunbookAge> {
                 last_reviewed: d.meta.last_reviewed,
                 age_days: age,
                 review_every_days: every,
-                stale: age.is_none_or(|a| a > i64::from(every)),
+                stale: d.is_stale(default, today),
             }
         })
         .collect();
