@@ -423,3 +423,35 @@ fn actions_tab_filters_by_owner_from_the_owners_present() {
 
 #[path = "app_write_tests.rs"]
 mod write;
+
+#[test]
+fn the_open_document_is_rendered_once_per_width() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = test_kb::app(dir.path());
+    key(&mut app, KeyCode::Enter);
+    let size = ratatui::layout::Rect::new(0, 0, app.size.0, app.size.1);
+    let width = crate::tui::ui::areas(&app, size)
+        .detail
+        .width
+        .saturating_sub(2);
+    let a = crate::tui::detail::lines_for(&app, width);
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Char('j'));
+    let b = crate::tui::detail::lines_for(&app, width);
+    assert!(
+        std::sync::Arc::ptr_eq(&a, &b),
+        "scrolling reuses the rendered lines"
+    );
+    let narrow = crate::tui::detail::lines_for(&app, width / 2);
+    assert!(
+        narrow.len() > a.len(),
+        "a new width renders again, wrapping more"
+    );
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Enter);
+    let c = crate::tui::detail::lines_for(&app, width / 2);
+    assert!(
+        !std::sync::Arc::ptr_eq(&narrow, &c),
+        "reopening renders afresh"
+    );
+}

@@ -12,6 +12,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
+use std::sync::Arc;
 
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let th = &app.theme;
@@ -33,18 +34,28 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         _ => app.preview_scroll,
     }
     .min(max);
-    let shown: Vec<Line> = lines.into_iter().skip(scroll).take(inner_h).collect();
+    let shown: Vec<Line> = lines.iter().skip(scroll).take(inner_h).cloned().collect();
     frame.render_widget(Paragraph::new(shown).block(block), area);
 }
 
-/// Every line the pane would show at `width`, before scrolling.
-pub fn lines_for(app: &App, width: u16) -> Vec<Line<'static>> {
+/// Every line the pane would show at `width`, before scrolling. The open
+/// document's lines are rendered once per width and then reused.
+pub fn lines_for(app: &App, width: u16) -> Arc<Vec<Line<'static>>> {
     match (&app.open, app.screen) {
-        (Some(o), Screen::Read) => doc_lines(app, o, width),
-        _ => match app.selected_record() {
+        (Some(o), Screen::Read) => {
+            if let Some((w, lines)) = o.rendered.borrow().as_ref()
+                && *w == width
+            {
+                return Arc::clone(lines);
+            }
+            let lines = Arc::new(doc_lines(app, o, width));
+            *o.rendered.borrow_mut() = Some((width, Arc::clone(&lines)));
+            lines
+        }
+        _ => Arc::new(match app.selected_record() {
             Some(r) if app.tab.kind().is_some() => preview_lines(app, r, width),
             _ => Vec::new(),
-        },
+        }),
     }
 }
 

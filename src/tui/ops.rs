@@ -28,6 +28,7 @@ pub fn open_path(app: &mut App, rel: &Path, kind: Kind) {
                 side,
                 side_selected: 0,
                 findings,
+                rendered: Default::default(),
             });
         }
         Err(e) => app.say(format!("cannot open {}: {e:#}", rel.display())),

@@ -144,7 +144,15 @@ pub struct OpenDoc {
     pub side: Vec<SideItem>,
     pub side_selected: usize,
     pub findings: Vec<DocFinding>,
+    /// The rendered lines at the last width drawn: the document is rendered
+    /// once per width, not on every frame and scroll key. An `OpenDoc` is
+    /// rebuilt whenever its document or findings change.
+    pub rendered: RenderCache,
 }
+
+/// Lines rendered for one width.
+pub type RenderCache =
+    std::cell::RefCell<Option<(u16, std::sync::Arc<Vec<ratatui::text::Line<'static>>>)>>;
 
 /// The search bar and its latest results.
 #[derive(Debug, Clone, Default)]
