@@ -134,8 +134,9 @@ pub fn export(kb: &Kb, opts: &ExportOptions, progress: &dyn Progress) -> Result<
     pages::terms(&shared, &writer)?;
     let mut out = pages::lists(&shared)?;
     out.push(pages::browse(&shared)?);
-    out.push(pages::actions(&shared)?);
-    out.push(pages::overview(&shared)?);
+    let actions = pages::action_views(&shared);
+    out.push(pages::actions(&shared, &actions)?);
+    out.push(pages::overview(&shared, &actions)?);
     out.push(pages::trends(&shared)?);
     out.push(pages::search(&shared, &filters)?);
     out.push(Page {

@@ -350,8 +350,9 @@ pub fn lists(sh: &Shared) -> Result<Vec<Page>> {
     ])
 }
 
+/// One action item as the actions page and the overview show it.
 #[derive(Serialize)]
-struct ActionView {
+pub struct ActionView {
     /// The item's Markdown rendered safely, links relative to the site root.
     html: String,
     done: bool,
@@ -364,7 +365,9 @@ struct ActionView {
     age_days: Option<i64>,
 }
 
-fn action_views(sh: &Shared) -> Vec<ActionView> {
+/// Every action item's view, rendered once for both `actions.html` and the
+/// overview: open first, overdue first, then by due date.
+pub fn action_views(sh: &Shared) -> Vec<ActionView> {
     let site = sh.site;
     let mut out = Vec::new();
     for (i, d) in site.docs.iter().enumerate() {
@@ -408,8 +411,7 @@ fn action_views(sh: &Shared) -> Vec<ActionView> {
 }
 
 /// `actions.html`: every action item, filterable by owner and status.
-pub fn actions(sh: &Shared) -> Result<Page> {
-    let items = action_views(sh);
+pub fn actions(sh: &Shared, items: &[ActionView]) -> Result<Page> {
     let mut owners: Vec<String> = items.iter().filter_map(|a| a.owner.clone()).collect();
     owners.sort_by_key(|o| o.to_lowercase());
     owners.dedup();
@@ -429,7 +431,7 @@ struct KeyFigure {
 }
 
 /// `index.html`: key figures, recent postmortems, items that need attention.
-pub fn overview(sh: &Shared) -> Result<Page> {
+pub fn overview(sh: &Shared, actions: &[ActionView]) -> Result<Page> {
     let site = sh.site;
     let s = &sh.stats.summary;
     let trend = match s.incidents.cmp(&s.previous_incidents) {
@@ -496,11 +498,7 @@ pub fn overview(sh: &Shared) -> Result<Page> {
         .take(8)
         .map(|i| views::card(site, i))
         .collect();
-    let attention: Vec<ActionView> = action_views(sh)
-        .into_iter()
-        .filter(|a| !a.done)
-        .take(10)
-        .collect();
+    let attention: Vec<&ActionView> = actions.iter().filter(|a| !a.done).take(10).collect();
     let stale: Vec<Link> = sh
         .stats
         .runbooks
