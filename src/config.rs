@@ -133,6 +133,16 @@ impl Config {
                 cfg.timezone
             ),
         })?;
+        if let Err(why) = check_base_url(&cfg.base_url) {
+            return Err(Error::Config {
+                path: path.to_path_buf(),
+                line: text
+                    .lines()
+                    .position(|l| l.trim_start().starts_with("base_url"))
+                    .map(|i| i + 1),
+                message: why,
+            });
+        }
         for (key, value) in [
             ("paths.postmortems", &cfg.paths.postmortems),
             ("paths.runbooks", &cfg.paths.runbooks),
@@ -172,6 +182,33 @@ impl Config {
             .iter()
             .position(|l| l.eq_ignore_ascii_case(sev))
     }
+}
+
+/// A site's `base_url` is empty, an `http(s)://` address or a relative path;
+/// anything else (`javascript:`, `data:`, a control character) would end up
+/// in every link of the feed.
+pub fn check_base_url(url: &str) -> std::result::Result<(), String> {
+    let bad = |why: &str| Err(format!("base_url `{}` {why}", url.escape_debug()));
+    if url
+        .chars()
+        .any(|c| c.is_control() || c.is_whitespace() || matches!(c, '"' | '<' | '>' | '\\'))
+    {
+        return bad("holds spaces, quotes or control characters");
+    }
+    let lower = url.to_ascii_lowercase();
+    if lower.starts_with("http://") || lower.starts_with("https://") {
+        return if url.len() > "https://".len() {
+            Ok(())
+        } else {
+            bad("has no host")
+        };
+    }
+    // A scheme is letters before a colon that comes before any slash.
+    let before_slash = url.split('/').next().unwrap_or("");
+    if before_slash.contains(':') || url.starts_with("//") {
+        return bad("must start with http:// or https://, or be a relative path");
+    }
+    Ok(())
 }
 
 /// Finds the KB root: `explicit` (from `--kb` or `LORE_KB`), else the nearest

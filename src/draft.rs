@@ -61,14 +61,14 @@ impl NewDoc {
 /// The template text for a kind: the KB's override or the built-in one.
 pub fn template(root: &Path, kind: Kind) -> Result<(String, String)> {
     let name = format!("{}.md", kind.as_str());
-    let path = root.join("templates").join(&name);
+    let path = Path::new("templates").join(&name);
     let builtin = match kind {
         Kind::Postmortem => POSTMORTEM_TEMPLATE,
         Kind::Runbook => RUNBOOK_TEMPLATE,
     };
     Ok((
         name,
-        store::read_optional(&path)?.unwrap_or_else(|| builtin.to_string()),
+        store::read_kb_optional(root, &path)?.unwrap_or_else(|| builtin.to_string()),
     ))
 }
 
@@ -168,7 +168,7 @@ pub fn create(root: &Path, cfg: &Config, new: &NewDoc) -> Result<PathBuf> {
         if root.join(&rel).exists() {
             continue;
         }
-        match store::create_new(&root.join(&rel), text.as_bytes()) {
+        match store::create_doc(root, &rel, text.as_bytes()) {
             Ok(()) => return Ok(rel),
             Err(Error::Exists(_)) => {}
             Err(e) => return Err(e),

@@ -173,7 +173,7 @@ pub fn apply(root: &Path, items: &[ImportItem]) -> Result<Vec<PathBuf>> {
     let mut written = Vec::new();
     for item in items {
         if let Some(t) = &item.target {
-            store::create_new(&root.join(t), item.text.as_bytes())?;
+            store::create_doc(root, t, item.text.as_bytes())?;
             written.push(t.clone());
         }
     }

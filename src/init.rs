@@ -6,7 +6,7 @@ use crate::store;
 use std::fmt::Write as _;
 use std::path::Path;
 
-const GITIGNORE_ENTRIES: [&str; 2] = [".lore/", "public/"];
+const GITIGNORE_ENTRIES: [&str; 3] = [".lore/", "public/", ".lore-tmp-*"];
 
 /// Creates `lore.toml` (with the default taxonomy), `postmortems/`,
 /// `runbooks/`, a `.gitignore` holding `.lore/` and `public/`, and a git

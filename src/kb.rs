@@ -22,10 +22,12 @@ pub struct Kb {
 impl Kb {
     /// Loads the KB at `root`: reads `lore.toml` and parses every document in
     /// parallel. Only a broken `lore.toml` is an error; bad documents are kept
-    /// with their problems, unreadable files land in `file_errors`.
+    /// with their problems, unreadable files and links out of the KB (also
+    /// those in `templates/` and `site/`) land in `file_errors`.
     pub fn load(root: &Path) -> Result<Kb> {
         let config = Config::load(root)?;
         let (files, mut file_errors) = store::scan(root, &config);
+        file_errors.extend(store::outside_links(root));
         let results: Vec<_> = files
             .par_iter()
             .map(|f| store::read_doc(root, f, &config))

@@ -5,6 +5,7 @@
 //! documents) → `index`, `lint`, `stats`, `site`; `cli` and `tui` sit on top.
 
 pub mod actions;
+pub mod change;
 pub mod cli;
 pub mod clock;
 pub mod config;
@@ -23,6 +24,7 @@ pub mod similar;
 pub mod site;
 pub mod stats;
 pub mod store;
+pub mod term;
 pub mod tui;
 pub mod width;
 

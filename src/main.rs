@@ -30,7 +30,14 @@ fn report(result: anyhow::Result<ExitCode>) -> ExitCode {
                 }
                 msg.push_str(&cause.to_string());
             }
-            eprintln!("lore: error: {msg}");
+            // Error text names files and titles: cleaned for the terminal. A
+            // failed write to stderr must not turn into a panic.
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stderr(),
+                "lore: error: {}",
+                lore::term::clean(&msg)
+            );
             ExitCode::from(if usage { 2 } else { 1 })
         }
     }

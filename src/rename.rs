@@ -203,6 +203,44 @@ pub fn rename_in_config(text: &str, old: &str, new: &str) -> Result<Option<(Stri
     Ok(Some((doc.to_string(), merged)))
 }
 
+/// Refuses the rename when a file lore could not read may use `old`: one that
+/// holds the id in its bytes (a NUL byte made it "binary") or cannot be read
+/// at all (too large, an I/O error). Links out of the KB are not the KB's.
+fn refuse_unreadable(root: &Path, kb: &Kb, old: &str) -> Result<()> {
+    let mut blocking = Vec::new();
+    for e in &kb.file_errors {
+        if e.code == "symlink-outside" || !is_document_path(&e.path, &kb.config) {
+            continue;
+        }
+        let uses = match store::read_bytes(root, &e.path) {
+            Ok(b) if (b.len() as u64) <= store::MAX_FILE_BYTES => {
+                b.windows(old.len().max(1)).any(|w| w == old.as_bytes())
+            }
+            _ => true,
+        };
+        if uses {
+            blocking.push(format!("{} ({})", e.path.display(), e.message));
+        }
+    }
+    if blocking.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Invalid(format!(
+        "cannot rename `{old}`: {} may use it but cannot be rewritten: {}. Fix or remove it, then run the rename again. Nothing was changed",
+        if blocking.len() == 1 {
+            "this file"
+        } else {
+            "these files"
+        },
+        blocking.join("; ")
+    )))
+}
+
+/// Whether a path lies in a documents folder (not `templates/` or `site/`).
+fn is_document_path(p: &Path, cfg: &Config) -> bool {
+    p.starts_with(&cfg.paths.postmortems) || p.starts_with(&cfg.paths.runbooks)
+}
+
 /// Whether `id` is a usable factor id: a lowercase slug.
 fn valid_id(id: &str) -> bool {
     !id.is_empty()
@@ -226,7 +264,14 @@ pub fn rename_factor(root: &Path, old: &str, new: &str) -> Result<RenameReport> 
             "the old and new factor ids are the same".into(),
         ));
     }
+    // lore.toml and every document are read under their locks, so a second
+    // rename or a concurrent edit waits instead of interleaving.
+    let _config = store::lock::config(root)?;
     let kb = Kb::load(root)?;
+    let all: Vec<PathBuf> = kb.docs.iter().map(|d| d.path.clone()).collect();
+    let _docs = store::lock::documents(root, &all)?;
+    let kb = Kb::load(root)?;
+    refuse_unreadable(root, &kb, old)?;
     let cfg_text = store::read_text(root, Path::new(CONFIG_FILE))?;
     let cfg_edit = rename_in_config(&cfg_text, old, new)?;
     let users: Vec<&Doc> = kb
@@ -288,12 +333,12 @@ pub fn rename_factor(root: &Path, old: &str, new: &str) -> Result<RenameReport> 
         }
         writes.push((d.path.clone(), new_text));
     }
-    for (rel, text) in &writes {
-        store::write_atomic(&root.join(rel), text.as_bytes())?;
-    }
+    let commit = store::journal::write_all_and_commit(
+        root,
+        &writes,
+        &format!("factors: rename {old} to {new}"),
+    )?;
     let files: Vec<PathBuf> = writes.into_iter().map(|(p, _)| p).collect();
-    let commit =
-        store::git::commit_paths(root, &files, &format!("factors: rename {old} to {new}"))?;
     Ok(RenameReport {
         files,
         merged,

@@ -54,7 +54,7 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
                 ]);
             }
             if t.is_empty() {
-                eprintln!("lore: no action items match");
+                super::output::note(format_args!("no action items match"));
             } else {
                 t.print()?;
             }

@@ -41,7 +41,14 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
     let out = args.out.unwrap_or_else(|| root.join("public"));
     let opts = ExportOptions {
         out: out.clone(),
-        base_url: args.base_url.unwrap_or_else(|| kb.config.base_url.clone()),
+        base_url: match args.base_url {
+            Some(u) => {
+                crate::config::check_base_url(&u)
+                    .map_err(|why| super::UsageError(format!("--base-url: {why}")))?;
+                u
+            }
+            None => kb.config.base_url.clone(),
+        },
         drafts: args.drafts,
         today: crate::clock::today(),
     };
@@ -61,7 +68,7 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
         .with_context(|| format!("export to {}", out.display()))?;
     progress.0.finish_and_clear();
     for w in &report.warnings {
-        eprintln!("lore: warning: {w}");
+        super::output::note(format_args!("warning: {w}"));
     }
     writeln!(
         std::io::stdout(),

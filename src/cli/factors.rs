@@ -44,7 +44,7 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
             report.files.len()
         )?;
         for f in &report.files {
-            writeln!(out, "  {}", f.display())?;
+            writeln!(out, "  {}", crate::term::clean_line(&f.to_string_lossy()))?;
         }
         match report.commit {
             CommitOutcome::Committed { id } => {

@@ -2,6 +2,7 @@
 //! renames, newest first; with `--patch` each commit's diff of it.
 
 use crate::kb::Kb;
+use crate::term::Safe;
 use anyhow::Result;
 use std::io::Write;
 use std::path::Path;
@@ -31,7 +32,7 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
     }
     let mut out = std::io::stdout().lock();
     if commits.is_empty() {
-        writeln!(out, "{}: no commits yet", doc.path.display())?;
+        writeln!(out, "{}: no commits yet", Safe(&doc.path.to_string_lossy()))?;
         return Ok(ExitCode::SUCCESS);
     }
     let activity = crate::store::git::activity(root)?;
@@ -39,16 +40,16 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
         writeln!(
             out,
             "{}: created by {} on {}, last edited by {} on {}\n",
-            doc.path.display(),
-            a.created_by,
+            Safe(&doc.path.to_string_lossy()),
+            Safe(&a.created_by),
             a.created.format("%Y-%m-%d"),
-            a.changed_by,
+            Safe(&a.changed_by),
             a.changed.format("%Y-%m-%d")
         )?;
     }
     for c in &commits {
         let renamed = if c.path != doc.path {
-            format!("  ({})", c.path.display())
+            format!("  ({})", Safe(&c.path.to_string_lossy()))
         } else {
             String::new()
         };
@@ -57,13 +58,13 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
             "{}  {}  {}  {}{renamed}",
             c.short,
             c.time.format("%Y-%m-%d %H:%M %z"),
-            c.author,
-            c.subject
+            Safe(&c.author),
+            Safe(&c.subject)
         )?;
         if args.patch {
             let diff = crate::store::git::diff(root, &c.path, &c.id)?;
             writeln!(out)?;
-            out.write_all(diff.as_bytes())?;
+            out.write_all(crate::term::clean(&diff).as_bytes())?;
             writeln!(out)?;
         }
     }

@@ -31,7 +31,10 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
         ]);
     }
     if t.is_empty() {
-        eprintln!("lore: no Markdown files in {}", args.source.display());
+        super::output::note(format_args!(
+            "no Markdown files in {}",
+            args.source.display()
+        ));
         return Ok(ExitCode::SUCCESS);
     }
     t.print()?;

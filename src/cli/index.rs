@@ -17,7 +17,7 @@ pub struct Args {
 /// Prints an update's notice (rebuilt, or read-only) as one stderr line.
 pub fn print_notice(stats: &UpdateStats) {
     if let Some(n) = &stats.notice {
-        eprintln!("lore: {n}");
+        super::output::note(format_args!("{n}"));
     }
 }
 

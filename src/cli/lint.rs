@@ -40,13 +40,15 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
                     Some(l) => format!("{}:{l}", f.path.display()),
                     None => f.path.display().to_string(),
                 };
+                let loc = crate::term::clean_line(&loc).into_owned();
+                let message = crate::term::clean_line(&f.message);
                 let level = match (f.level, color) {
                     (Level::Error, true) => "\x1b[1;31merror\x1b[0m",
                     (Level::Warning, true) => "\x1b[1;33mwarning\x1b[0m",
                     (Level::Error, false) => "error",
                     (Level::Warning, false) => "warning",
                 };
-                writeln!(out, "{loc}: {level}[{}]: {}", f.code, f.message)?;
+                writeln!(out, "{loc}: {level}[{}]: {message}", f.code)?;
             }
             let docs = kb.docs.len() + kb.file_errors.len();
             writeln!(

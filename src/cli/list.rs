@@ -100,7 +100,7 @@ pub fn print_records(records: &[Record], format: Format) -> Result<()> {
                 ]);
             }
             if t.is_empty() {
-                eprintln!("lore: no documents match");
+                super::output::note(format_args!("no documents match"));
             } else {
                 t.print()?;
             }

@@ -18,6 +18,7 @@ mod search;
 mod show;
 mod stats;
 mod sync;
+mod timeline;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -72,6 +73,10 @@ pub enum Command {
     Sync(sync::Args),
     /// Print shell completions
     Completions(completions::Args),
+    /// Add a timeline entry to a postmortem (stamped now, or --at TIME)
+    Timeline(timeline::TimelineArgs),
+    /// Action items of a postmortem: `add ID TEXT`
+    Action(timeline::ActionArgs),
 }
 
 /// Table or JSON, for commands that list things.
@@ -117,21 +122,41 @@ pub fn run() -> Result<Outcome> {
         Some(Command::Import(a)) => import::run(&kb_root(kb)?, a)?,
         Some(Command::Sync(a)) => sync::run(&kb_root(kb)?, a)?,
         Some(Command::Completions(a)) => completions::run(a)?,
+        Some(Command::Timeline(a)) => timeline::run_timeline(&kb_root(kb)?, a)?,
+        Some(Command::Action(a)) => timeline::run_action(&kb_root(kb)?, a)?,
     };
     Ok(Outcome::Exit(code))
 }
 
-/// The KB root from `--kb`/`LORE_KB` or the current directory upwards.
+/// The KB root from `--kb`/`LORE_KB` or the current directory upwards. A
+/// change that a killed lore left half done is finished first, and the
+/// temporary files of killed writes are swept.
 pub fn kb_root(explicit: Option<&Path>) -> Result<PathBuf> {
     let cwd = std::env::current_dir()?;
-    Ok(crate::config::discover(explicit, &cwd)?)
+    let root = crate::config::discover(explicit, &cwd)?;
+    housekeeping(&root);
+    Ok(root)
+}
+
+/// What every command does first on a KB: finish an interrupted multi-file
+/// change (a journal in `.lore/`) and sweep stale temporary files. Neither
+/// stops the command: a problem is a warning.
+fn housekeeping(root: &Path) {
+    match crate::store::journal::recover(root) {
+        Ok(Some(note)) => output::note(format_args!("{note}")),
+        Ok(None) => {}
+        Err(e) => output::note(format_args!("warning: {e}")),
+    }
+    if let Ok(cfg) = crate::config::Config::load(root) {
+        crate::store::sweep_temp_files(root, &cfg);
+    }
 }
 
 /// Says once per run, on stderr, that the KB's changes are not versioned.
 pub fn note_not_versioned() {
     static SAID: std::sync::Once = std::sync::Once::new();
     SAID.call_once(|| {
-        eprintln!("lore: note: this knowledge base is not in a git repository, so changes are not versioned (run `git init` to keep history)");
+        output::note(format_args!("note: this knowledge base is not in a git repository, so changes are not versioned (run `git init` to keep history)"));
     });
 }
 

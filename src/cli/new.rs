@@ -71,7 +71,7 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     let message = format!("{}: add {id}", kind.as_str());
-    match crate::store::git::commit_paths(root, std::slice::from_ref(&rel), &message)? {
+    match crate::change::commit_doc(root, &rel, &message)? {
         CommitOutcome::NotVersioned => super::note_not_versioned(),
         CommitOutcome::Committed { .. } | CommitOutcome::Unchanged => {}
     }

@@ -49,8 +49,14 @@ impl Table {
         }
     }
 
+    /// Adds a row; every cell is cleaned of control and bidi characters.
     pub fn row(&mut self, cells: Vec<String>) {
-        self.rows.push(cells);
+        self.rows.push(
+            cells
+                .into_iter()
+                .map(|c| crate::term::clean_line(&c).into_owned())
+                .collect(),
+        );
     }
 
     pub fn is_empty(&self) -> bool {
@@ -108,9 +114,24 @@ pub fn warn_unreadable(kb: &crate::kb::Kb) {
 /// The same line from a count (the index knows it without loading the KB).
 pub fn warn_unreadable_count(n: usize) {
     if n > 0 {
-        eprintln!(
-            "lore: warning: {n} file{} could not be read as documents; `lore lint` names them",
+        note(format_args!(
+            "warning: {n} file{} could not be read as documents; `lore lint` names them",
             if n == 1 { "" } else { "s" }
-        );
+        ));
+    }
+}
+
+/// `lore: MESSAGE` on stderr, cleaned for the terminal. A failed write to
+/// stderr (a closed or full one) is ignored: it must never stop the command.
+pub fn note(msg: std::fmt::Arguments<'_>) {
+    let text = msg.to_string();
+    let _ = writeln!(std::io::stderr(), "lore: {}", crate::term::clean(&text));
+}
+
+/// Lines on stderr, cleaned, ignoring write failures like `note`.
+pub fn stderr_lines(lines: &[String]) {
+    let mut err = std::io::stderr().lock();
+    for l in lines {
+        let _ = writeln!(err, "{}", crate::term::clean(l));
     }
 }

@@ -3,6 +3,7 @@
 use super::{Format, UsageError};
 use crate::index::{Hit, SearchResults, Searcher};
 use crate::record::Record;
+use crate::term::Safe;
 use anyhow::Result;
 use serde::Serialize;
 use std::io::Write;
@@ -38,7 +39,9 @@ fn search(root: &Path, query: &str, limit: usize) -> Result<SearchResults> {
     match searcher.search(query, limit) {
         Ok(r) => Ok(r),
         Err(crate::Error::Index(e)) => {
-            eprintln!("lore: the search index is damaged ({e}); rebuilding it");
+            super::output::note(format_args!(
+                "the search index is damaged ({e}); rebuilding it"
+            ));
             crate::index::rebuild(root, false)?;
             Ok(Searcher::open(root)?.search(query, limit)?)
         }
@@ -87,8 +90,18 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
     let args = split_options(args)?;
     let query = args.query.join(" ");
     let results = search(root, &query, args.limit)?;
+    if results.ignored > 0 {
+        super::output::note(format_args!(
+            "the query is long: searched its first {} distinct terms and {} KB, ignored {} more terms",
+            crate::index::MAX_ATOMS,
+            crate::index::MAX_QUERY_BYTES / 1024,
+            results.ignored
+        ));
+    }
     if results.fuzzy {
-        eprintln!("lore: no exact matches; showing typo-tolerant matches");
+        super::output::note(format_args!(
+            "no exact matches; showing typo-tolerant matches"
+        ));
     }
     match args.format {
         Format::Json => {
@@ -106,13 +119,13 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
         Format::Table => print_hits(&results.hits)?,
     }
     if results.hits.is_empty() {
-        eprintln!("lore: no documents match");
+        super::output::note(format_args!("no documents match"));
     } else if results.total > results.hits.len() {
-        eprintln!(
-            "lore: showing {} of {} matches (--limit N for more)",
+        super::output::note(format_args!(
+            "showing {} of {} matches (--limit N for more)",
             results.hits.len(),
             results.total
-        );
+        ));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -135,9 +148,19 @@ fn print_hits(hits: &[Hit]) -> std::io::Result<()> {
         let r = &h.record;
         let date = r.date.map_or_else(|| "-".to_string(), |d| d.to_string());
         let sev = r.severity.as_deref().unwrap_or("-");
-        let head = format!("{date:<10}  {sev:<4}  {b}{:<id_w$}{e}  {}", r.id, r.title);
+        let head = format!(
+            "{date:<10}  {:<4}  {b}{:<id_w$}{e}  {}",
+            Safe(sev),
+            Safe(&r.id),
+            crate::term::clean_line(&r.title)
+        );
         writeln!(out, "{}", head.trim_end())?;
-        let snippet = h.snippet.marked(b, e).replace(['\n', '\r', '\t'], " ");
+        // Marked with private-use stand-ins, cleaned, then given lore's own
+        // escapes, so none from the document survive.
+        let snippet = crate::term::clean_line(&h.snippet.marked("\u{e000}", "\u{e001}"))
+            .replace('\u{e000}', b)
+            .replace('\u{e001}', e)
+            .replace('\r', " ");
         if !snippet.is_empty() {
             writeln!(out, "    {snippet}")?;
         }

@@ -4,6 +4,7 @@ use crate::doc::{ActionItem, TimelineEntry};
 use crate::kb::Kb;
 use crate::record::Record;
 use crate::similar::{Similar, similar_to};
+use crate::term::Safe;
 use anyhow::Result;
 use serde::Serialize;
 use std::io::Write;
@@ -60,7 +61,7 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
         // The document may have been renamed or deleted since `rev`.
         let current = kb.find(&args.id).ok().map(|d| d.path.as_path());
         let (_, text) = crate::store::git::doc_at_rev(root, &args.id, current, rev)?;
-        std::io::stdout().write_all(text.as_bytes())?;
+        std::io::stdout().write_all(for_terminal(&text).as_bytes())?;
         return Ok(ExitCode::SUCCESS);
     }
     let doc = kb.find(&args.id)?;
@@ -68,19 +69,20 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
         ShowFormat::Markdown => {
             let text = crate::store::read_text(root, &doc.path)?;
             let mut out = std::io::stdout().lock();
-            out.write_all(text.as_bytes())?;
+            out.write_all(for_terminal(&text).as_bytes())?;
             out.flush()?;
             // On stderr, so `lore show ID > file.md` keeps the document as is.
             let similar = similar_to(&kb, doc, SIMILAR);
             if !similar.is_empty() {
-                eprintln!("\nSimilar incidents:");
+                let mut lines = vec!["\nSimilar incidents:".to_string()];
                 for s in similar {
                     let date = s.date.map_or_else(|| "-".to_string(), |d| d.to_string());
-                    eprintln!("  {date:<10}  {}  {}", s.id, s.title);
+                    lines.push(format!("  {date:<10}  {}  {}", Safe(&s.id), Safe(&s.title)));
                     if !s.reasons.is_empty() {
-                        eprintln!("              {}", s.reasons.join("; "));
+                        lines.push(format!("              {}", Safe(&s.reasons.join("; "))));
                     }
                 }
+                super::output::stderr_lines(&lines);
             }
         }
         ShowFormat::Json => {
@@ -111,4 +113,14 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A document as printed: byte-exact into a pipe or file, stripped of escape
+/// sequences and bidi controls on a terminal.
+fn for_terminal(text: &str) -> std::borrow::Cow<'_, str> {
+    if super::output::is_tty() {
+        crate::term::clean(text)
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
 }

@@ -36,7 +36,12 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
     let s = stats::compute(&kb, &opts);
     match args.format {
         StatsFormat::Json => super::output::json(&s)?,
-        StatsFormat::Text => print!("{}", text(&s)),
+        StatsFormat::Text => {
+            use std::io::Write;
+            let mut out = std::io::stdout().lock();
+            out.write_all(crate::term::clean(&text(&s)).as_bytes())?;
+            out.flush()?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

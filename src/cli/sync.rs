@@ -9,6 +9,10 @@ use std::process::ExitCode;
 pub struct Args {}
 
 pub fn run(root: &Path, _args: Args) -> Result<ExitCode> {
+    // Unlike lore's own commits, fetch and push go through the system git.
+    super::output::note(format_args!(
+        "note: sync runs the system `git` for fetch and push, with your git configuration and hooks (pre-push, credential helpers, core.sshCommand)"
+    ));
     let r = crate::store::git::sync(root)?;
     let mut out = std::io::stdout().lock();
     let plural = |n: usize| if n == 1 { "commit" } else { "commits" };

@@ -121,8 +121,12 @@ fn open_existing(
             "document folders or timezone in lore.toml changed; rebuilding the search index".into(),
         );
     }
-    let index = Index::open_in_dir(&dir)
-        .map_err(|e| format!("the search index is damaged ({e}); rebuilding it"))?;
+    let opened = if super::readonly::is_read_only(&dir) {
+        super::readonly::ReadOnly::open(&dir).and_then(Index::open)
+    } else {
+        Index::open_in_dir(&dir)
+    };
+    let index = opened.map_err(|e| format!("the search index is damaged ({e}); rebuilding it"))?;
     if index.schema() != schema::schema() {
         return Err("the search index is from another version of lore; rebuilding it".into());
     }
@@ -277,10 +281,11 @@ fn look(root: &Path, cfg: &Config, f: &Fields, file: &SourceFile, old: Option<&E
     let Some(stamp) = store::stamp(root, &file.rel) else {
         return Seen::Gone(file.rel.clone());
     };
-    if old.is_some_and(|e| e.stamp == stamp) && stamp.1 % 1_000_000_000 != 0 {
-        if let Some(e) = old {
-            return Seen::Unchanged(file.rel.clone(), e.clone());
-        }
+    if old.is_some_and(|e| e.stamp == stamp)
+        && stamp.1 % 1_000_000_000 != 0
+        && let Some(e) = old
+    {
+        return Seen::Unchanged(file.rel.clone(), e.clone());
     }
     match store::read_source(root, file) {
         Ok(bytes) => {
@@ -490,10 +495,11 @@ pub(crate) fn rebuild_because(
         .ok_or_else(|| Error::Index("another lore process holds the index lock".into()))?;
     if reason.is_some() {
         // Another process may have rebuilt it while we waited for the lock.
-        if let Ok((index, fields, m)) = open_existing(root, cfg, true) {
-            if m.changes(root).is_empty() && index.reader().is_ok() {
-                return Ok(fresh(index, fields, &m, None));
-            }
+        if let Ok((index, fields, m)) = open_existing(root, cfg, true)
+            && m.changes(root).is_empty()
+            && index.reader().is_ok()
+        {
+            return Ok(fresh(index, fields, &m, None));
         }
     }
     let dir = index_dir(root);

@@ -9,12 +9,14 @@ mod build;
 mod manifest;
 mod plan;
 pub mod query;
+mod readonly;
 mod schema;
 mod search;
 mod snippet;
 mod stem;
 
 pub use build::{UpdateStats, index_dir, update_paths};
+pub use query::{MAX_ATOMS, MAX_QUERY_BYTES};
 pub use search::{Hit, SearchResults, Searcher, sort_records};
 pub use snippet::{Snippet, plain_text};
 

@@ -54,7 +54,17 @@ pub enum Atom {
 pub struct Parsed {
     pub groups: Vec<Vec<Atom>>,
     pub excluded: Vec<Atom>,
+    /// Terms left out to keep the search bounded (beyond `MAX_ATOMS`
+    /// distinct terms or `MAX_QUERY_BYTES` of text), for a note to the user.
+    pub ignored: usize,
 }
+
+/// The most distinct terms a query uses: a pasted log excerpt of thousands of
+/// words must not cost memory per word.
+pub const MAX_ATOMS: usize = 32;
+
+/// The most query text read; the rest is ignored (and counted).
+pub const MAX_QUERY_BYTES: usize = 2048;
 
 /// A lexical unit: a whitespace-separated term (quotes may hold spaces).
 #[derive(Debug)]
@@ -257,16 +267,37 @@ fn classify(lx: &Lexeme) -> Classified {
 /// well-formed filter becomes words.
 pub fn parse(q: &str) -> Parsed {
     let mut p = Parsed::default();
+    let mut cut = q.len().min(MAX_QUERY_BYTES);
+    while !q.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    // Cut at a space so no word is read half.
+    if cut < q.len() {
+        cut = q[..cut].rfind(char::is_whitespace).unwrap_or(cut);
+        p.ignored += q[cut..].split_whitespace().count();
+    }
     let mut pending_or = false;
-    for lx in lex(q) {
+    let mut used = 0;
+    for lx in lex(&q[..cut]) {
         match classify(&lx) {
             Classified::Nothing => {}
             Classified::Or => pending_or = !p.groups.is_empty(),
+            Classified::Atom(a)
+                if p.excluded.contains(&a) || p.groups.iter().any(|g| g.contains(&a)) =>
+            {
+                pending_or = false;
+            }
+            Classified::Atom(_) if used >= MAX_ATOMS => {
+                p.ignored += 1;
+                pending_or = false;
+            }
             Classified::Atom(a) if lx.negated => {
+                used += 1;
                 p.excluded.push(a);
                 pending_or = false;
             }
             Classified::Atom(a) => {
+                used += 1;
                 match p.groups.last_mut() {
                     Some(g) if pending_or => g.push(a),
                     _ => p.groups.push(vec![a]),
@@ -300,6 +331,18 @@ mod tests {
             text: t.into(),
             phrase: false,
         }
+    }
+
+    #[test]
+    fn a_pasted_log_is_bounded_and_says_what_it_left_out() {
+        let log: String = (0..30_000).map(|i| format!("w{i} ")).collect();
+        let p = parse(&log);
+        let kept: usize = p.groups.iter().map(Vec::len).sum();
+        assert_eq!(kept, MAX_ATOMS);
+        assert_eq!(kept + p.ignored, 30_000);
+        let repeated = "timeout ".repeat(5000);
+        let p = parse(&repeated);
+        assert_eq!(p.groups, vec![vec![words("timeout")]]);
     }
 
     #[test]
@@ -402,14 +445,16 @@ mod tests {
             parse("(("),
             Parsed {
                 groups: vec![vec![words("((")]],
-                excluded: vec![]
+                excluded: vec![],
+                ignored: 0
             }
         );
         assert_eq!(
             parse("OR dns OR"),
             Parsed {
                 groups: vec![vec![words("dns")]],
-                excluded: vec![]
+                excluded: vec![],
+                ignored: 0
             }
         );
         assert_eq!(

@@ -31,6 +31,8 @@ pub struct SearchResults {
     pub total: usize,
     /// Nothing matched exactly, so these came from the typo-tolerant search.
     pub fuzzy: bool,
+    /// Query terms left out to keep the search bounded.
+    pub ignored: usize,
 }
 
 /// An open index. Cheap to query repeatedly; `Send + Sync`.
@@ -161,6 +163,7 @@ impl Searcher {
             hits,
             total,
             fuzzy: fuzzy && total > 0,
+            ignored: parsed.ignored,
         })
     }
 

@@ -134,12 +134,11 @@ pub fn make(
             .map_or(anchor, |s| start + s + 1);
     }
     let mut end = floor(text, start + max);
-    if end < text.len() {
-        if let Some(sp) = text[start..end].rfind(' ') {
-            if start + sp > anchor {
-                end = start + sp;
-            }
-        }
+    if end < text.len()
+        && let Some(sp) = text[start..end].rfind(' ')
+        && start + sp > anchor
+    {
+        end = start + sp;
     }
     let prefix = if start > 0 { "… " } else { "" };
     let suffix = if end < text.len() { " …" } else { "" };

@@ -113,15 +113,17 @@ fn check_doc(kb: &Kb, d: &Doc, today: NaiveDate, f: &mut Findings) {
         let looks_like_id = !t.is_empty()
             && t.chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-        if looks_like_id && t.contains('-') && cfg.factor(t).is_none() {
-            if let Some(s) = did_you_mean(t, factor_ids()) {
-                f.field(
-                    "unknown-factor",
-                    Level::Warning,
-                    "trigger",
-                    format!("trigger `{t}` is not a taxonomy id (did you mean `{s}`?)"),
-                );
-            }
+        if looks_like_id
+            && t.contains('-')
+            && cfg.factor(t).is_none()
+            && let Some(s) = did_you_mean(t, factor_ids())
+        {
+            f.field(
+                "unknown-factor",
+                Level::Warning,
+                "trigger",
+                format!("trigger `{t}` is not a taxonomy id (did you mean `{s}`?)"),
+            );
         }
     }
     if let Some(sev) = &d.meta.severity
@@ -326,18 +328,28 @@ fn duplicate_ids(kb: &Kb, out: &mut Vec<Finding>) {
         if docs.len() < 2 {
             continue;
         }
+        // Each finding names at most a few others, so thousands of documents
+        // sharing an id give linear output, not quadratic.
+        const NAMED: usize = 3;
         for d in &docs {
             let others: Vec<String> = docs
                 .iter()
                 .filter(|o| o.path != d.path)
+                .take(NAMED)
                 .map(|o| o.path.display().to_string())
                 .collect();
+            let rest = docs.len() - 1 - others.len();
+            let more = if rest > 0 {
+                format!(" and {rest} more")
+            } else {
+                String::new()
+            };
             out.push(Finding {
                 code: "duplicate-id",
                 level: Level::Error,
                 path: d.path.clone(),
                 line: d.meta.line_of("id").or(Some(1)),
-                message: format!("id `{id}` is also used by {}", others.join(", ")),
+                message: format!("id `{id}` is also used by {}{more}", others.join(", ")),
             });
         }
     }

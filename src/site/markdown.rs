@@ -135,6 +135,7 @@ pub fn render_doc(doc: &Doc, ctx: &RenderContext) -> Rendered {
         out: Vec::new(),
         toc: Vec::new(),
         ids: HashSet::new(),
+        next_suffix: HashMap::new(),
         ctx,
         started: doc.meta.started,
         skip_raw: None,
@@ -156,6 +157,7 @@ pub fn render_inline(md: &str, ctx: &RenderContext) -> String {
         out: Vec::new(),
         toc: Vec::new(),
         ids: HashSet::new(),
+        next_suffix: HashMap::new(),
         ctx,
         started: None,
         skip_raw: None,
@@ -177,6 +179,7 @@ struct Writer<'a, 'c> {
     out: Vec<Event<'a>>,
     toc: Vec<TocEntry>,
     ids: HashSet<String>,
+    next_suffix: HashMap<String, usize>,
     ctx: &'c RenderContext<'c>,
     started: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Inside an inline `<script>`, `<style>`, `<svg>`…: its text is dropped
@@ -357,13 +360,14 @@ impl<'a> Writer<'a, '_> {
             Some((p, f)) => (p, Some(f)),
             None => (url.as_ref(), None),
         };
-        if is_local(url) && path.ends_with(".md") {
-            if let Some(page) = (self.ctx.link_for)(Path::new(path)) {
-                return match frag {
-                    Some(f) => format!("{page}#{f}").into(),
-                    None => page.into(),
-                };
-            }
+        if is_local(url)
+            && path.ends_with(".md")
+            && let Some(page) = (self.ctx.link_for)(Path::new(path))
+        {
+            return match frag {
+                Some(f) => format!("{page}#{f}").into(),
+                None => page.into(),
+            };
         }
         url.clone()
     }
@@ -373,13 +377,19 @@ impl<'a> Writer<'a, '_> {
             s if s.is_empty() => "section".to_string(),
             s => s,
         };
-        let mut id = base.clone();
-        let mut n = 2;
-        while !self.ids.insert(id.clone()) {
-            id = format!("{base}-{n}");
-            n += 1;
+        if self.ids.insert(base.clone()) {
+            return base;
         }
-        id
+        // The next suffix to try is remembered per base, so thousands of
+        // identical headings cost linear time, not quadratic.
+        let n = self.next_suffix.entry(base.clone()).or_insert(2);
+        loop {
+            let id = format!("{base}-{n}");
+            *n += 1;
+            if self.ids.insert(id.clone()) {
+                return id;
+            }
+        }
     }
 
     /// A timeline entry: its time, the time since the incident started, and

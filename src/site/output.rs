@@ -1,6 +1,8 @@
 //! Writing the site: every page goes into a fresh folder next to the output,
-//! which then replaces the output in two renames, so a failed export leaves the
-//! previous site untouched. Pages whose bytes did not change since the last
+//! which then trades places with the output in one atomic exchange (Linux
+//! `renameat2(RENAME_EXCHANGE)`; two renames elsewhere), so a failed or killed
+//! export leaves the previous site whole. One export at a time holds a lock on
+//! the folder around the output, and removes the staging folders of killed ones. Pages whose bytes did not change since the last
 //! export are hard-linked from it instead of rewritten (their modification
 //! times stay, so a sync to a server only sends what changed).
 
@@ -88,6 +90,7 @@ fn outside(path: &str) -> Error {
 /// Dropped without `finish`, it removes the staging folder and leaves the
 /// output as it was.
 pub struct SiteWriter {
+    _lock: crate::store::lock::Held,
     out: PathBuf,
     parent: PathBuf,
     name: String,
@@ -101,7 +104,8 @@ pub struct SiteWriter {
 impl SiteWriter {
     /// Checks the output folder and creates the staging folder beside it.
     pub fn create(out: &Path) -> Result<SiteWriter> {
-        let old = check_out(out)?;
+        // Refused before anything else: a folder of other files.
+        check_out(out)?;
         let name = out
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -113,11 +117,16 @@ impl SiteWriter {
             _ => PathBuf::from("."),
         };
         std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+        let lock =
+            crate::store::lock::folder(&parent, &format!("the export lock of {}", out.display()))?;
+        clean_leftovers(out, &parent, &name);
+        let old = check_out(out)?;
         let staging = tempfile::Builder::new()
             .prefix(&format!(".{name}.lore-new-"))
             .tempdir_in(&parent)
             .map_err(|e| Error::io(&parent, e))?;
         Ok(SiteWriter {
+            _lock: lock,
             out: out.to_path_buf(),
             parent,
             name,
@@ -178,8 +187,59 @@ impl SiteWriter {
     }
 }
 
-/// Puts the staged folder in place of `out`, keeping the old one until the new
-/// one is there; on failure the old one is put back.
+/// What killed exports left beside `out`: staging folders (removed), and the
+/// old site parked by an export killed between two renames on a system
+/// without an atomic exchange (put back when `out` is missing). Called under
+/// the export lock, so no running export's folder is touched.
+fn clean_leftovers(out: &Path, parent: &Path, name: &str) {
+    let Ok(rd) = std::fs::read_dir(parent) else {
+        return;
+    };
+    let (new_prefix, old_prefix) = (format!(".{name}.lore-new-"), format!(".{name}.lore-old-"));
+    for e in rd.flatten() {
+        let n = e.file_name().to_string_lossy().into_owned();
+        if !(n.starts_with(&new_prefix) || n.starts_with(&old_prefix)) {
+            continue;
+        }
+        let parked = e.path().join(name);
+        if n.starts_with(&old_prefix) && !out.exists() && parked.join(MARKER).exists() {
+            let _ = std::fs::rename(&parked, out);
+        }
+        let _ = std::fs::remove_dir_all(e.path());
+    }
+}
+
+/// Swaps two paths atomically where the system can (Linux).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::os::unix::ffi::OsStrExt;
+    let ca = std::ffi::CString::new(a.as_os_str().as_bytes())?;
+    let cb = std::ffi::CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both are valid NUL-terminated paths; AT_FDCWD resolves them
+    // relative to the working directory, as `std::fs::rename` does.
+    let r = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            ca.as_ptr(),
+            libc::AT_FDCWD,
+            cb.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if r == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
+}
+
+/// Puts the staged folder in place of `out`: one atomic exchange where the
+/// system has it, else two renames that put the old one back on failure.
 fn swap(staging: tempfile::TempDir, out: &Path, parent: &Path, name: &str) -> Result<()> {
     let staged = staging.keep();
     if !out.exists() {
@@ -187,6 +247,11 @@ fn swap(staging: tempfile::TempDir, out: &Path, parent: &Path, name: &str) -> Re
             let _ = std::fs::remove_dir_all(&staged);
             Error::io(out, e)
         });
+    }
+    // One step: `out` is the old site or the new one at every instant.
+    if exchange(&staged, out).is_ok() {
+        let _ = std::fs::remove_dir_all(&staged);
+        return Ok(());
     }
     let graveyard = tempfile::Builder::new()
         .prefix(&format!(".{name}.lore-old-"))

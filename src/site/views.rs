@@ -25,10 +25,16 @@ pub struct Card {
     /// CSS class of the severity: `s1`…`s4`, `sx` for unknown or none.
     pub sev: String,
     pub near_miss: bool,
+    /// The first `CARD_SERVICES` services; `more_services` counts the rest,
+    /// so a list page never grows with one document's number of services.
     pub services: Vec<String>,
+    pub more_services: usize,
     pub summary: String,
     pub ttr: Option<String>,
 }
+
+/// How many services a card names before "+N more".
+const CARD_SERVICES: usize = 6;
 
 /// The CSS class of a severity by its rank in `lore.toml`.
 pub fn sev_class(site: &Site, severity: Option<&str>) -> String {
@@ -62,7 +68,14 @@ pub fn card(site: &Site, i: usize) -> Card {
         sev: sev_class(site, severity.as_deref()),
         severity,
         near_miss: d.meta.near_miss,
-        services: d.meta.services.clone(),
+        services: d
+            .meta
+            .services
+            .iter()
+            .take(CARD_SERVICES)
+            .cloned()
+            .collect(),
+        more_services: d.meta.services.len().saturating_sub(CARD_SERVICES),
         summary: clip(&site.summaries[i], 220),
         ttr: d.ttr().filter(|&s| s >= 0).map(human_duration),
     }

@@ -1,10 +1,16 @@
 //! The only code that reads or writes the files of a knowledge base: finding
 //! documents, reading them defensively, and atomic writes.
 
+pub mod confine;
 pub mod git;
+pub mod journal;
+pub mod lock;
 mod overrides;
 
-pub use overrides::{static_files, template_overrides};
+pub use confine::Bounds;
+use confine::Entry;
+
+pub use overrides::{outside_links, static_files, template_overrides};
 
 use crate::config::Config;
 use crate::doc::{Doc, Kind, ParseContext};
@@ -35,86 +41,117 @@ pub struct FileError {
 
 /// Lists the documents of the KB: `*.md` under the postmortems and runbooks
 /// folders (a runbooks folder inside the postmortems folder is read once, as
-/// runbooks). Hidden entries are skipped; symlinks are followed, loops reported.
+/// runbooks). Hidden entries are skipped. Links inside the KB are followed
+/// once (a loop or a second link to a folder already walked is skipped);
+/// links that leave the KB are never followed and each is reported as
+/// `symlink-outside`.
 pub fn scan(root: &Path, cfg: &Config) -> (Vec<SourceFile>, Vec<FileError>) {
-    let pm_dir = PathBuf::from(&cfg.paths.postmortems);
-    let rb_dir = PathBuf::from(&cfg.paths.runbooks);
+    let bounds = Bounds::new(root);
     let mut files = Vec::new();
     let mut errors = Vec::new();
-    // Each folder skips the other when the other lies inside it, so no file is
-    // read twice; the inner folder is walked first. A folder named for both
-    // holds postmortems. Files reached twice through symlinks count once.
-    let inside = |a: &Path, b: &Path| a != b && a.starts_with(b);
-    let mut roots = vec![(
-        pm_dir.clone(),
-        Kind::Postmortem,
-        inside(&rb_dir, &pm_dir).then(|| rb_dir.clone()),
-    )];
-    if rb_dir != pm_dir {
-        let rb = (
-            rb_dir.clone(),
-            Kind::Runbook,
-            inside(&pm_dir, &rb_dir).then(|| pm_dir.clone()),
-        );
-        if inside(&rb_dir, &pm_dir) {
-            roots.insert(0, rb);
-        } else {
-            roots.push(rb);
-        }
-    }
-    let mut seen = std::collections::HashSet::new();
-    for (dir, kind, skip) in roots {
+    let mut seen_files = std::collections::HashSet::new();
+    let mut seen_dirs = std::collections::HashSet::new();
+    let mut top_canon: Vec<PathBuf> = top_folders(cfg)
+        .iter()
+        .filter_map(|(d, _)| bounds.resolve(&root.join(d)).ok().flatten())
+        .collect();
+    top_canon.push(bounds.root().to_path_buf());
+    // The inner folder is walked first and the outer one skips it, so no file
+    // is read twice; a folder named for both holds postmortems.
+    for (dir, kind) in top_folders(cfg) {
         let abs = root.join(&dir);
-        if !abs.is_dir() {
-            continue;
-        }
-        let skip_abs = skip.and_then(|s| std::fs::canonicalize(root.join(s)).ok());
-        let walker = walkdir::WalkDir::new(&abs)
-            .follow_links(true)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| {
-                let hidden = e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.');
-                let skipped = e.file_type().is_dir()
-                    && skip_abs.is_some()
-                    && std::fs::canonicalize(e.path()).ok() == skip_abs;
-                !hidden && !skipped
-            });
-        for entry in walker {
-            match entry {
-                Ok(e) => {
-                    let p = e.path();
-                    if e.file_type().is_file() && p.extension().is_some_and(|x| x == "md") {
-                        let canon = std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-                        if !seen.insert(canon) {
-                            continue;
-                        }
-                        let rel = p.strip_prefix(root).unwrap_or(p).to_path_buf();
-                        files.push(SourceFile { rel, kind });
-                    }
-                }
+        let canon = match bounds.resolve(&abs) {
+            Ok(Some(c)) if c.is_dir() => c,
+            Ok(_) => continue,
+            Err(o) => {
+                errors.push(outside_error(dir.clone(), &o));
+                continue;
+            }
+        };
+        let mut todo = vec![(canon, dir)];
+        while let Some((canon, rel_dir)) = todo.pop() {
+            if !seen_dirs.insert(canon.clone()) {
+                continue;
+            }
+            let rd = match std::fs::read_dir(&canon) {
+                Ok(rd) => rd,
                 Err(e) => {
-                    let path = e
-                        .path()
-                        .map(|p| p.strip_prefix(root).unwrap_or(p).to_path_buf())
-                        .unwrap_or_else(|| dir.clone());
-                    let message = if e.loop_ancestor().is_some() {
-                        "symbolic link loop; skipped".to_string()
-                    } else {
-                        e.io_error()
-                            .map_or_else(|| e.to_string(), |io| format!("cannot read: {io}"))
-                    };
                     errors.push(FileError {
-                        path,
+                        path: rel_dir,
                         line: None,
                         code: "unreadable",
-                        message,
+                        message: format!("cannot read: {e}"),
                     });
+                    continue;
+                }
+            };
+            let mut entries: Vec<std::fs::DirEntry> = rd.flatten().collect();
+            entries.sort_by_key(|e| e.file_name());
+            let mut subdirs = Vec::new();
+            for e in entries {
+                let name = e.file_name();
+                if name.to_string_lossy().starts_with('.') {
+                    continue;
+                }
+                let rel = rel_dir.join(&name);
+                match confine::classify(&bounds, &e) {
+                    // A link back to the root, a top folder or one above it
+                    // would walk the KB a second time.
+                    Entry::Dir(c)
+                        if e.file_type().is_ok_and(|t| t.is_symlink())
+                            && top_canon.iter().any(|t| t.starts_with(&c)) =>
+                    {
+                        errors.push(FileError {
+                            path: rel,
+                            line: None,
+                            code: "unreadable",
+                            message:
+                                "symbolic link loop (back to a folder lore already reads); skipped"
+                                    .into(),
+                        });
+                    }
+                    Entry::Dir(c) => subdirs.push((c, rel)),
+                    Entry::File(c, _) => {
+                        if is_markdown(&rel) && seen_files.insert(c) {
+                            files.push(SourceFile { rel, kind });
+                        }
+                    }
+                    Entry::Outside(o) => errors.push(outside_error(rel, &o)),
+                    Entry::Other => {}
                 }
             }
+            // Sorted by name, walked in that order.
+            todo.extend(subdirs.into_iter().rev());
         }
     }
     (files, errors)
+}
+
+/// The configured top folders in walk order with the kind each implies: a
+/// folder nested in the other is walked first, so its files get its kind.
+fn top_folders(cfg: &Config) -> Vec<(PathBuf, Kind)> {
+    let pm = PathBuf::from(&cfg.paths.postmortems);
+    let rb = PathBuf::from(&cfg.paths.runbooks);
+    if rb == pm {
+        vec![(pm, Kind::Postmortem)]
+    } else if rb.starts_with(&pm) {
+        vec![(rb, Kind::Runbook), (pm, Kind::Postmortem)]
+    } else {
+        vec![(pm, Kind::Postmortem), (rb, Kind::Runbook)]
+    }
+}
+
+fn is_markdown(rel: &Path) -> bool {
+    rel.extension().is_some_and(|x| x == "md")
+}
+
+fn outside_error(path: PathBuf, o: &confine::Outside) -> FileError {
+    FileError {
+        path,
+        line: None,
+        code: "symlink-outside",
+        message: o.message(),
+    }
 }
 
 /// Reads and parses one document. Binary and oversized files are refused with a
@@ -127,13 +164,13 @@ pub fn read_doc(root: &Path, file: &SourceFile, cfg: &Config) -> Result<Doc, Fil
 /// Reads a document's raw bytes with the checks of `read_doc` (size, binary),
 /// for callers that also hash the content (the search index's manifest).
 pub fn read_source(root: &Path, file: &SourceFile) -> Result<Vec<u8>, FileError> {
-    let abs = root.join(&file.rel);
     let err = |code: &'static str, message: String| FileError {
         path: file.rel.clone(),
         line: None,
         code,
         message,
     };
+    let abs = confine::inside(root, &file.rel).map_err(|m| err("symlink-outside", m))?;
     let meta =
         std::fs::metadata(&abs).map_err(|e| err("unreadable", format!("cannot read: {e}")))?;
     if meta.len() > MAX_FILE_BYTES {
@@ -187,10 +224,10 @@ fn mtime_ns(meta: &std::fs::Metadata) -> i128 {
         .map_or(0, |d| d.as_nanos() as i128)
 }
 
-/// Lists one KB folder with a stamp per document. Cheaper than a `stamp` per
-/// file: entries are looked up relative to the open folder. `None` when the
-/// folder cannot be read.
+/// Lists one KB folder with a stamp per document, by the rules of `scan`
+/// (links out of the KB are left out). `None` when the folder cannot be read.
 pub fn list_dir(root: &Path, rel: &Path) -> Option<DirListing> {
+    let bounds = Bounds::new(root);
     let mut out = DirListing::default();
     for entry in std::fs::read_dir(root.join(rel)).ok()? {
         let Ok(entry) = entry else { continue };
@@ -198,22 +235,29 @@ pub fn list_dir(root: &Path, rel: &Path) -> Option<DirListing> {
         if name.starts_with('.') {
             continue;
         }
-        let Ok(ty) = entry.file_type() else { continue };
-        let meta = if ty.is_symlink() {
-            std::fs::metadata(entry.path()).ok()
-        } else if ty.is_file() && name.ends_with(".md") {
-            entry.metadata().ok()
-        } else if ty.is_dir() {
-            out.dirs.push(name);
-            continue;
-        } else {
-            continue;
-        };
-        let Some(meta) = meta else { continue };
-        if meta.is_dir() {
-            out.dirs.push(name);
-        } else if meta.is_file() && name.ends_with(".md") {
-            out.files.push((name, (meta.len(), mtime_ns(&meta))));
+        // Plain files are stamped from the directory entry, without the
+        // link checks (the common case, kept cheap).
+        match entry.file_type() {
+            Ok(t) if t.is_file() => {
+                if name.ends_with(".md")
+                    && let Ok(meta) = entry.metadata()
+                {
+                    out.files.push((name, (meta.len(), mtime_ns(&meta))));
+                }
+                continue;
+            }
+            Ok(t) if t.is_dir() => {
+                out.dirs.push(name);
+                continue;
+            }
+            _ => {}
+        }
+        match confine::classify(&bounds, &entry) {
+            Entry::Dir(_) => out.dirs.push(name),
+            Entry::File(_, meta) if name.ends_with(".md") => {
+                out.files.push((name, (meta.len(), mtime_ns(&meta))));
+            }
+            _ => {}
         }
     }
     Some(out)
@@ -222,34 +266,30 @@ pub fn list_dir(root: &Path, rel: &Path) -> Option<DirListing> {
 /// The folders `scan` walks (relative to the root, the top ones included), so
 /// a cache can notice files added or removed by their folders' mtimes.
 pub fn scan_dirs(root: &Path, cfg: &Config) -> Vec<PathBuf> {
+    let bounds = Bounds::new(root);
     let mut out: Vec<PathBuf> = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    let mut todo: Vec<PathBuf> = [&cfg.paths.postmortems, &cfg.paths.runbooks]
-        .iter()
-        .map(PathBuf::from)
-        .filter(|d| root.join(d).is_dir())
+    let mut todo: Vec<(PathBuf, PathBuf)> = top_folders(cfg)
+        .into_iter()
+        .filter_map(|(d, _)| match bounds.resolve(&root.join(&d)) {
+            Ok(Some(c)) if c.is_dir() => Some((c, d)),
+            _ => None,
+        })
         .collect();
     // Only folders are looked at (by their directory entry type), so this
     // stays cheap next to a stat of every document.
-    while let Some(dir) = todo.pop() {
-        let abs = root.join(&dir);
+    while let Some((canon, dir)) = todo.pop() {
         // A symlink loop comes back to a folder already seen.
-        let key = std::fs::canonicalize(&abs).unwrap_or_else(|_| abs.clone());
-        if !seen.insert(key) {
+        if !seen.insert(canon.clone()) {
             continue;
         }
-        if let Ok(rd) = std::fs::read_dir(&abs) {
+        if let Ok(rd) = std::fs::read_dir(&canon) {
             for e in rd.flatten() {
                 if e.file_name().to_string_lossy().starts_with('.') {
                     continue;
                 }
-                let is_dir = match e.file_type() {
-                    Ok(t) if t.is_symlink() => e.path().is_dir(),
-                    Ok(t) => t.is_dir(),
-                    Err(_) => false,
-                };
-                if is_dir {
-                    todo.push(dir.join(e.file_name()));
+                if let Entry::Dir(c) = confine::classify(&bounds, &e) {
+                    todo.push((c, dir.join(e.file_name())));
                 }
             }
         }
@@ -259,10 +299,53 @@ pub fn scan_dirs(root: &Path, cfg: &Config) -> Vec<PathBuf> {
     out
 }
 
-/// Temporary files for atomic writes. They become KB files, so they get the
-/// mode a new file normally gets (`0o666` less the umask, as git checks files
-/// out), not a temporary file's private `0o600`.
-fn temp_builder() -> tempfile::Builder<'static, 'static> {
+/// How old a `.lore-tmp-*` file must be before the sweep looks at it: the
+/// writer locks its temporary file right after creating it.
+const TEMP_AGE: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Removes the temporary files of atomic writes that a killed lore left in
+/// the KB's folders (they would show in `git status`): a writer holds a
+/// `flock` on its temporary file until it is renamed into place, so one that
+/// can be locked belongs to a dead process. Skipped while a journal of an
+/// unfinished change still needs its files. Returns how many were removed.
+pub fn sweep_temp_files(root: &Path, cfg: &Config) -> usize {
+    if root.join(".lore").join("journal.json").exists() {
+        return 0;
+    }
+    let mut dirs = scan_dirs(root, cfg);
+    dirs.push(PathBuf::new());
+    dirs.push(PathBuf::from(".lore"));
+    let now = std::time::SystemTime::now();
+    let mut removed = 0;
+    for d in dirs {
+        let Ok(rd) = std::fs::read_dir(root.join(&d)) else {
+            continue;
+        };
+        for e in rd.flatten() {
+            if !e.file_name().to_string_lossy().starts_with(".lore-tmp-") {
+                continue;
+            }
+            let old = e
+                .metadata()
+                .ok()
+                .filter(|m| m.is_file())
+                .and_then(|m| m.modified().ok())
+                .and_then(|t| now.duration_since(t).ok())
+                .is_some_and(|age| age > TEMP_AGE);
+            let orphan = old && std::fs::File::open(e.path()).is_ok_and(|f| f.try_lock().is_ok());
+            if orphan && std::fs::remove_file(e.path()).is_ok() {
+                removed += 1;
+            }
+        }
+    }
+    removed
+}
+
+/// A temporary file for an atomic write in `dir`, locked (see
+/// `sweep_temp_files`). It becomes a KB file, so it gets the mode a new file
+/// normally gets (`0o666` less the umask, as git checks files out), not a
+/// temporary file's private `0o600`.
+fn new_temp(dir: &Path) -> Result<tempfile::NamedTempFile> {
     let mut b = tempfile::Builder::new();
     b.prefix(".lore-tmp-");
     #[cfg(unix)]
@@ -270,7 +353,9 @@ fn temp_builder() -> tempfile::Builder<'static, 'static> {
         use std::os::unix::fs::PermissionsExt;
         b.permissions(std::fs::Permissions::from_mode(0o666));
     }
-    b
+    let tmp = b.tempfile_in(dir).map_err(|e| Error::io(dir, e))?;
+    tmp.as_file().lock().map_err(|e| Error::io(tmp.path(), e))?;
+    Ok(tmp)
 }
 
 /// Writes a file atomically: a temporary file in the same folder, flushed to
@@ -278,9 +363,7 @@ fn temp_builder() -> tempfile::Builder<'static, 'static> {
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let mut tmp = temp_builder()
-        .tempfile_in(dir)
-        .map_err(|e| Error::io(dir, e))?;
+    let mut tmp = new_temp(dir)?;
     tmp.write_all(contents).map_err(|e| Error::io(path, e))?;
     tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
     if let Ok(meta) = std::fs::metadata(path) {
@@ -295,9 +378,7 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
 pub fn create_new(path: &Path, contents: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let mut tmp = temp_builder()
-        .tempfile_in(dir)
-        .map_err(|e| Error::io(dir, e))?;
+    let mut tmp = new_temp(dir)?;
     tmp.write_all(contents).map_err(|e| Error::io(path, e))?;
     tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
     tmp.persist_noclobber(path).map_err(|e| {
@@ -310,7 +391,15 @@ pub fn create_new(path: &Path, contents: &[u8]) -> Result<()> {
     Ok(())
 }
 
-/// Reads a KB text file (template override, config) if it exists.
+/// Reads a KB file (a template override, `lore.toml`) if it exists; a file
+/// that is a link out of the KB is refused, never read.
+pub fn read_kb_optional(root: &Path, rel: &Path) -> Result<Option<String>> {
+    let abs = confine::inside(root, rel)
+        .map_err(|m| Error::Invalid(format!("{}: {m}", rel.display())))?;
+    read_optional(&abs)
+}
+
+/// Reads a text file if it exists.
 pub fn read_optional(path: &Path) -> Result<Option<String>> {
     match std::fs::read_to_string(path) {
         Ok(s) => Ok(Some(s)),
@@ -321,20 +410,21 @@ pub fn read_optional(path: &Path) -> Result<Option<String>> {
 
 /// A KB file's bytes, unchanged.
 pub fn read_bytes(root: &Path, rel: &Path) -> Result<Vec<u8>> {
-    let abs = root.join(rel);
+    let abs = confine::inside(root, rel)
+        .map_err(|m| Error::Invalid(format!("{}: {m}", rel.display())))?;
     std::fs::read(&abs).map_err(|e| Error::io(&abs, e))
 }
 
 /// A document's text as stored (lossily decoded if not UTF-8).
 pub fn read_text(root: &Path, rel: &Path) -> Result<String> {
-    let abs = root.join(rel);
-    let bytes = std::fs::read(&abs).map_err(|e| Error::io(&abs, e))?;
+    let bytes = read_bytes(root, rel)?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
-/// Saves a document's new text atomically. `rel` is relative to the KB root
-/// and must stay inside it.
-pub fn save_doc(root: &Path, rel: &Path, text: &str) -> Result<()> {
+/// A KB-relative path to write, refused when it would land outside the KB:
+/// `..`, an absolute path, a folder that is a link out of the KB, or a file
+/// that is itself a link.
+fn writable(root: &Path, rel: &Path) -> Result<PathBuf> {
     let escapes = rel.is_absolute()
         || rel
             .components()
@@ -345,7 +435,26 @@ pub fn save_doc(root: &Path, rel: &Path, text: &str) -> Result<()> {
             rel.display()
         )));
     }
-    write_atomic(&root.join(rel), text.as_bytes())
+    let abs = root.join(rel);
+    Bounds::new(root).check_write(&abs)?;
+    Ok(abs)
+}
+
+/// Saves a document's new text atomically. `rel` is relative to the KB root
+/// and must stay inside it.
+pub fn save_doc(root: &Path, rel: &Path, text: &str) -> Result<()> {
+    save_bytes(root, rel, text.as_bytes())
+}
+
+/// `save_doc` for bytes that need not be UTF-8.
+pub fn save_bytes(root: &Path, rel: &Path, contents: &[u8]) -> Result<()> {
+    write_atomic(&writable(root, rel)?, contents)
+}
+
+/// Creates a new document at `rel` (inside the KB, never through a link),
+/// failing with `Error::Exists` when the name is taken.
+pub fn create_doc(root: &Path, rel: &Path, contents: &[u8]) -> Result<()> {
+    create_new(&writable(root, rel)?, contents)
 }
 
 #[cfg(test)]

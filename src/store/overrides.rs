@@ -1,12 +1,75 @@
 //! A KB's own `templates/` and `site/` folders, which replace or extend the
-//! built-in templates and static assets of the exported site.
+//! built-in templates and static assets of the exported site. Neither folder
+//! nor any file in them is read through a link that leaves the KB.
 
+use super::confine::{self, Bounds, Entry};
 use crate::error::{Error, Result};
 use std::path::Path;
 
+/// The KB folder `name`, resolved, or `None` when it is missing or a link
+/// out of the KB (which `outside_links` reports).
+fn own_folder(bounds: &Bounds, root: &Path, name: &str) -> Result<Option<std::path::PathBuf>> {
+    match bounds.resolve(&root.join(name)) {
+        Ok(Some(c)) if c.is_dir() => Ok(Some(c)),
+        _ => Ok(None),
+    }
+}
+
+/// Links out of the KB in `templates/` and `site/` (the folders themselves or
+/// anything in them), which the export skips: one finding each, for `lint`
+/// and the export's warnings.
+pub fn outside_links(root: &Path) -> Vec<super::FileError> {
+    let bounds = Bounds::new(root);
+    let mut out = Vec::new();
+    let mut report = |path: std::path::PathBuf, o: confine::Outside| {
+        out.push(super::FileError {
+            path,
+            line: None,
+            code: "symlink-outside",
+            message: o.message(),
+        })
+    };
+    for name in ["templates", "site"] {
+        let dir = match bounds.resolve(&root.join(name)) {
+            Ok(Some(c)) if c.is_dir() => c,
+            Ok(_) => continue,
+            Err(o) => {
+                report(name.into(), o);
+                continue;
+            }
+        };
+        let mut todo = vec![(dir, std::path::PathBuf::from(name))];
+        while let Some((dir, rel)) = todo.pop() {
+            let Ok(rd) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for e in rd.flatten() {
+                let name = e.file_name();
+                if name.to_string_lossy().starts_with('.') {
+                    continue;
+                }
+                match confine::classify(&bounds, &e) {
+                    Entry::Outside(o) => report(rel.join(&name), o),
+                    // Only real folders: links inside are not walked by the
+                    // export either.
+                    Entry::Dir(d) if e.file_type().is_ok_and(|t| t.is_dir()) => {
+                        todo.push((d, rel.join(&name)))
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    out
+}
+
 /// `templates/*.html` and `templates/*.xml` of the KB, by file name.
 pub fn template_overrides(root: &Path) -> Result<Vec<(String, String)>> {
-    let dir = root.join("templates");
+    let bounds = Bounds::new(root);
+    let Some(dir) = own_folder(&bounds, root, "templates")? else {
+        return Ok(Vec::new());
+    };
     let entries = match std::fs::read_dir(&dir) {
         Ok(e) => e,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
@@ -17,10 +80,14 @@ pub fn template_overrides(root: &Path) -> Result<Vec<(String, String)>> {
         let entry = entry.map_err(|e| Error::io(&dir, e))?;
         let name = entry.file_name().to_string_lossy().into_owned();
         let wanted = name.ends_with(".html") || name.ends_with(".xml");
-        if !wanted || name.starts_with('.') || !entry.path().is_file() {
+        if !wanted || name.starts_with('.') {
             continue;
         }
-        let text = std::fs::read_to_string(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
+        let path = match confine::classify(&bounds, &entry) {
+            Entry::File(p, _) => p,
+            _ => continue,
+        };
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
         out.push((name, text));
     }
     out.sort();
@@ -29,12 +96,13 @@ pub fn template_overrides(root: &Path) -> Result<Vec<(String, String)>> {
 
 /// Every file under the KB's `site/` folder, as `/`-separated relative paths
 /// with their bytes. Hidden entries are skipped and symlinks are not followed,
-/// so nothing outside the folder is read.
+/// so nothing outside the folder is read; a `site/` that is itself a link out
+/// of the KB is an error.
 pub fn static_files(root: &Path) -> Result<Vec<(String, Vec<u8>)>> {
-    let dir = root.join("site");
-    if !dir.is_dir() {
+    let bounds = Bounds::new(root);
+    let Some(dir) = own_folder(&bounds, root, "site")? else {
         return Ok(Vec::new());
-    }
+    };
     let mut out = Vec::new();
     let walker = walkdir::WalkDir::new(&dir)
         .sort_by_file_name()

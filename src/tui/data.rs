@@ -71,25 +71,12 @@ pub fn read_text(root: &Path, rel: &Path) -> Result<String> {
     Ok(store::read_text(root, rel)?)
 }
 
-/// Writes a document's new text atomically.
-pub fn save_text(root: &Path, rel: &Path, text: &str) -> Result<()> {
-    Ok(store::save_doc(root, rel, text)?)
-}
-
-/// Records files lore just wrote in one git commit (the search worker
-/// re-indexes them). Returns a note for the status bar; a failed commit
-/// leaves the saved file as it is and says why.
-pub fn record_change(root: &Path, paths: &[PathBuf], message: &str) -> String {
-    use crate::store::git::{CommitOutcome, commit_paths};
-    match commit_paths(root, paths, message) {
-        Ok(CommitOutcome::Committed { id }) => {
-            format!(
-                "saved and committed {} · {message}",
-                id.get(..7).unwrap_or(&id)
-            )
-        }
-        Ok(CommitOutcome::Unchanged) => format!("saved, nothing new to commit · {message}"),
-        Ok(CommitOutcome::NotVersioned) => format!("saved (not in a git repository) · {message}"),
+/// Commits a file the editor (or a new draft) just wrote, through the shared
+/// write path. Returns a note for the status bar; a failed commit leaves the
+/// saved file as it is and says why.
+pub fn record_change(root: &Path, rel: &Path, message: &str) -> String {
+    match crate::change::commit_doc(root, rel, message) {
+        Ok(c) => crate::change::note(&c, message),
         Err(e) => format!("saved, but not committed ({e}) · {message}"),
     }
 }

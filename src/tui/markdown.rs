@@ -230,7 +230,12 @@ impl Renderer<'_> {
                         *n += 1;
                         m
                     }
-                    _ => if depth % 2 == 0 { "• " } else { "◦ " }.to_string(),
+                    _ => if depth.is_multiple_of(2) {
+                        "• "
+                    } else {
+                        "◦ "
+                    }
+                    .to_string(),
                 };
                 let w = marker.width();
                 self.prefixes.push(Prefix {

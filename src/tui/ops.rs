@@ -8,7 +8,6 @@ use super::app::{
 };
 use super::data;
 use super::input::Input;
-use crate::doc::edit::{append_action, append_timeline, timeline_stamp};
 use crate::doc::{Doc, Kind, Level};
 use crate::record::Record;
 use std::path::{Path, PathBuf};
@@ -191,24 +190,18 @@ pub fn submit_prompt(app: &mut App, p: Prompt) {
         app.say("nothing added: the entry was empty");
         return;
     }
+    let now = app.now().with_timezone(&app.config.tz);
     let result = (|| -> anyhow::Result<String> {
-        let before = data::read_text(&app.root, &p.rel)?;
-        let (after, what) = match p.kind {
+        let changed = match p.kind {
             PromptKind::Timeline => {
-                let doc = data::read_doc(&app.root, &app.config, &p.rel, p.doc_kind)?;
-                let now = app.now().with_timezone(&app.config.tz);
-                let latest = doc.timeline.iter().filter_map(|t| t.at).max();
-                let stamp = timeline_stamp(now, doc.meta.date, latest);
-                (
-                    append_timeline(&before, &stamp, text),
-                    format!("timeline entry {stamp}"),
-                )
+                crate::change::add_timeline(&app.root, &app.config, &p.rel, p.doc_kind, text, now)?
             }
-            PromptKind::ActionItem => (append_action(&before, text), "action item".to_string()),
+            PromptKind::ActionItem => {
+                crate::change::add_action(&app.root, &app.config, &p.rel, p.doc_kind, text)?
+            }
         };
-        data::save_text(&app.root, &p.rel, &after)?;
-        let msg = format!("{}: {what} in {}", p.doc_kind.as_str(), p.doc_id);
-        after_write(app, &p.rel, p.doc_kind, &msg)
+        after_write(app, &p.rel, p.doc_kind)?;
+        Ok(changed.note())
     })();
     match result {
         Ok(note) => app.say(note),
@@ -241,9 +234,9 @@ fn reveal(app: &mut App, needle: &str) {
     }
 }
 
-/// After a file was written: re-read it, update the lists and the KB,
-/// re-index and commit it. Returns the status-bar note.
-pub fn after_write(app: &mut App, rel: &Path, kind: Kind, message: &str) -> anyhow::Result<String> {
+/// After a file was written and committed: re-read it and update the lists,
+/// the KB and the search worker's view of the index.
+pub fn after_write(app: &mut App, rel: &Path, kind: Kind) -> anyhow::Result<()> {
     let doc = data::read_doc(&app.root, &app.config, rel, kind)?;
     let rec = Record::from_doc(&doc);
     let rel_s = rec.path.clone();
@@ -274,13 +267,12 @@ pub fn after_write(app: &mut App, rel: &Path, kind: Kind, message: &str) -> anyh
     }
     app.findings.remove(&doc.path);
     app.jobs.push(Job::RefreshIndex);
-    let note = data::record_change(&app.root, &[rel.to_path_buf()], message);
     app.refresh_rows();
     app.refresh_actions();
     if app.open.as_ref().is_some_and(|o| o.doc.path == rel) {
         reopen(app);
     }
-    Ok(note)
+    Ok(())
 }
 
 /// Reads the open document again (its file, findings or side panel
@@ -335,8 +327,9 @@ pub fn editor_done(app: &mut App, result: Result<(), String>) {
         .unwrap_or_default();
     let verb = if created { "add" } else { "edit" };
     let msg = format!("{}: {verb} {stem}", kind.as_str());
-    match after_write(app, &rel, kind, &msg) {
-        Ok(note) => {
+    let note = data::record_change(&app.root, &rel, &msg);
+    match after_write(app, &rel, kind) {
+        Ok(()) => {
             if result.is_ok() {
                 app.say(note);
             }

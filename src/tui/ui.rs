@@ -101,6 +101,25 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Some(Overlay::History(h)) => super::history::draw(frame, app, h),
         None => {}
     }
+    clean_cells(frame.buffer_mut());
+}
+
+/// Every cell through the one terminal sanitizer (`term::clean`), whichever
+/// view drew it: a document's escape sequences and bidi overrides never
+/// reach the terminal. Cheap: cells are a character or two.
+fn clean_cells(buf: &mut ratatui::buffer::Buffer) {
+    for cell in buf.content.iter_mut() {
+        if let std::borrow::Cow::Owned(s) = crate::term::clean_line(cell.symbol()) {
+            // A zero-width control riding on a visible character is dropped,
+            // so the cell keeps its width; alone, it shows as its placeholder.
+            let kept: String = s
+                .chars()
+                .filter(|c| !matches!(c, '�' | '\u{2400}'..='\u{2421}'))
+                .collect();
+            let sym = if kept.is_empty() { s } else { kept };
+            cell.set_symbol(&sym);
+        }
+    }
 }
 
 fn tab_label(app: &App, t: Tab) -> String {

@@ -5,6 +5,7 @@ mod common;
 
 mod cli;
 mod git;
+mod hardening;
 mod import;
 mod lint;
 mod search;

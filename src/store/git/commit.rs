@@ -2,10 +2,17 @@
 //! the user's other staged and unstaged work stays exactly as it was, and the
 //! index entries of the committed files match the new commit afterwards.
 //!
-//! Order matters (it is git's own): take the index lock, check HEAD and the
-//! identity, build the tree from HEAD plus lore's files, write the commit and
-//! move the branch (compare-and-swap on its old value), then write the index
-//! through the lock. Any failure before the branch moves leaves no commit.
+//! Order matters: take lore's commit lock (a `flock`, so one lore commits at a
+//! time and a killed one never blocks the next), recover git locks a killed
+//! lore left behind, take git's index lock, check HEAD and the identity, build
+//! the tree from HEAD plus lore's files, write the index through the lock, and
+//! only then move the branch (compare-and-swap on its old value). A kill at
+//! any point leaves either no change in git or the new file staged: `git
+//! status` tells the truth and `git commit -a` can never drop the document.
+//!
+//! Files are stored as the bytes on disk: lore runs no clean/smudge filter
+//! drivers (an LFS-style filter in `.gitattributes` is not applied to lore's
+//! commits), no end-of-line conversion and no hooks.
 
 use super::{KbRepo, bpath, chain, git_err};
 use crate::error::{Error, Result};
@@ -61,6 +68,7 @@ pub fn commit_paths(root: &Path, paths: &[PathBuf], message: &str) -> Result<Com
     }
     check_identity(repo).map_err(not_committed)?;
 
+    let _serial = super::recover::CommitGuard::take(repo.git_dir())?;
     let index_path = repo.index_path();
     let mut lock = super::lock_index(&index_path).map_err(not_committed)?;
     // HEAD is read under the index lock, so a second lore committing at the
@@ -100,7 +108,7 @@ pub fn commit_paths(root: &Path, paths: &[PathBuf], message: &str) -> Result<Com
             .detach(),
         None => gix::ObjectId::empty_tree(repo.object_hash()),
     };
-    let touched = read_worktree(&kb, &repo_paths, &index)?;
+    let touched = read_worktree(&kb, &repo_paths)?;
     let mut editor = repo
         .edit_tree(base_tree)
         .map_err(|e| git_err("cannot read the HEAD tree", &e))?;
@@ -121,25 +129,24 @@ pub fn commit_paths(root: &Path, paths: &[PathBuf], message: &str) -> Result<Com
     }
     let mut msg = message.trim_end().to_string();
     msg.push('\n');
-    let id = repo
-        .commit("HEAD", &msg, tree, parent)
-        .map_err(|e| not_committed(format!("cannot make the commit: {}", chain(&e))))?
-        .detach();
-
+    // The index first: a kill after this leaves the file staged, which `git
+    // status` shows and `git commit` completes.
     update_index(&mut index, &touched);
-    let written = index
+    index
         .write_to(&mut lock, gix::index::write::Options::default())
         .map_err(|e| chain(&e))
         .and_then(|_| lock.flush().map_err(|e| e.to_string()))
-        .and_then(|_| lock.commit().map(|_| ()).map_err(|e| e.to_string()));
-    if let Err(why) = written {
-        return Err(Error::Git(format!(
-            "committed {} as {}, but could not update the git index ({why}); run `git reset -q -- {}` so `git status` agrees",
-            shown,
-            super::short_hex(&id),
-            repo_paths.join(" ")
-        )));
-    }
+        .and_then(|_| lock.commit().map(|_| ()).map_err(|e| e.to_string()))
+        .map_err(|why| not_committed(format!("cannot update the git index ({why})")))?;
+    let id = repo
+        .commit("HEAD", &msg, tree, parent)
+        .map_err(|e| {
+            not_committed(format!(
+                "cannot make the commit: {}; the file is staged (`git status` shows it)",
+                chain(&e)
+            ))
+        })?
+        .detach();
     Ok(CommitOutcome::Committed { id: id.to_string() })
 }
 
@@ -161,19 +168,16 @@ fn check_identity(repo: &gix::Repository) -> std::result::Result<(), String> {
     Ok(())
 }
 
-/// Hashes each path's working-tree file into the object database, through
-/// git's filters (eol, `.gitattributes`), taking its stat first as git does so
-/// a change racing with the read shows up as modified later.
-fn read_worktree(kb: &KbRepo, paths: &[String], index: &gix::index::File) -> Result<Vec<Touched>> {
+/// Hashes each path's working-tree file into the object database as the
+/// bytes on disk (no filter drivers, no eol conversion), taking its stat first
+/// as git does so a change racing with the read shows up as modified later.
+fn read_worktree(kb: &KbRepo, paths: &[String]) -> Result<Vec<Touched>> {
     let repo = &kb.repo;
-    let (mut pipeline, _) = repo
-        .filter_pipeline(None)
-        .map_err(|e| git_err("cannot set up git's file filters", &e))?;
     let mut out = Vec::with_capacity(paths.len());
     for p in paths {
         let abs = kb.workdir.join(p);
-        let stat = match gix::index::fs::Metadata::from_path_no_follow(&abs) {
-            Ok(md) => Stat::from_fs(&md).unwrap_or_default(),
+        let md = match std::fs::symlink_metadata(&abs) {
+            Ok(md) => md,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 out.push(Touched {
                     path: p.clone(),
@@ -183,29 +187,43 @@ fn read_worktree(kb: &KbRepo, paths: &[String], index: &gix::index::File) -> Res
             }
             Err(e) => return Err(Error::io(abs, e)),
         };
-        let obj = pipeline
-            .worktree_file_to_object(bpath(p).as_bstr(), index)
-            .map_err(|e| git_err(&format!("cannot add `{p}` to git"), &e))?;
-        let now = match obj {
-            Some((_, EntryKind::Commit | EntryKind::Tree, _)) => {
-                return Err(Error::Git(format!(
-                    "`{p}` is a folder or submodule, not a document"
-                )));
-            }
-            Some((id, kind, md)) => {
-                let mut stat = stat;
-                // The file changed between the stat and the read: make the
-                // index entry look stale so git re-reads it.
-                if u64::from(stat.size) != md.len() & 0xffff_ffff {
-                    stat.size = 0;
-                }
-                Some((id, kind, stat))
-            }
-            None => None,
+        let mut stat = gix::index::fs::Metadata::from_path_no_follow(&abs)
+            .ok()
+            .and_then(|m| Stat::from_fs(&m).ok())
+            .unwrap_or_default();
+        let (bytes, kind) = if md.file_type().is_symlink() {
+            let target = std::fs::read_link(&abs).map_err(|e| Error::io(&abs, e))?;
+            let t = target.to_str().ok_or_else(|| {
+                Error::Git(format!("`{p}` is a link to a path that is not UTF-8"))
+            })?;
+            (t.as_bytes().to_vec(), EntryKind::Link)
+        } else if md.is_file() {
+            use std::os::unix::fs::PermissionsExt;
+            let bytes = std::fs::read(&abs).map_err(|e| Error::io(&abs, e))?;
+            let exec = md.permissions().mode() & 0o111 != 0;
+            let kind = if exec {
+                EntryKind::BlobExecutable
+            } else {
+                EntryKind::Blob
+            };
+            (bytes, kind)
+        } else {
+            return Err(Error::Git(format!(
+                "`{p}` is a folder or submodule, not a document"
+            )));
         };
+        // The file changed between the stat and the read: make the index
+        // entry look stale so git re-reads it.
+        if u64::from(stat.size) != bytes.len() as u64 & 0xffff_ffff {
+            stat.size = 0;
+        }
+        let id = repo
+            .write_blob(&bytes)
+            .map_err(|e| git_err(&format!("cannot add `{p}` to git"), &e))?
+            .detach();
         out.push(Touched {
             path: p.clone(),
-            now,
+            now: Some((id, kind, stat)),
         });
     }
     Ok(out)

@@ -39,6 +39,7 @@ pub(super) fn fast_forward(
         .diff_tree_to_tree(&old_tree, &new_tree, gix::diff::Options::default())
         .map_err(|e| git_err("cannot compare trees", &e))?;
 
+    let _serial = super::recover::CommitGuard::take(repo.git_dir())?;
     let index_path = repo.index_path();
     let mut lock = super::lock_index(&index_path).map_err(Error::Git)?;
     let mut index = super::read_index(repo, &index_path)?;

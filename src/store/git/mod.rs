@@ -7,6 +7,7 @@ mod commit;
 mod fastforward;
 mod history;
 mod patch;
+mod recover;
 mod save;
 mod sync;
 
@@ -85,6 +86,13 @@ impl KbRepo {
                 ))
             })?
             .to_path_buf();
+        if repo.git_dir_trust() != gix::sec::Trust::Full {
+            return Err(Error::Git(format!(
+                "{} is owned by another user; lore refuses it as git does (its configuration could run programs as you). If you trust it, run `git config --global --add safe.directory {}`",
+                workdir.display(),
+                workdir.display()
+            )));
+        }
         let canon = |p: &Path| std::fs::canonicalize(p).map_err(|e| Error::io(p, e));
         let (wd, kb) = (canon(&workdir)?, canon(root)?);
         let rel = kb.strip_prefix(&wd).map_err(|_| {
@@ -214,7 +222,7 @@ pub(crate) fn lock_index(index_path: &Path) -> std::result::Result<gix::lock::Fi
         let lock_path = index_path.with_extension("lock");
         if lock_path.exists() {
             format!(
-                "the git index is locked ({} exists): another git process is running, or one crashed; if none is running, delete that file and retry",
+                "the git index is locked ({} exists) by a git command, not by lore: if no git command is running (check `ps`), a crashed git left it and deleting that file is safe; then retry",
                 lock_path.display()
             )
         } else {

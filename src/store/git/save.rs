@@ -20,7 +20,7 @@ pub fn save_and_commit(
     contents: &[u8],
     message: &str,
 ) -> Result<CommitOutcome> {
-    crate::store::write_atomic(&root.join(rel), contents)?;
+    crate::store::save_bytes(root, rel, contents)?;
     commit_paths(root, &[rel.to_path_buf()], message)
 }
 

@@ -1,0 +1,143 @@
+//! The one library path for a change to an existing document, shared by the
+//! CLI and the TUI: take the document's lock, re-read the file as it is now,
+//! apply the change to that text, write it atomically, commit that one file
+//! and update its search-index entry. Concurrent writers (two responders
+//! stamping one incident) queue on the lock, and each applies its change to
+//! what the other wrote, so no change is lost.
+
+use crate::error::Result;
+use crate::store::{self, git::CommitOutcome};
+use std::path::{Path, PathBuf};
+
+/// What a change did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Changed {
+    pub rel: PathBuf,
+    /// The commit message, as the change described itself.
+    pub message: String,
+    /// `None` when the change left the text as it was (nothing written).
+    pub commit: Option<CommitOutcome>,
+    /// The text now on disk.
+    pub text: String,
+}
+
+impl Changed {
+    /// A one-line account for a status bar or the CLI: what was committed.
+    pub fn note(&self) -> String {
+        match &self.commit {
+            None => format!("no change · {}", self.message),
+            Some(c) => note(c, &self.message),
+        }
+    }
+}
+
+/// What a commit of a saved file came to, in one line.
+pub fn note(commit: &CommitOutcome, message: &str) -> String {
+    match commit {
+        CommitOutcome::Committed { id } => {
+            format!(
+                "saved and committed {} · {message}",
+                id.get(..7).unwrap_or(id)
+            )
+        }
+        CommitOutcome::Unchanged => format!("saved, nothing new to commit · {message}"),
+        CommitOutcome::NotVersioned => format!("saved (not in a git repository) · {message}"),
+    }
+}
+
+/// Applies `edit` to the current text of `rel` under its lock, then saves,
+/// commits and re-indexes it. `edit` returns the new text and the commit
+/// message (which may depend on what it found, such as the time stamp it
+/// chose); the same text means no change. The file is saved even when git
+/// refuses the commit (the error says so), so no words are lost.
+pub fn change_doc(
+    root: &Path,
+    rel: &Path,
+    edit: impl FnOnce(&str) -> Result<(String, String)>,
+) -> Result<Changed> {
+    let _lock = store::lock::document(root, rel)?;
+    let before = store::read_text(root, rel)?;
+    let (after, message) = edit(&before)?;
+    if after == before {
+        return Ok(Changed {
+            rel: rel.to_path_buf(),
+            message,
+            commit: None,
+            text: before,
+        });
+    }
+    store::save_doc(root, rel, &after)?;
+    let commit = store::git::commit_paths(root, &[rel.to_path_buf()], &message)?;
+    reindex(root, rel);
+    Ok(Changed {
+        rel: rel.to_path_buf(),
+        message,
+        commit: Some(commit),
+        text: after,
+    })
+}
+
+/// Commits a file that was just written by someone else's hand (the editor
+/// round trip, a new draft) and re-indexes it, under the document's lock so
+/// it is not interleaved with a `change_doc` of the same file.
+pub fn commit_doc(root: &Path, rel: &Path, message: &str) -> Result<CommitOutcome> {
+    let _lock = store::lock::document(root, rel)?;
+    let outcome = store::git::commit_paths(root, &[rel.to_path_buf()], message)?;
+    reindex(root, rel);
+    Ok(outcome)
+}
+
+/// Updates the search-index entry of `rel`. The index is a cache that heals
+/// itself on the next search, so a failure here is not the change's failure.
+fn reindex(root: &Path, rel: &Path) {
+    if crate::index::index_dir(root).is_dir() {
+        let _ = crate::index::update_paths(root, &[rel.to_path_buf()]);
+    }
+}
+
+/// Appends a timeline entry stamped `now` (a bare `HH:MM` on the incident's
+/// day, else a full stamp) to the document as it is now.
+pub fn add_timeline(
+    root: &Path,
+    cfg: &crate::config::Config,
+    rel: &Path,
+    kind: crate::doc::Kind,
+    entry: &str,
+    now: chrono::DateTime<chrono_tz::Tz>,
+) -> Result<Changed> {
+    use crate::doc::edit::{append_timeline, timeline_stamp};
+    change_doc(root, rel, |before| {
+        let ctx = crate::doc::ParseContext {
+            timezone: cfg.tz,
+            default_kind: kind,
+        };
+        let doc = crate::doc::Doc::parse(before, rel, &ctx);
+        let latest = doc.timeline.iter().filter_map(|t| t.at).max();
+        let stamp = timeline_stamp(now, doc.meta.date, latest);
+        Ok((
+            append_timeline(before, &stamp, entry),
+            format!("{}: timeline entry {stamp} in {}", kind.as_str(), doc.id),
+        ))
+    })
+}
+
+/// Appends an open action item (`@owner`, `due:`, `#type` tokens kept).
+pub fn add_action(
+    root: &Path,
+    cfg: &crate::config::Config,
+    rel: &Path,
+    kind: crate::doc::Kind,
+    item: &str,
+) -> Result<Changed> {
+    change_doc(root, rel, |before| {
+        let ctx = crate::doc::ParseContext {
+            timezone: cfg.tz,
+            default_kind: kind,
+        };
+        let id = crate::doc::Doc::parse(before, rel, &ctx).id;
+        Ok((
+            crate::doc::edit::append_action(before, item),
+            format!("{}: action item in {id}", kind.as_str()),
+        ))
+    })
+}
