@@ -108,48 +108,50 @@ pub fn run() -> Result<Outcome> {
     let code = match cli.command {
         None => return Ok(Outcome::OpenTui(kb_root(kb)?)),
         Some(Command::Init(a)) => init::run(a)?,
-        Some(Command::New(a)) => new::run(&kb_root(kb)?, a)?,
+        Some(Command::New(a)) => new::run(&writer_root(kb)?, a)?,
         Some(Command::List(a)) => list::run(&kb_root(kb)?, a)?,
         Some(Command::Show(a)) => show::run(&kb_root(kb)?, a)?,
         Some(Command::Search(a)) => search::run(&kb_root(kb)?, a)?,
         Some(Command::Lint(a)) => lint::run(&kb_root(kb)?, a)?,
-        Some(Command::Index(a)) => index::run(&kb_root(kb)?, a)?,
-        Some(Command::Export(a)) => export::run(&kb_root(kb)?, a)?,
+        Some(Command::Index(a)) => index::run(&writer_root(kb)?, a)?,
+        Some(Command::Export(a)) => export::run(&writer_root(kb)?, a)?,
         Some(Command::Stats(a)) => stats::run(&kb_root(kb)?, a)?,
         Some(Command::Actions(a)) => actions::run(&kb_root(kb)?, a)?,
         Some(Command::History(a)) => history::run(&kb_root(kb)?, a)?,
-        Some(Command::Factors(a)) => factors::run(&kb_root(kb)?, a)?,
-        Some(Command::Import(a)) => import::run(&kb_root(kb)?, a)?,
-        Some(Command::Sync(a)) => sync::run(&kb_root(kb)?, a)?,
+        Some(Command::Factors(a)) => factors::run(&writer_root(kb)?, a)?,
+        Some(Command::Import(a)) => import::run(&writer_root(kb)?, a)?,
+        Some(Command::Sync(a)) => sync::run(&writer_root(kb)?, a)?,
         Some(Command::Completions(a)) => completions::run(a)?,
-        Some(Command::Timeline(a)) => timeline::run_timeline(&kb_root(kb)?, a)?,
-        Some(Command::Action(a)) => timeline::run_action(&kb_root(kb)?, a)?,
+        Some(Command::Timeline(a)) => timeline::run_timeline(&writer_root(kb)?, a)?,
+        Some(Command::Action(a)) => timeline::run_action(&writer_root(kb)?, a)?,
     };
     Ok(Outcome::Exit(code))
 }
 
 /// The KB root from `--kb`/`LORE_KB` or the current directory upwards. A
-/// change that a killed lore left half done is finished first, and the
-/// temporary files of killed writes are swept.
+/// change that a killed lore left half done is finished first (one `stat`
+/// when there is none), so every command sees a whole KB.
 pub fn kb_root(explicit: Option<&Path>) -> Result<PathBuf> {
     let cwd = std::env::current_dir()?;
     let root = crate::config::discover(explicit, &cwd)?;
-    housekeeping(&root);
-    Ok(root)
-}
-
-/// What every command does first on a KB: finish an interrupted multi-file
-/// change (a journal in `.lore/`) and sweep stale temporary files. Neither
-/// stops the command: a problem is a warning.
-fn housekeeping(root: &Path) {
-    match crate::store::journal::recover(root) {
+    match crate::store::journal::recover(&root) {
         Ok(Some(note)) => output::note(format_args!("{note}")),
         Ok(None) => {}
         Err(e) => output::note(format_args!("warning: {e}")),
     }
-    if let Ok(cfg) = crate::config::Config::load(root) {
-        crate::store::sweep_temp_files(root, &cfg);
+    Ok(root)
+}
+
+/// `kb_root` for commands that write (and the TUI): also sweeps the
+/// temporary files killed writes left, which would show in `git status`.
+/// Kept out of read commands, where listing every folder costs more than
+/// the search itself.
+pub fn writer_root(explicit: Option<&Path>) -> Result<PathBuf> {
+    let root = kb_root(explicit)?;
+    if let Ok(cfg) = crate::config::Config::load(&root) {
+        crate::store::sweep_temp_files(&root, &cfg);
     }
+    Ok(root)
 }
 
 /// Says once per run, on stderr, that the KB's changes are not versioned.

@@ -83,6 +83,10 @@ pub fn run(root: &Path) -> Result<ExitCode> {
 /// Parses the whole KB, lints it and computes its figures off the UI thread.
 fn load_in_background(root: PathBuf, tx: Sender<Analysis>) {
     std::thread::spawn(move || {
+        // Temporary files killed writes left would show in `git status`.
+        if let Ok(cfg) = crate::config::Config::load(&root) {
+            crate::store::sweep_temp_files(&root, &cfg);
+        }
         let loaded = data::load_kb(&root)
             .map(|kb| Box::new(data::analyse(Arc::new(kb), crate::clock::today())))
             .map_err(|e| format!("{e:#}"));

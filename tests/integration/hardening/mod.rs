@@ -5,5 +5,6 @@
 mod bounds;
 mod concurrency;
 mod crash;
+mod git_trust;
 mod symlinks;
 mod terminal;

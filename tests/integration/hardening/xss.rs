@@ -19,8 +19,7 @@ const CASES: &[(&str, &str)] = &[
     ("script-inline", "Prose with <script>$P</script> in a sentence."),
     ("script-in-svg", "<svg><script>$P</script></svg>"),
     // Event handlers.
-    ("img-onerror", r#"<img src=x onerror="$P">"#),
-    ("img-slashes", "Text <img/src/onerror=$P> text"),
+    ("img-onerror", r#"<img src=x onerror="$P"> and <img/src/onerror=$P> text"#),
     ("svg-onload", r#"<svg onload="$P"></svg>"#),
     ("body-onload", r#"<body onload="$P">"#),
     ("details-ontoggle", r#"<details open ontoggle="$P"><summary>s</summary>x</details>"#),
@@ -28,15 +27,12 @@ const CASES: &[(&str, &str)] = &[
     ("input-onfocus", r#"<input autofocus onfocus="$P">"#),
     ("marquee-onstart", r#"<marquee onstart="$P">m</marquee>"#),
     ("inline-handlers", r#"A <b onmouseover="$P">b</b> and <a href="https://example.com" onclick="$P">a</a>."#),
-    ("iframe-src", r#"<iframe src="javascript:$P"></iframe>"#),
+    ("iframe-src", r#"<iframe src="javascript:$P"></iframe><frameset onload="$P"><frame src="javascript:$P"></frameset>"#),
     ("iframe-srcdoc", r#"<iframe srcdoc="<script>parent.$P</script>"></iframe>"#),
-    ("frameset", r#"<frameset onload="$P"><frame src="javascript:$P"></frameset>"#),
     // URLs in Markdown.
     ("md-link-js", "[click](javascript:$P) [caps](JaVaScRiPt:$P)"),
-    ("md-link-vbscript", "[click](vbscript:$P)"),
-    ("md-link-data", "[a](data:text/html;base64,PHNjcmlwdD4=) [b](data:text/html,%3Cscript%3E$P%3C/script%3E)"),
-    ("md-link-entities", "[a](javascript&colon;$P) [b](javascript&#58;$P) [c](java&#x09;script:$P)"),
-    ("md-link-angle", "[a](<java\tscript:$P>) [b](< javascript:$P>)"),
+    ("md-link-schemes", "[a](vbscript:$P) [b](data:text/html;base64,PHNjcmlwdD4=) [c](data:text/html,%3Cscript%3E$P%3C/script%3E)"),
+    ("md-link-obfuscated", "[a](javascript&colon;$P) [b](javascript&#58;$P) [c](java&#x09;script:$P) [d](<java\tscript:$P>) [e](< javascript:$P>)"),
     ("md-link-title", r#"[x](https://example.com "\" onmouseover=\"$P")"#),
     ("md-image-js", "![alt](javascript:$P) ![alt](JAVASCRIPT:$P)"),
     ("md-image-title", r#"![alt](#pwn "\" onerror=\"$P")"#),
@@ -44,9 +40,8 @@ const CASES: &[(&str, &str)] = &[
     ("md-autolink", "<javascript:$P> <vbscript:$P>"),
     // URLs in raw HTML.
     ("html-a-js", r#"<a href="javascript:$P">a</a> <a href=" JaVaScRiPt:$P">b</a>"#),
-    ("html-a-entity", r#"<a href="&#106;avascript:$P">a</a> <a href="&#x6A&#x61vascript:$P">b</a>"#),
+    ("html-a-entity", r#"<a href="&#106;avascript:$P">a</a> <a href="&#x6A&#x61vascript:$P">b</a> <a href="javascript&colon;$P">c</a>"#),
     ("html-a-tab", "<a href=\"java&#x09;script:$P\">a</a> <a href=\"java\tscript:$P\">b</a> <a href=\"&#10;javascript:$P\">c</a>"),
-    ("html-a-colon", r#"<a href="javascript&colon;$P">a</a>"#),
     ("css-script", r#"<p style="width: expression($P); background:url(javascript:$P)">x</p><style>body{background:url(javascript:$P)}</style>"#),
     ("base-href", r#"<base href="javascript:$P//">"#),
     ("meta-refresh", r#"<meta http-equiv="refresh" content="0;url=javascript:$P">"#),
@@ -60,14 +55,12 @@ const CASES: &[(&str, &str)] = &[
     // SVG and MathML.
     ("math-href", "<div>\n<math><mtext><a href=\"javascript:$P\">m</a></mtext><mi xlink:href=\"javascript:$P\">x</mi></math>\n</div>"),
     ("svg-xlink", "<div>\n<svg><a xlink:href=\"javascript:$P\"><text y=\"10\">s</text></a></svg>\n</div>"),
-    ("svg-animate", "<div>\n<svg><animate onbegin=\"$P\" attributeName=\"x\" dur=\"1s\"/></svg>\n</div>"),
-    ("svg-set", "<div>\n<svg><a><set attributeName=\"href\" to=\"javascript:$P\"/><text y=\"10\">s</text></a></svg>\n</div>"),
+    ("svg-animation", "<div>\n<svg><animate onbegin=\"$P\" attributeName=\"x\" dur=\"1s\"/><a><set attributeName=\"href\" to=\"javascript:$P\"/><text y=\"10\">s</text></a></svg>\n</div>"),
     // Parser differentials (mutation XSS) and broken markup.
     ("template", "<div>\n<template><img src=x onerror=\"$P\"></template>\n</div>"),
     ("noscript-mxss", "<div>\n<noscript><p title=\"</noscript><img src=x onerror=$P>\"></noscript>\n</div>"),
     ("xmp-mxss", "<div>\n<xmp><p title=\"</xmp><img src=x onerror=$P>\"></xmp>\n</div>"),
-    ("select-style", "<div>\n<select><style></select><img src=x onerror=$P></style></select>\n</div>"),
-    ("svg-style-mxss", "<div>\n<svg></p><style><a id=\"</style><img src=1 onerror=$P>\">\n</div>"),
+    ("style-mxss", "<div>\n<select><style></select><img src=x onerror=$P></style></select><svg></p><style><a id=\"</style><img src=1 onerror=$P>\">\n</div>"),
     ("comment-cdata", "<!--><img src=x onerror=$P>--> <!-- --!><img src=x onerror=$P> --> <![CDATA[><img src=x onerror=$P>]]>"),
     ("unclosed-tag", "<img src=x onerror=\"$P\"\n\ntext <a href=\"javascript:$P\"\n\nmore"),
     ("dom-clobber", r#"<a id="LORE_SEARCH_BASE" name="LORE_SEARCH_BASE">c</a><form name="getElementById"></form><div id="main" name="q">$P</div>"#),
@@ -99,11 +92,6 @@ const BANNED: &[&str] = &[
     "math", "isindex", "xmp", "noscript", "template", "portal", "textarea", "button", "plaintext",
     "listing", "noembed", "noframes", "set", "foreignobject", "handler", "bgsound", "video",
     "audio", "source", "marquee", "animate", "animatemotion", "animatetransform",
-];
-#[rustfmt::skip]
-const BANNED_TEXT: &[&str] = &[
-    "<iframe", "<object", "<embed", "<base", "<meta http-equiv", "<style", "<frame", "<math",
-    "<isindex", "<xmp", "<noscript", "<template", "<applet", "<portal", "<plaintext",
 ];
 #[rustfmt::skip]
 const URL_ATTRS: &[&str] = &[
@@ -140,8 +128,8 @@ fn document(title: &str, cases: &[(&str, &str)]) -> String {
 fn export(sb: &Sandbox, kb: &Path, name: &str) -> PathBuf {
     let out = sb.path(&format!("out-{name}"));
     let mut cmd = sb.lore(kb);
-    cmd.env("LORE_TODAY", "2024-06-01").args(["export", "--out"]);
-    let o = cmd.arg(&out).output().unwrap();
+    cmd.env("LORE_TODAY", "2024-06-01");
+    let o = cmd.args(["export", "--out"]).arg(&out).output().unwrap();
     assert!(o.status.success(), "export failed: {}", stderr(&o));
     out
 }
@@ -159,20 +147,17 @@ fn html_files(dir: &Path, out: &mut Vec<PathBuf>) {
 /// The case whose payload `s` holds (the longest case name found in it).
 fn culprit(s: &str) -> String {
     let found = CASES.iter().map(|c| c.0).filter(|n| s.contains(n));
-    found.max_by_key(|n| n.len()).unwrap_or("(none)").to_string()
+    let best = found.max_by_key(|n| n.len());
+    best.unwrap_or("(none)").to_string()
 }
 
-/// Start tags in document order with their offsets; comments, doctype and end
-/// tags are skipped, and a `<` inside a quoted value starts no tag.
+/// Start tags in document order with their offsets (a `<` inside a quoted
+/// value starts none; end tags and `<!…>` are skipped).
 fn start_tags(html: &str) -> Vec<(usize, &str)> {
     let b = html.as_bytes();
     let (mut out, mut i) = (Vec::new(), 0);
     while let Some(off) = html[i..].find('<') {
         let s = i + off;
-        if html[s..].starts_with("<!--") {
-            i = html[s..].find("-->").map_or(html.len(), |e| s + e + 3);
-            continue;
-        }
         if !b.get(s + 1).is_some_and(u8::is_ascii_alphabetic) {
             i = s + 1;
             continue;
@@ -237,10 +222,11 @@ fn script_url(v: &str) -> bool {
         };
         let end = t[skip..].find(|c: char| !c.is_digit(radix));
         let end = end.map_or(t.len(), |n| skip + n);
-        let ch = match skip {
-            0 => NAMED.iter().find(|n| n.0.eq_ignore_ascii_case(&t[..end])).map(|n| n.1),
-            _ => u32::from_str_radix(&t[skip..end], radix).ok().and_then(char::from_u32),
-        };
+        let name = t[..end].to_ascii_lowercase();
+        let named = NAMED.iter().find(|n| n.0 == name).map(|n| n.1);
+        let code = u32::from_str_radix(&t[skip..end], radix).ok();
+        let code = code.and_then(char::from_u32);
+        let ch = if skip == 0 { named } else { code };
         url.push(ch.unwrap_or('&'));
         let semi = usize::from(t[end..].starts_with(';'));
         rest = if ch.is_some() { &t[end + semi..] } else { t };
@@ -248,7 +234,8 @@ fn script_url(v: &str) -> bool {
     url.push_str(rest);
     url.retain(|c| !c.is_whitespace() && !c.is_control());
     let url = url.to_ascii_lowercase();
-    ["javascript:", "vbscript:", "livescript:", "data:"].iter().any(|s| url.starts_with(s))
+    let bad = ["javascript:", "vbscript:", "livescript:", "data:"];
+    bad.iter().any(|s| url.starts_with(s))
 }
 
 fn tag_name(tag: &str) -> String {
@@ -295,14 +282,10 @@ fn live(tag: &str, after: &str, in_body: bool) -> Option<&'static str> {
     })
 }
 
-/// Panics, naming the case, when `html` holds anything live (see `live`), or
-/// markup lore never writes anywhere in its text.
+/// Panics, naming the case, when a start tag of `html` is live (see `live`) or
+/// a `<script` hides from the tag scan.
 fn check_page(page: &str, html: &str, case: &dyn Fn(&str) -> String) {
     let lower = html.to_ascii_lowercase();
-    if let Some(i) = BANNED_TEXT.iter().find_map(|b| lower.find(b)) {
-        let at: String = html[i..].chars().take(200).collect();
-        panic!("case {}: {page}: markup lore never writes: {at}", case(&at));
-    }
     let start = html.find("class=\"doc-body prose\"").unwrap_or(html.len());
     let body = start..html.find("<aside class=\"doc-side\"").unwrap_or(html.len());
     let tags = start_tags(html);
@@ -314,7 +297,7 @@ fn check_page(page: &str, html: &str, case: &dyn Fn(&str) -> String) {
     }
     let scripts = tags.iter().filter(|t| tag_name(t.1) == "script").count();
     let hidden = lower.matches("<script").count() != scripts;
-    assert!(!hidden, "case {}: {page}: a <script the tag scan missed", case(html));
+    assert!(!hidden, "case {}: {page}: hidden <script", case(html));
 }
 
 #[test]
@@ -329,15 +312,17 @@ fn every_hostile_case_exports_as_inert_html() {
     let out = export(&sb, &kb, "xss-corpus");
     for (i, (case, _)) in CASES.iter().enumerate() {
         let p = page(i);
-        assert!(out.join(&p).is_file(), "case {case}: no {p} (not published?)");
+        assert!(out.join(&p).is_file(), "case {case}: no {p}");
     }
     let mut files = Vec::new();
     html_files(&out, &mut files);
     for path in files {
-        let rel = path.strip_prefix(&out).unwrap().to_string_lossy().replace('\\', "/");
+        let rel = path.strip_prefix(&out).unwrap().to_string_lossy();
+        let rel = rel.replace('\\', "/");
         let html = std::fs::read_to_string(&path).unwrap();
-        let own = (0..CASES.len()).find(|&i| rel == page(i)).map(|i| CASES[i].0);
-        check_page(&rel, &html, &|s: &str| own.map_or_else(|| culprit(s), String::from));
+        let own = (0..CASES.len()).find(|&i| rel == page(i));
+        let case = |s: &str| own.map_or_else(|| culprit(s), |i| CASES[i].0.into());
+        check_page(&rel, &html, &case);
     }
     let i = CASES.iter().position(|c| c.0 == "code-span").unwrap();
     let code = std::fs::read_to_string(out.join(page(i))).unwrap();
@@ -347,13 +332,14 @@ fn every_hostile_case_exports_as_inert_html() {
 
 /// Chromium on PATH; `None` (the test skips) when missing, unless `CI` is set.
 fn chromium() -> Option<PathBuf> {
-    let names = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"];
+    #[rustfmt::skip]
+    const NAMES: &[&str] = &["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"];
     let path = std::env::var_os("PATH").unwrap_or_default();
     let mut dirs = std::env::split_paths(&path);
-    let found = dirs.find_map(|d| names.iter().map(|n| d.join(n)).find(|p| p.is_file()));
+    let found = dirs.find_map(|d| NAMES.iter().map(|n| d.join(n)).find(|p| p.is_file()));
     let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0");
     if found.is_none() {
-        assert!(!ci, "chromium is required under CI (CI is set) but is not on PATH");
+        assert!(!ci, "chromium is required when CI is set");
         eprintln!("skipping browser test: chromium is not installed (apt-get install chromium)");
     }
     found
@@ -370,12 +356,14 @@ fn load(browser: &Path, file: &Path, query: &str) -> (String, Vec<String>) {
     let profile = tempfile::tempdir().unwrap();
     let url = format!("file://{}{query}", file.display());
     let mut cmd = assert_cmd::Command::new(browser);
-    cmd.args(FLAGS).arg(format!("--user-data-dir={}", profile.path().display()));
-    let out = cmd.arg(&url).timeout(Duration::from_secs(90)).output().unwrap();
+    let dir = format!("--user-data-dir={}", profile.path().display());
+    cmd.args(FLAGS).arg(dir).arg(&url);
+    let out = cmd.timeout(Duration::from_secs(90)).output().unwrap();
     let dom = String::from_utf8_lossy(&out.stdout).into_owned();
     let err = String::from_utf8_lossy(&out.stderr);
     let ok = dom.contains("</body>") || dom.contains("</html>");
-    assert!(ok, "no DOM for {url}: {err}");
+    // An alert() stalls headless Chromium until the timeout kills it.
+    assert!(ok, "no DOM for {url} (an alert()?): {err}");
     let console = err.lines().filter(|l| l.contains(":CONSOLE"));
     (dom, console.map(String::from).collect())
 }
@@ -401,9 +389,10 @@ fn every_hostile_case_runs_nothing_in_chromium() {
         let (dom, console) = load(&browser, &out.join(page), query);
         let body = dom.split("<body").nth(1).and_then(|s| s.split('>').next());
         let body = body.unwrap_or("");
-        let ran = culprit(body);
-        assert!(!body.contains("data-pwned"), "case {ran} ran on {page}: <body{body}>");
-        assert!(console.is_empty(), "{page} (cases {cases}): console: {console:?}");
-        check_page(page, &dom, &|s: &str| format!("{} (of {cases})", culprit(s)));
+        let (ran, pwned) = (culprit(body), body.contains("data-pwned"));
+        assert!(!pwned, "case {ran} ran on {page}: <body{body}>");
+        assert!(console.is_empty(), "{page} ({cases}): console: {console:?}");
+        let case = |s: &str| format!("{} (of {cases})", culprit(s));
+        check_page(page, &dom, &case);
     }
 }
