@@ -141,3 +141,154 @@ pub fn add_action(
         ))
     })
 }
+
+/// An edit of an existing document in `$EDITOR`: the editor works on a
+/// private copy (in `.lore/edit/`), so entries other responders add to the
+/// document meanwhile are not overwritten when the editor saves. `finish`
+/// applies the edit to the file as it is then, under its lock: unchanged
+/// meanwhile, the edit is saved as it is; changed, the two are merged line
+/// by line; when they touch the same lines, the document is left alone and
+/// the edited copy is kept for the user.
+pub struct EditSession {
+    root: PathBuf,
+    rel: PathBuf,
+    base: String,
+    copy: PathBuf,
+}
+
+/// What came of an edit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Edited {
+    /// The editor saved nothing new.
+    Unchanged,
+    /// Saved and committed; `merged` when others changed the file meanwhile.
+    Saved { changed: Changed, merged: bool },
+    /// The edit and a change made meanwhile touch the same lines: nothing was
+    /// written; the edited text is kept at `kept`.
+    Conflict { kept: PathBuf },
+}
+
+impl EditSession {
+    pub fn start(root: &Path, rel: &Path) -> Result<EditSession> {
+        let base = store::read_text(root, rel)?;
+        let name = rel
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "document.md".into());
+        let copy = root
+            .join(".lore")
+            .join("edit")
+            .join(format!("{}-{name}", std::process::id()));
+        store::lock::ignore_cache(root);
+        store::write_atomic(&copy, base.as_bytes())?;
+        Ok(EditSession {
+            root: root.to_path_buf(),
+            rel: rel.to_path_buf(),
+            base,
+            copy,
+        })
+    }
+
+    /// The file the editor should open.
+    pub fn path(&self) -> &Path {
+        &self.copy
+    }
+
+    /// Applies what the editor saved (see the type's description).
+    pub fn finish(self, message: &str) -> Result<Edited> {
+        let ours = std::fs::read(&self.copy)
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .map_err(|e| crate::error::Error::io(&self.copy, e))?;
+        if ours == self.base {
+            let _ = std::fs::remove_file(&self.copy);
+            return Ok(Edited::Unchanged);
+        }
+        let mut merged = false;
+        let mut conflict = false;
+        let changed = change_doc(&self.root, &self.rel, |current| {
+            let text = if current == self.base {
+                ours.clone()
+            } else {
+                merged = true;
+                match diffy::merge(&self.base, &ours, current) {
+                    Ok(m) => m,
+                    Err(_) => {
+                        conflict = true;
+                        current.to_string()
+                    }
+                }
+            };
+            Ok((text, message.to_string()))
+        })?;
+        if conflict {
+            return Ok(Edited::Conflict { kept: self.copy });
+        }
+        let _ = std::fs::remove_file(&self.copy);
+        Ok(Edited::Saved { changed, merged })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOC: &str = "---\ntitle: DNS\n---\n# DNS\n\n## Summary\n\nOld summary.\n\n## Timeline\n\n- 10:00 Alert\n";
+
+    fn kb() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("postmortems")).unwrap();
+        std::fs::write(dir.path().join("postmortems/a.md"), DOC).unwrap();
+        dir
+    }
+
+    #[test]
+    fn an_edit_keeps_an_entry_another_responder_added_meanwhile() {
+        let dir = kb();
+        let rel = Path::new("postmortems/a.md");
+        let s = EditSession::start(dir.path(), rel).unwrap();
+        std::fs::write(s.path(), DOC.replace("Old summary.", "New summary.")).unwrap();
+        // Meanwhile, through the shared path:
+        change_doc(dir.path(), rel, |t| {
+            Ok((
+                t.replace("- 10:00 Alert\n", "- 10:00 Alert\n- 10:05 Paged\n"),
+                "t".into(),
+            ))
+        })
+        .unwrap();
+        let done = s.finish("edit").unwrap();
+        assert!(
+            matches!(done, Edited::Saved { merged: true, .. }),
+            "{done:?}"
+        );
+        let now = std::fs::read_to_string(dir.path().join(rel)).unwrap();
+        assert!(
+            now.contains("New summary.") && now.contains("- 10:05 Paged"),
+            "{now}"
+        );
+        assert!(
+            !dir.path()
+                .join(".lore/edit")
+                .read_dir()
+                .unwrap()
+                .any(|_| true)
+        );
+    }
+
+    #[test]
+    fn an_edit_of_the_same_lines_changes_nothing_and_keeps_the_copy() {
+        let dir = kb();
+        let rel = Path::new("postmortems/a.md");
+        let s = EditSession::start(dir.path(), rel).unwrap();
+        std::fs::write(s.path(), DOC.replace("Old summary.", "Mine.")).unwrap();
+        change_doc(dir.path(), rel, |t| {
+            Ok((t.replace("Old summary.", "Theirs."), "t".into()))
+        })
+        .unwrap();
+        let Edited::Conflict { kept } = s.finish("edit").unwrap() else {
+            panic!("no conflict")
+        };
+        assert!(std::fs::read_to_string(&kept).unwrap().contains("Mine."));
+        let now = std::fs::read_to_string(dir.path().join(rel)).unwrap();
+        assert!(now.contains("Theirs.") && !now.contains("Mine."), "{now}");
+    }
+}

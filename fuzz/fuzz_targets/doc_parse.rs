@@ -39,7 +39,12 @@ fuzz_target!(|data: &[u8]| {
     }
     for a in &doc.action_items {
         assert!(a.line >= doc.body_line, "action item line {a:?}");
-        let _ = (a.done, a.owner.as_deref(), a.due, a.kind.map(|k| k.as_str()));
+        let _ = (
+            a.done,
+            a.owner.as_deref(),
+            a.due,
+            a.kind.map(|k| k.as_str()),
+        );
     }
     for p in &doc.problems {
         let _ = (p.code, p.level, p.line, p.message.len());
@@ -49,7 +54,12 @@ fuzz_target!(|data: &[u8]| {
         let _ = lore::stats::human_duration(secs);
         let _ = lore::stats::human_duration(secs.saturating_neg());
     }
-    let _ = (doc.status(), doc.summary(), doc.sort_date(), doc.links.len());
+    let _ = (
+        doc.status(),
+        doc.summary(),
+        doc.sort_date(),
+        doc.links.len(),
+    );
     let today = parse_date("2024-06-01").expect("a valid date");
     for every in [0, 1, 90, u32::MAX] {
         let _ = (doc.review_due(every), doc.is_stale(every, today));

@@ -11,7 +11,8 @@ use lore::doc::{Doc, ParseContext, parse_date};
 use lore::site::markdown::{RenderContext, render_doc, render_inline};
 use std::path::Path;
 
-const FRONT: &str = "---\ntitle: Fuzz\ndate: 2024-03-12\nstatus: published\nstarted: 2024-03-12T14:00:00Z\n---\n";
+const FRONT: &str =
+    "---\ntitle: Fuzz\ndate: 2024-03-12\nstatus: published\nstarted: 2024-03-12T14:00:00Z\n---\n";
 
 /// Elements the sanitizer never lets through (`<input type="checkbox">` is
 /// pulldown-cmark's task-list marker, `<img>` a Markdown image).
@@ -21,7 +22,15 @@ const BANNED: &[&str] = &[
     "meta", "link", "form", "button", "textarea", "select", "svg", "math", "template", "title",
     "noscript", "xmp", "plaintext", "isindex", "video", "audio", "source", "set", "animate",
 ];
-const URL_ATTRS: &[&str] = &["href", "src", "action", "formaction", "xlink:href", "data", "srcset"];
+const URL_ATTRS: &[&str] = &[
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "xlink:href",
+    "data",
+    "srcset",
+];
 
 /// Start tags of `html` in order (a `<` inside a quoted value starts none).
 fn start_tags(html: &str) -> Vec<&str> {
@@ -114,7 +123,9 @@ fn script_url(v: &str) -> bool {
     }
     url.push_str(rest);
     url.retain(|c| !matches!(c, '\t' | '\n' | '\r'));
-    let url = url.trim_start_matches(|c: char| c <= ' ').to_ascii_lowercase();
+    let url = url
+        .trim_start_matches(|c: char| c <= ' ')
+        .to_ascii_lowercase();
     ["javascript:", "vbscript:", "livescript:", "data:"]
         .iter()
         .any(|s| url.starts_with(s))
@@ -127,7 +138,10 @@ fn assert_inert(html: &str, md: &str) {
             .take_while(char::is_ascii_alphanumeric)
             .collect::<String>()
             .to_ascii_lowercase();
-        assert!(!BANNED.contains(&name.as_str()), "<{name}> in {html:?} from {md:?}");
+        assert!(
+            !BANNED.contains(&name.as_str()),
+            "<{name}> in {html:?} from {md:?}"
+        );
         for (attr, value) in attributes(tag) {
             assert!(!attr.starts_with("on"), "handler in {tag:?} from {md:?}");
             let live = URL_ATTRS.contains(&attr.as_str()) && script_url(&value);
@@ -135,13 +149,20 @@ fn assert_inert(html: &str, md: &str) {
         }
     }
     let lower = html.to_ascii_lowercase();
-    assert!(!lower.contains("<script"), "a <script in {html:?} from {md:?}");
+    assert!(
+        !lower.contains("<script"),
+        "a <script in {html:?} from {md:?}"
+    );
 }
 
 fuzz_target!(|data: &[u8]| {
     let md = String::from_utf8_lossy(data);
     let text = format!("{FRONT}{md}");
-    let doc = Doc::parse(&text, Path::new("postmortems/f.md"), &ParseContext::default());
+    let doc = Doc::parse(
+        &text,
+        Path::new("postmortems/f.md"),
+        &ParseContext::default(),
+    );
     let link_for = |_: &Path| Some("other.html".to_string());
     let ctx = RenderContext {
         link_for: &link_for,

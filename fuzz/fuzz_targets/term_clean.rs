@@ -21,11 +21,26 @@ fuzz_target!(|data: &[u8]| {
     if let Some(bad) = c.chars().find(|&ch| forbidden(ch)) {
         panic!("clean let {bad:?} through");
     }
-    if let Some(bad) = l.chars().find(|&ch| forbidden(ch) || ch == '\n' || ch == '\t') {
+    if let Some(bad) = l
+        .chars()
+        .find(|&ch| forbidden(ch) || ch == '\n' || ch == '\t')
+    {
         panic!("clean_line let {bad:?} through");
     }
-    assert_eq!(c.chars().count(), s.chars().count(), "clean changed the length");
-    assert_eq!(l.chars().count(), s.chars().count(), "clean_line changed the length");
+    assert_eq!(
+        c.chars().count(),
+        s.chars().count(),
+        "clean changed the length"
+    );
+    assert_eq!(
+        l.chars().count(),
+        s.chars().count(),
+        "clean_line changed the length"
+    );
     assert_eq!(clean(&c), c, "clean is not idempotent");
-    assert_eq!(clean_line(&c), l, "clean_line of clean differs from clean_line");
+    assert_eq!(
+        clean_line(&c),
+        l,
+        "clean_line of clean differs from clean_line"
+    );
 });

@@ -76,7 +76,7 @@ fn doc_lock_path(root: &Path, rel: &Path) -> PathBuf {
 /// Makes sure `.lore/` keeps itself out of git (a `.gitignore` of `*` in
 /// it), since the locks are created in KBs whose own `.gitignore` predates
 /// lore or lacks the entry.
-fn ignore_cache(root: &Path) {
+pub fn ignore_cache(root: &Path) {
     let dir = root.join(".lore");
     let gi = dir.join(".gitignore");
     if !gi.exists() && std::fs::create_dir_all(&dir).is_ok() {

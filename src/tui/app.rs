@@ -199,6 +199,8 @@ pub enum Action {
     SimilarDone(String, Vec<crate::similar::Similar>),
     /// The editor returned (Err holds why it failed).
     EditorDone(Result<(), String>),
+    /// An edit of an existing document was applied (the note), or why not.
+    Edited(Result<String, String>),
 }
 
 /// Background work after a write, for the event loop to start.
@@ -224,8 +226,14 @@ pub enum Effect {
         id: u64,
         query: String,
     },
-    /// Suspend the UI and open the editor on this KB-relative path.
+    /// Suspend the UI and open the editor on this new document (KB-relative).
     Edit(PathBuf),
+    /// Suspend the UI, edit a copy of this existing document in the editor
+    /// and apply the edit to the file as it is then (`change::EditSession`).
+    EditExisting {
+        rel: PathBuf,
+        message: String,
+    },
 }
 
 impl App {
@@ -503,6 +511,10 @@ pub fn update(app: &mut App, action: Action) -> Option<Effect> {
         }
         Action::EditorDone(result) => {
             super::ops::editor_done(app, result);
+            None
+        }
+        Action::Edited(result) => {
+            super::ops::edited(app, result);
             None
         }
         other => {

@@ -109,18 +109,27 @@ fn e_asks_for_the_editor_and_takes_the_change_back() {
     let mut app = test_kb::app(dir.path());
     let rel = std::path::PathBuf::from("postmortems/2023-11-02-dns-timeouts.md");
     key(&mut app, KeyCode::Char('G'));
+    let message = "postmortem: edit 2023-11-02-dns-timeouts".to_string();
     assert_eq!(
         key(&mut app, KeyCode::Char('e')),
-        Some(Effect::Edit(rel.clone()))
+        Some(Effect::EditExisting {
+            rel: rel.clone(),
+            message: message.clone()
+        })
     );
-    // What the editor does: change the title.
-    let path = dir.path().join(&rel);
-    let text = std::fs::read_to_string(&path).unwrap().replace(
+    // What the runner does: the editor changes the title in its copy.
+    let session = crate::change::EditSession::start(dir.path(), &rel).unwrap();
+    let text = std::fs::read_to_string(session.path()).unwrap().replace(
         "title: DNS resolver timeouts",
         "title: DNS resolver timeouts in eu-west",
     );
-    std::fs::write(&path, text).unwrap();
-    update(&mut app, Action::EditorDone(Ok(())));
+    std::fs::write(session.path(), text).unwrap();
+    let done = session.finish(&message).unwrap();
+    assert!(matches!(
+        done,
+        crate::change::Edited::Saved { merged: false, .. }
+    ));
+    update(&mut app, Action::Edited(Ok("saved".into())));
     assert_eq!(app.screen, Screen::Read);
     assert_eq!(
         app.open.as_ref().unwrap().doc.title,
@@ -131,13 +140,13 @@ fn e_asks_for_the_editor_and_takes_the_change_back() {
             .iter()
             .any(|r| r.title == "DNS resolver timeouts in eu-west")
     );
-    // Unchanged after a second edit: nothing to save.
-    assert_eq!(key(&mut app, KeyCode::Char('e')), Some(Effect::Edit(rel)));
-    update(&mut app, Action::EditorDone(Ok(())));
-    assert_eq!(
-        app.message,
-        "no changes to postmortems/2023-11-02-dns-timeouts.md"
+    // A failed edit says why and keeps the document open.
+    key(&mut app, KeyCode::Char('e'));
+    update(
+        &mut app,
+        Action::Edited(Err("editor `vi` exited with 1".into())),
     );
+    assert_eq!(app.message, "error: editor `vi` exited with 1");
 }
 
 #[test]

@@ -94,6 +94,41 @@ fn load_in_background(root: PathBuf, tx: Sender<Analysis>) {
     });
 }
 
+/// Runs the editor on a copy of the document and applies the edit through
+/// the shared write path. Returns the status-bar note.
+fn edit_existing(
+    root: &std::path::Path,
+    rel: &std::path::Path,
+    message: &str,
+) -> Result<String, String> {
+    use crate::change::{EditSession, Edited};
+    let session = EditSession::start(root, rel).map_err(|e| e.to_string())?;
+    let editor = crate::editor::edit(session.path());
+    let outcome = session.finish(message).map_err(|e| e.to_string())?;
+    let note = match outcome {
+        Edited::Unchanged => format!("no changes to {}", rel.display()),
+        Edited::Saved { changed, merged } => {
+            let note = changed.note();
+            if merged {
+                format!("{note} (merged with a change saved meanwhile)")
+            } else {
+                note
+            }
+        }
+        Edited::Conflict { kept } => {
+            return Err(format!(
+                "{} changed while you edited it, on the same lines; it is unchanged and your version is kept at {}",
+                rel.display(),
+                kept.display()
+            ));
+        }
+    };
+    match editor {
+        Ok(()) => Ok(note),
+        Err(e) => Err(format!("editor: {e}; {note}")),
+    }
+}
+
 fn research(app: &mut App, w: &Workers) {
     if app.search.active()
         && let Some(Effect::Search { id, query }) = search::request(app)
@@ -219,6 +254,22 @@ fn handle(
             terminal::resume(terminal).context("cannot take the terminal back from the editor")?;
             update(app, Action::EditorDone(result));
         }
+        Some(Effect::EditExisting { rel, message }) => {
+            terminal::suspend().context("cannot hand the terminal to the editor")?;
+            let result = edit_existing(&app.root, &rel, &message);
+            terminal::resume(terminal).context("cannot take the terminal back from the editor")?;
+            update(app, Action::Edited(result));
+        }
     }
     Ok(())
+}
+
+/// The document renderer's output as plain text lines, one per terminal row,
+/// for the fuzz target in `fuzz/` (no ratatui types leave this module).
+#[doc(hidden)]
+pub fn rendered_lines(md: &str, width: u16, color: bool) -> Vec<String> {
+    markdown::render(md, width, &theme::Theme { color })
+        .iter()
+        .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+        .collect()
 }

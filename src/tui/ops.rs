@@ -299,9 +299,38 @@ pub fn start_edit(app: &mut App) -> Option<Effect> {
         app.say("select a document first");
         return None;
     };
-    let before = data::read_text(&app.root, &rel).ok();
-    app.editing = Some((rel.clone(), kind, before, false));
-    Some(Effect::Edit(rel))
+    let stem = rel
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let message = format!("{}: edit {stem}", kind.as_str());
+    app.editing = Some((rel.clone(), kind, None, false));
+    Some(Effect::EditExisting { rel, message })
+}
+
+/// An edit of an existing document came back from the runner: refresh what
+/// shows it and say what happened.
+pub fn edited(app: &mut App, result: Result<String, String>) {
+    let Some((rel, kind, _, _)) = app.editing.take() else {
+        return;
+    };
+    match result {
+        Ok(note) => {
+            if let Err(e) = after_write(app, &rel, kind) {
+                app.say(format!("error: {e:#}"));
+            } else {
+                app.say(note);
+            }
+        }
+        Err(e) => app.say(format!("error: {e}")),
+    }
+    if app.open.as_ref().is_none_or(|o| o.doc.path != rel) {
+        open_path(app, &rel, kind);
+    }
+    if app.open.is_some() {
+        app.screen = Screen::Read;
+        app.focus = Focus::Detail;
+    }
 }
 
 /// The editor returned: if the file changed (or is new), save the change

@@ -8,3 +8,4 @@ mod crash;
 mod git_trust;
 mod symlinks;
 mod terminal;
+mod xss;
