@@ -206,8 +206,37 @@ fn doc_lines(app: &App, o: &OpenDoc, width: u16) -> Vec<Line<'static>> {
         "─".repeat(width as usize),
         th.dim(),
     )));
-    out.extend(super::markdown::render(&d.body, width, th));
+    let (shown, rest) = viewable(&d.body);
+    out.extend(super::markdown::render(shown, width, th));
+    if rest > 0 {
+        out.push(Line::from(Span::styled(
+            format!(
+                "… {} KB more not shown here (the viewer keeps to the first {} KB); `e` opens the whole file",
+                rest / 1024,
+                VIEW_BYTES / 1024
+            ),
+            th.dim(),
+        )));
+    }
     out
+}
+
+/// How much of a body the viewer renders: a styled line costs tens of times
+/// its text, so a 30 MB log pasted into a postmortem must not cost gigabytes.
+const VIEW_BYTES: usize = 1024 * 1024;
+
+/// The part of `body` the viewer shows (cut at a line end) and how many
+/// bytes it leaves out.
+fn viewable(body: &str) -> (&str, usize) {
+    if body.len() <= VIEW_BYTES {
+        return (body, 0);
+    }
+    let mut cut = VIEW_BYTES;
+    while !body.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let cut = body[..cut].rfind('\n').map_or(cut, |i| i + 1);
+    (&body[..cut], body.len() - cut)
 }
 
 /// `started 14:02 → detected 14:09 → resolved 16:10` in the KB's zone.
@@ -325,4 +354,16 @@ pub fn draw_side(frame: &mut Frame, app: &App, area: Rect) {
         .title(" See also ");
     let shown: Vec<Line> = lines.into_iter().skip(offset).take(inner_h).collect();
     frame.render_widget(Paragraph::new(shown).block(block), area);
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_huge_body_is_cut_at_a_line_end_and_says_how_much_is_left() {
+        let body = "log line\n".repeat(300_000);
+        let (shown, rest) = super::viewable(&body);
+        assert!(shown.len() <= super::VIEW_BYTES && shown.ends_with('\n'));
+        assert_eq!(shown.len() + rest, body.len());
+        assert_eq!(super::viewable("short"), ("short", 0));
+    }
 }

@@ -153,6 +153,31 @@ fn kills_during_new_timeline_and_rename_never_lose_or_tear_a_document() {
 }
 
 #[test]
+fn kills_during_index_rebuild_heal_on_the_next_search() {
+    let sb = Sandbox::new();
+    let kb = sb.sample_kb();
+    let mut rng = Lcg(11);
+    for i in 0..iterations() {
+        let delay = rng.next(300_000);
+        kill_after(&sb, &kb, &["index", "--rebuild"], delay);
+        let out = crate::common::Sandbox::lore(&sb, &kb)
+            .args(["search", "replica lag", "--format", "json"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "iteration {i} ({delay}µs): {}",
+            stderr(&out)
+        );
+        let hits: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert!(
+            hits.as_array().is_some_and(|h| !h.is_empty()),
+            "iteration {i} ({delay}µs): the index did not heal"
+        );
+    }
+}
+
+#[test]
 fn kills_during_export_leave_the_previous_site_whole_and_no_staging_folders() {
     let sb = Sandbox::new();
     let kb = sb.sample_kb();
