@@ -1,10 +1,8 @@
-//! The structured parts of a document body: sections by heading, the timeline,
-//! action items and links to other documents.
+//! The shape of a document body: sections by heading, prose lines outside
+//! code and comments, links to other documents, summaries and slugs. The
+//! timeline and action items are read in `structure`.
 
-use super::time::{local, parse_timestamp_in};
-use super::{ActionItem, ActionType, Doc, DocLink, Level, Problem, Section, TimelineEntry};
-use chrono::{NaiveTime, TimeDelta};
-use chrono_tz::Tz;
+use super::{Doc, DocLink, Section};
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use std::path::{Component, Path, PathBuf};
 
@@ -101,27 +99,6 @@ fn heading_level(l: HeadingLevel) -> u8 {
     }
 }
 
-/// The list items of the content of `section` with their file lines.
-fn section_lines<'a>(doc: &'a Doc, name: &str) -> Vec<(usize, &'a str)> {
-    let Some(sec) = doc.section(name) else {
-        return Vec::new();
-    };
-    let text = &doc.body[sec.content.clone()];
-    // The file line holding the first byte of the content (which may be the
-    // end of the heading's own line).
-    let first = doc.body_line + doc.body[..sec.content.start].matches('\n').count();
-    let mut out = Vec::new();
-    for (i, l) in prose_lines(text) {
-        let t = l.trim_start();
-        if let Some(rest) = t.strip_prefix(['-', '*', '+'])
-            && let Some(rest) = rest.strip_prefix(' ')
-        {
-            out.push((first + i, rest.trim()));
-        }
-    }
-    out
-}
-
 /// Lines of Markdown outside fenced code blocks and HTML comments (templates
 /// keep their examples in comments), with 0-based line numbers.
 pub fn prose_lines(text: &str) -> Vec<(usize, &str)> {
@@ -149,139 +126,6 @@ pub fn prose_lines(text: &str) -> Vec<(usize, &str)> {
         }
     }
     out
-}
-
-/// Timeline entries: list items of `Timeline` starting with a time. Bare times
-/// sit on the incident date in the KB timezone and roll over past midnight.
-pub fn timeline(doc: &Doc, tz: Tz) -> Vec<TimelineEntry> {
-    let mut out = Vec::new();
-    let mut day_shift = 0i64;
-    let mut last_bare: Option<NaiveTime> = None;
-    for (line, item) in section_lines(doc, "Timeline") {
-        let item = item.trim_start_matches(['*', '`', '_']);
-        let Some((time, rest, bare)) = split_time(item, tz) else {
-            continue;
-        };
-        let at = match bare {
-            Some(t) => {
-                if last_bare.is_some_and(|prev| t < prev) {
-                    day_shift += 1;
-                }
-                last_bare = Some(t);
-                doc.meta
-                    .date
-                    .and_then(|d| local(d.and_time(t), tz).map(|a| a + TimeDelta::days(day_shift)))
-            }
-            None => time.1,
-        };
-        let text = rest
-            .trim_start_matches(['*', '`', '_'])
-            .trim_start()
-            .trim_start_matches(['-', '–', '—', ':', '|'])
-            .trim()
-            .to_string();
-        out.push(TimelineEntry {
-            line,
-            at,
-            time: time.0,
-            text,
-        });
-    }
-    out
-}
-
-type Stamp = (String, Option<chrono::DateTime<chrono::FixedOffset>>);
-
-/// Splits a leading time from a timeline item: a full stamp (one or two tokens)
-/// or a bare `HH:MM[:SS]` (returned as the third element).
-fn split_time(item: &str, tz: Tz) -> Option<(Stamp, &str, Option<NaiveTime>)> {
-    let mut tokens = item.splitn(3, ' ');
-    let a = tokens.next()?.trim_end_matches(['*', '`', '_', ',']);
-    let b = tokens.next().unwrap_or("");
-    if a.len() >= 10 && a.as_bytes()[4] == b'-' {
-        let b_clean = b.trim_end_matches(['*', '`', '_', ',']);
-        let two = format!("{a} {b_clean}");
-        if let Some(t) = parse_timestamp_in(&two, tz) {
-            let rest = item.splitn(3, ' ').nth(2).unwrap_or("");
-            return Some(((two, Some(t)), rest, None));
-        }
-        if let Some(t) = parse_timestamp_in(a, tz) {
-            let rest = item.split_once(' ').map_or("", |x| x.1);
-            return Some(((a.to_string(), Some(t)), rest, None));
-        }
-        return None;
-    }
-    let raw = a.trim_end_matches(['Z', 'z']);
-    let t = NaiveTime::parse_from_str(raw, "%H:%M")
-        .or_else(|_| NaiveTime::parse_from_str(raw, "%H:%M:%S"))
-        .ok()?;
-    if !raw.as_bytes().first().is_some_and(u8::is_ascii_digit) {
-        return None;
-    }
-    let rest = item.split_once(' ').map_or("", |x| x.1);
-    let rest = rest
-        .strip_prefix("UTC")
-        .map(str::trim_start)
-        .unwrap_or(rest);
-    Some(((a.to_string(), None), rest, Some(t)))
-}
-
-/// Action items: task-list items of `Action items` with their tokens, and a
-/// problem for each `due:` that is not a date.
-pub fn action_items(doc: &Doc) -> (Vec<ActionItem>, Vec<Problem>) {
-    let mut items = Vec::new();
-    let mut problems = Vec::new();
-    for (line, item) in section_lines(doc, "Action items") {
-        let (done, rest) = if let Some(r) = item.strip_prefix("[ ]") {
-            (false, r)
-        } else if let Some(r) = item
-            .strip_prefix("[x]")
-            .or_else(|| item.strip_prefix("[X]"))
-        {
-            (true, r)
-        } else {
-            continue;
-        };
-        let mut owner = None;
-        let mut due = None;
-        let mut kind = None;
-        let mut words = Vec::new();
-        for tok in rest.split_whitespace() {
-            let clean = tok.trim_end_matches([',', '.', ';', ')']);
-            if let Some(o) = clean.strip_prefix('@')
-                && !o.is_empty()
-                && owner.is_none()
-            {
-                owner = Some(o.to_string());
-            } else if let Some(d) = clean.strip_prefix("due:") {
-                match super::parse_date(d) {
-                    Some(d) => due = Some(d),
-                    None => {
-                        problems.push(Problem {
-                            code: "bad-due-date",
-                            level: Level::Error,
-                            line: Some(line),
-                            message: format!("`due:{d}` is not a valid date; write due:YYYY-MM-DD"),
-                        });
-                        words.push(tok);
-                    }
-                }
-            } else if let Some(t) = clean.strip_prefix('#').and_then(ActionType::parse) {
-                kind = Some(t);
-            } else {
-                words.push(tok);
-            }
-        }
-        items.push(ActionItem {
-            line,
-            done,
-            text: words.join(" "),
-            owner,
-            due,
-            kind,
-        });
-    }
-    (items, problems)
 }
 
 /// Links from the body to `.md` files, resolved against the document's folder.

@@ -4,12 +4,15 @@
 mod body;
 pub mod edit;
 mod frontmatter;
+pub mod prose;
+mod structure;
 mod time;
 
 pub use body::{
     first_paragraph, heading_sections, markdown_options, normalize, prose_lines, slugify,
 };
 pub use frontmatter::{FrontMatter, Split, body_of, split_front_matter};
+pub use structure::{Stamps, Stated};
 pub use time::{parse_date, parse_timestamp, parse_timestamp_in, period};
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
@@ -199,6 +202,12 @@ pub struct Doc {
     pub action_items: Vec<ActionItem>,
     pub links: Vec<DocLink>,
     pub problems: Vec<Problem>,
+    /// Started / detected / mitigated / resolved: the front matter's, else
+    /// what the timeline marks.
+    pub stamps: Stamps,
+    /// Durations the document states (front matter or prose), for when the
+    /// stamps cannot give them.
+    pub stated: Stated,
     /// Byte size of the file.
     pub size: u64,
 }
@@ -323,13 +332,19 @@ impl Doc {
             action_items: Vec::new(),
             links: Vec::new(),
             problems,
+            stamps: Stamps::default(),
+            stated: Stated::default(),
             size: text.len() as u64,
         };
         if doc.kind == Kind::Postmortem {
-            doc.timeline = body::timeline(&doc, ctx.timezone);
-            let (items, mut problems) = body::action_items(&doc);
+            doc.timeline = structure::timeline(&doc, ctx.timezone);
+            let (items, mut problems) = structure::action_items(&doc);
             doc.action_items = items;
             doc.problems.append(&mut problems);
+            doc.stamps = structure::stamps(&doc);
+            doc.stated = structure::stated(&doc);
+        } else {
+            doc.stamps = structure::stamps(&doc);
         }
         doc.links = body::doc_links(&doc);
         doc.check_required();
@@ -393,17 +408,17 @@ impl Doc {
         body::first_paragraph(src)
     }
 
-    /// Time to detect: `detected - started`.
+    /// Time to detect: `detected - started`, else the stated duration.
     pub fn ttd(&self) -> Option<i64> {
-        span(self.meta.started, self.meta.detected)
+        span(self.stamps.started, self.stamps.detected).or(self.stated.ttd)
     }
-    /// Time to mitigate: `mitigated - started`.
+    /// Time to mitigate: `mitigated - started`, else the stated duration.
     pub fn ttm(&self) -> Option<i64> {
-        span(self.meta.started, self.meta.mitigated)
+        span(self.stamps.started, self.stamps.mitigated).or(self.stated.ttm)
     }
-    /// Time to resolve: `resolved - started`.
+    /// Time to resolve: `resolved - started`, else the stated duration.
     pub fn ttr(&self) -> Option<i64> {
-        span(self.meta.started, self.meta.resolved)
+        span(self.stamps.started, self.stamps.resolved).or(self.stated.ttr)
     }
 
     /// Days between reviews of a runbook: its own `review_every_days`, else

@@ -137,7 +137,7 @@ pub fn render_doc(doc: &Doc, ctx: &RenderContext) -> Rendered {
         ids: HashSet::new(),
         next_suffix: HashMap::new(),
         ctx,
-        started: doc.meta.started,
+        started: doc.stamps.started,
         skip_raw: None,
     };
     w.run(&doc.title, &timeline, &actions);

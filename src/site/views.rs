@@ -194,12 +194,13 @@ pub fn doc_view(
     let d = site.docs[i];
     let kb = site.kb;
     let m = &d.meta;
-    let start = m.started;
+    let st = &d.stamps;
+    let start = st.started;
     let moments = [
-        ("Started", m.started),
-        ("Detected", m.detected),
-        ("Mitigated", m.mitigated),
-        ("Resolved", m.resolved),
+        ("Started", st.started),
+        ("Detected", st.detected),
+        ("Mitigated", st.mitigated),
+        ("Resolved", st.resolved),
     ]
     .into_iter()
     .filter_map(|(label, t)| {

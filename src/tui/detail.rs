@@ -241,7 +241,7 @@ fn viewable(body: &str) -> (&str, usize) {
 
 /// `started 14:02 → detected 14:09 → resolved 16:10` in the KB's zone.
 fn stamps(d: &Doc) -> Option<String> {
-    let m = &d.meta;
+    let m = &d.stamps;
     let parts: Vec<String> = [
         ("started", m.started),
         ("detected", m.detected),
