@@ -23,6 +23,9 @@ pub struct Config {
     pub runbooks: RunbookSettings,
     pub actions: ActionSettings,
     pub factors: Vec<Factor>,
+    /// `[import]`: foreign front-matter names and the lore fields they mean
+    /// (`company = "services"`), on top of the built-in table.
+    pub import: std::collections::BTreeMap<String, String>,
     #[serde(skip)]
     pub tz: Tz,
 }
@@ -76,6 +79,7 @@ impl Default for Config {
             runbooks: RunbookSettings::default(),
             actions: ActionSettings::default(),
             factors: Vec::new(),
+            import: Default::default(),
             tz: Tz::UTC,
         }
     }

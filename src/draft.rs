@@ -128,6 +128,15 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 
 /// Candidate paths for a new document: `postmortems/DATE-slug.md` or
 /// `runbooks/slug.md`, then with `-2`, `-3`… Relative to the KB root.
+/// The document a new one would share its file name with (same title and,
+/// for a postmortem, the same date), so the caller can say so instead of
+/// silently writing `…-2.md`.
+pub fn same_title(root: &Path, cfg: &Config, new: &NewDoc) -> Option<PathBuf> {
+    candidates(cfg, new)
+        .next()
+        .filter(|p| root.join(p).exists())
+}
+
 fn candidates(cfg: &Config, new: &NewDoc) -> impl Iterator<Item = PathBuf> {
     let slug = match slugify(&new.title) {
         s if s.is_empty() => "untitled".to_string(),

@@ -54,6 +54,12 @@ impl Kb {
         for (i, d) in docs.iter().enumerate() {
             by_id.entry(d.id.clone()).or_insert(i);
         }
+        // Aliases (the team's own ids) after every id, so an id always wins.
+        for (i, d) in docs.iter().enumerate() {
+            for a in &d.meta.aliases {
+                by_id.entry(a.clone()).or_insert(i);
+            }
+        }
         Kb {
             root,
             config,
@@ -75,6 +81,14 @@ impl Kb {
         }
         let as_path = Path::new(id);
         if let Some(d) = self.docs.iter().find(|d| d.path == as_path) {
+            return Ok(d);
+        }
+        // The team's own ids, as written or in another case.
+        if let Some(d) = self
+            .docs
+            .iter()
+            .find(|d| d.meta.aliases.iter().any(|a| a.eq_ignore_ascii_case(id)))
+        {
             return Ok(d);
         }
         Err(Error::UnknownId {

@@ -70,6 +70,17 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
     for w in &report.warnings {
         super::output::note(format_args!("warning: {w}"));
     }
+    let drafts = kb
+        .docs
+        .iter()
+        .filter(|d| d.status() == crate::doc::Status::Draft)
+        .count();
+    if drafts > 0 && !args.drafts {
+        super::output::note(format_args!(
+            "left out {drafts} draft{} (`lore export --drafts` includes them; `status: published` in a document publishes it)",
+            if drafts == 1 { "" } else { "s" }
+        ));
+    }
     writeln!(
         std::io::stdout(),
         "exported {} documents to {} in {:.2}s ({} files: {} written, {} unchanged; search index {} KB)",

@@ -1,4 +1,5 @@
-//! `lore factors [rename OLD NEW]`: the taxonomy with counts.
+//! `lore factors [rename OLD NEW | suggest ID]`: the taxonomy with counts, a
+//! rename across the KB, factors suggested from a document's prose.
 
 use crate::store::git::CommitOutcome;
 use anyhow::Result;
@@ -13,7 +14,7 @@ use crate::kb::Kb;
 pub struct Args {
     #[command(subcommand)]
     pub action: Option<FactorsAction>,
-    #[arg(long, value_enum, default_value_t)]
+    #[arg(long, value_enum, default_value_t, global = true)]
     pub format: super::Format,
 }
 
@@ -21,6 +22,8 @@ pub struct Args {
 pub enum FactorsAction {
     /// Rename a factor id in lore.toml and every document, in one commit
     Rename { old: String, new: String },
+    /// Suggest taxonomy factors from a document's prose, with the words that matched
+    Suggest { id: String },
 }
 
 #[derive(serde::Serialize)]
@@ -33,6 +36,33 @@ struct Row<'a> {
 }
 
 pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
+    if let Some(FactorsAction::Suggest { id }) = &args.action {
+        let kb = Kb::load(root)?;
+        let doc = kb.find(id)?;
+        let found = crate::import::suggest(&kb.config, doc);
+        if args.format == super::Format::Json {
+            super::output::json(&found)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        let mut out = std::io::stdout().lock();
+        if found.is_empty() {
+            writeln!(
+                out,
+                "no factor stands out in the prose of {}",
+                crate::term::Safe(&doc.id)
+            )?;
+        }
+        for s in found {
+            writeln!(
+                out,
+                "{:<24} {:>5.2}  matched: {}",
+                s.factor,
+                s.score,
+                s.words.join(", ")
+            )?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     if let Some(FactorsAction::Rename { old, new }) = args.action {
         let report = crate::rename::rename_factor(root, &old, &new)?;
         let mut out = std::io::stdout().lock();

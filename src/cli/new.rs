@@ -60,6 +60,16 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
         factors: args.factors,
         authors: crate::store::git::user_name(root).into_iter().collect(),
     };
+    if let Some(existing) = draft::same_title(root, &cfg, &new) {
+        super::output::note(format_args!(
+            "warning: {} already has this title and date; writing a second document beside it (edit that one with `lore show {}` / `e` in the TUI if you meant to)",
+            existing.display(),
+            existing
+                .file_stem()
+                .map(|s| s.to_string_lossy())
+                .unwrap_or_default()
+        ));
+    }
     let rel = draft::create(root, &cfg, &new)?;
     if !args.no_edit {
         crate::editor::edit(&root.join(&rel))

@@ -98,6 +98,11 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
             results.ignored
         ));
     }
+    if results.any_word {
+        super::output::note(format_args!(
+            "no document has all the words; showing those with any of them, best first"
+        ));
+    }
     if results.fuzzy {
         super::output::note(format_args!(
             "no exact matches; showing typo-tolerant matches"

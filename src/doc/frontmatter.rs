@@ -79,6 +79,10 @@ pub struct FrontMatter {
     pub near_miss: bool,
     pub runbooks: Vec<String>,
     pub related: Vec<String>,
+    /// The team's own ids (`PM2020-002`, `INC-123`), accepted wherever an id is.
+    pub aliases: Vec<String>,
+    /// Where an imported document came from (a URL or a path).
+    pub source: Option<String>,
     pub owner: Option<String>,
     pub last_reviewed: Option<NaiveDate>,
     pub review_every_days: Option<u32>,
@@ -294,6 +298,8 @@ impl Reader<'_> {
             "authors" => self.fm.authors = self.list(key, v),
             "runbooks" => self.fm.runbooks = self.list(key, v),
             "related" => self.fm.related = self.list(key, v),
+            "aliases" => self.fm.aliases = self.list(key, v),
+            "source" => self.fm.source = self.string(key, v),
             "started" => self.fm.started = self.timestamp(key, v),
             "detected" => self.fm.detected = self.timestamp(key, v),
             "mitigated" => self.fm.mitigated = self.timestamp(key, v),

@@ -145,15 +145,30 @@ pub fn timeline(doc: &Doc, tz: Tz) -> Vec<TimelineEntry> {
             .unwrap_or(Zone::Named(tz));
         let mut day_shift = 0i64;
         let mut last_bare: Option<NaiveTime> = None;
+        // Without a `date`, bare times fall on the day of the last full stamp
+        // (`2020-01-21 15:36`, then `15:50`).
+        let mut carried: Option<(chrono::NaiveDate, FixedOffset)> = None;
         let mut place = |w: &prose::When<'_>| match w.bare {
             Some(t) => {
                 if last_bare.is_some_and(|prev| t < prev) {
                     day_shift += 1;
                 }
                 last_bare = Some(t);
-                w.at.map(|a| a + TimeDelta::days(day_shift))
+                let at = w.at.or_else(|| {
+                    let (day, off) = carried?;
+                    chrono::TimeZone::from_local_datetime(&off, &day.and_time(t)).single()
+                });
+                at.map(|a| a + TimeDelta::days(day_shift))
             }
-            None => w.at,
+            None => {
+                if doc.meta.date.is_none()
+                    && let Some(a) = w.at
+                {
+                    carried = Some((a.date_naive(), *a.offset()));
+                    (day_shift, last_bare) = (0, Some(a.time()));
+                }
+                w.at
+            }
         };
         let mut header: Option<(Option<usize>, Option<usize>)> = None;
         for (line, l) in &lines {

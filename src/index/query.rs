@@ -309,6 +309,25 @@ pub fn parse(q: &str) -> Parsed {
     p
 }
 
+/// The query with its free words and phrases in one OR group (filters and
+/// exclusions kept), for when no document has all the words; `None` when
+/// there are fewer than two word groups to widen.
+pub fn any_word(p: &Parsed) -> Option<Parsed> {
+    let is_text = |g: &Vec<Atom>| g.iter().all(|a| matches!(a, Atom::Text { .. }));
+    let (text, rest): (Vec<Vec<Atom>>, Vec<Vec<Atom>>) =
+        p.groups.iter().cloned().partition(is_text);
+    if text.len() < 2 {
+        return None;
+    }
+    let mut groups = rest;
+    groups.push(text.into_iter().flatten().collect());
+    Some(Parsed {
+        groups,
+        excluded: p.excluded.clone(),
+        ignored: p.ignored,
+    })
+}
+
 /// The normalised value a keyword filter compares against the index.
 pub fn filter_value(field: FilterField, value: &str) -> String {
     let v = value.trim();

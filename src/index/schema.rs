@@ -13,9 +13,10 @@ use tantivy::tokenizer::{
 };
 use tantivy::{Index, TantivyDocument};
 
-/// Bumped whenever the schema or the analyzers change; an index written by
-/// another version is rebuilt by itself.
-pub const SCHEMA_VERSION: u32 = 2;
+/// Bumped whenever the schema, the analyzers or what parsing reads from a
+/// document change (3: timeline tables, stated durations); an index written
+/// by another version is rebuilt by itself.
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Analyzer for prose: words split on non-alphanumerics, lowercased, accents
 /// folded, English-stemmed (`failovers` → `failov`).
@@ -199,6 +200,27 @@ pub fn to_document(f: &Fields, doc: &Doc) -> TantivyDocument {
     kw.extend(rec.tags.iter().map(String::as_str));
     kw.extend(doc.meta.impact.as_deref());
     kw.extend(doc.meta.trigger.as_deref());
+    kw.extend(doc.meta.aliases.iter().map(String::as_str));
+    kw.extend(doc.meta.source.as_deref());
+    // What imported documents carry in fields of their own: a summary, the
+    // company and product, keywords.
+    for key in [
+        "summary",
+        "tldr",
+        "description",
+        "company",
+        "product",
+        "team",
+        "keywords",
+    ] {
+        match doc.meta.extra.get(key) {
+            Some(serde_json::Value::String(s)) => kw.push(s),
+            Some(serde_json::Value::Array(items)) => {
+                kw.extend(items.iter().filter_map(|v| v.as_str()));
+            }
+            _ => {}
+        }
+    }
     for v in kw {
         d.add_text(f.keywords, v);
     }

@@ -31,6 +31,8 @@ pub struct SearchResults {
     pub total: usize,
     /// Nothing matched exactly, so these came from the typo-tolerant search.
     pub fuzzy: bool,
+    /// No document matched every word, so these match any of them, best first.
+    pub any_word: bool,
     /// Query terms left out to keep the search bounded.
     pub ignored: usize,
 }
@@ -146,6 +148,15 @@ impl Searcher {
             found = self.run(&searcher, &plan, limit)?;
             fuzzy = true;
         }
+        // No document has every word: rank those with any of them.
+        let mut any_word = false;
+        if found.1 == 0
+            && let Some(widened) = query::any_word(&parsed)
+        {
+            plan = planner.plan(&widened, false);
+            found = self.run(&searcher, &plan, limit)?;
+            (any_word, fuzzy) = (found.1 > 0, false);
+        }
         let (docs, total) = found;
         let mut hits = Vec::with_capacity(docs.len());
         for (score, addr) in docs {
@@ -163,6 +174,7 @@ impl Searcher {
             hits,
             total,
             fuzzy: fuzzy && total > 0,
+            any_word,
             ignored: parsed.ignored,
         })
     }
