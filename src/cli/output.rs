@@ -87,7 +87,7 @@ impl Table {
                     }
                 } else {
                     s.push_str(&c);
-                    s.push_str(&" ".repeat(widths[i] - c.width() + 2));
+                    s.push_str(&" ".repeat(widths[i].saturating_sub(c.width()) + 2));
                 }
             }
             let s = s.trim_end();

@@ -481,7 +481,7 @@ impl Renderer<'_> {
             for (i, w) in widths.iter().enumerate() {
                 let cell = row.get(i).map(String::as_str).unwrap_or("");
                 let cell = fit(cell, *w);
-                let pad = w - cell.width();
+                let pad = w.saturating_sub(cell.width());
                 let (l, r) = match t.align.get(i) {
                     Some(Alignment::Right) => (pad, 0),
                     Some(Alignment::Center) => (pad / 2, pad - pad / 2),

@@ -73,3 +73,17 @@ fn emphasis_and_links_carry_styles_without_colour() {
     let link = spans.iter().find(|s| s.content == "l").unwrap();
     assert!(link.style.add_modifier.contains(Modifier::UNDERLINED));
 }
+
+/// Found by `cargo fuzz run terminal_lines`: a table cell whose display width
+/// as a string exceeds the sum of its characters' widths made the padding
+/// underflow (a capacity-overflow panic in release builds).
+#[test]
+fn fuzz_regression_table_cell_wider_than_its_column() {
+    let data = include_bytes!("../../tests/fixtures/fuzz/terminal_lines-table-width.bin");
+    let (&width, md) = data.split_first().unwrap();
+    let md = String::from_utf8_lossy(md);
+    for color in [true, false] {
+        let lines = render(&md, u16::from(width), &Theme { color });
+        assert!(!lines.is_empty());
+    }
+}
