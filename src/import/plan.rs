@@ -216,6 +216,29 @@ fn front_matter_map(text: &str) -> (Map<String, Value>, &str) {
     }
 }
 
+/// An HTML page as Markdown: its `<title>` as the first heading when the
+/// body has none, scripts and styles left out.
+fn from_html(html: &str) -> Option<String> {
+    let converter = htmd::HtmlToMarkdown::builder()
+        .skip_tags(vec![
+            "script", "style", "head", "nav", "footer", "iframe", "noscript",
+        ])
+        .build();
+    let md = converter.convert(html).ok()?;
+    let lower = html.to_ascii_lowercase();
+    let title = lower.find("<title>").and_then(|i| {
+        let start = i + "<title>".len();
+        let end = lower[start..].find("</title>")? + start;
+        let t = html.get(start..end)?.trim();
+        (!t.is_empty()).then(|| t.to_string())
+    });
+    let has_heading = md.lines().any(|l| l.starts_with("# "));
+    Some(match title {
+        Some(t) if !has_heading => format!("# {t}\n\n{md}\n"),
+        _ => format!("{md}\n"),
+    })
+}
+
 /// A YAML scalar: a JSON string is valid YAML.
 fn yaml(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_default()
@@ -342,7 +365,8 @@ fn plan_one(
         ext.as_deref(),
         Some("md" | "markdown" | "mdown" | "mkd" | "txt")
     );
-    if !markdown_ext && ext.is_some() {
+    let html = matches!(ext.as_deref(), Some("html" | "htm"));
+    if !markdown_ext && !html && ext.is_some() {
         return skip(rel, format!("not Markdown (.{})", ext.unwrap_or_default()));
     }
     let bytes = match std::fs::read(abs) {
@@ -356,7 +380,16 @@ fn plan_one(
         return skip(rel, "binary (holds NUL bytes)");
     }
     let text = String::from_utf8_lossy(&bytes).replace("\r\n", "\n");
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
+    let mut text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
+    let mut converted = false;
+    if html {
+        // Confluence and Google Docs "Web page" exports: to Markdown first,
+        // then read like any other file.
+        match from_html(&text) {
+            Some(md) => (text, converted) = (md, true),
+            None => return skip(rel, "an HTML file that could not be converted to Markdown"),
+        }
+    }
     if ext.is_none() && !looks_like_markdown(&text) {
         return skip(rel, "not Markdown (no extension, no heading or list)");
     }
@@ -399,6 +432,9 @@ fn plan_one(
     let mut inf = Inferred::default();
     let mut warnings = Vec::new();
     let mut kept = Map::new();
+    if converted {
+        warnings.push("converted from HTML; check tables and images".into());
+    }
     let mut fields: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for (k, v) in &fm {
         match mapping.target(k) {

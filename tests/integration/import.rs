@@ -117,6 +117,19 @@ fn every_form_teams_write_is_read_with_exact_values_per_field() {
     assert_eq!(f["tags"], serde_json::json!(["caching"]));
     assert_eq!(f["action_items"], 2);
 
+    // A Confluence / Google Docs HTML export, converted and read the same way.
+    let html = item(&r, "confluence-export.html");
+    assert_eq!(
+        html["target"],
+        "postmortems/2023-04-02-queue-backlog-after-broker-upgrade.md"
+    );
+    assert_eq!(
+        html["inferred"]["title"]["value"],
+        "Queue backlog after broker upgrade"
+    );
+    assert_eq!(html["inferred"]["timeline_entries"], 3);
+    assert_eq!(html["inferred"]["action_items"], 2);
+
     // No date anywhere: said so.
     let ov = item(&r, "overview.md");
     assert!(
@@ -132,13 +145,13 @@ fn every_form_teams_write_is_read_with_exact_values_per_field() {
             t["imported"].as_u64(),
             t["skipped"].as_u64()
         ),
-        (Some(9), Some(5), Some(4))
+        (Some(10), Some(6), Some(4))
     );
     assert_eq!(t["fields"]["severity"], 3);
     assert_eq!(t["fields"]["aliases"], 2);
-    assert_eq!(t["fields"]["timeline"], 3);
-    assert_eq!(t["timeline_entries"], 11);
-    assert_eq!(t["action_items"], 6);
+    assert_eq!(t["fields"]["timeline"], 4);
+    assert_eq!(t["timeline_entries"], 14);
+    assert_eq!(t["action_items"], 8);
 }
 
 #[test]
@@ -149,13 +162,13 @@ fn import_writes_one_commit_keeps_bodies_and_adds_nothing_the_second_time() {
     let out = sb.lore(&kb).arg("import").arg(&src).output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
-        stdout(&out).contains("imported 5 file(s) in one commit"),
+        stdout(&out).contains("imported 6 file(s) in one commit"),
         "{}",
         stdout(&out)
     );
     let files = sb.git(&kb, &["show", "--name-only", "--format=%s", "HEAD"]);
     assert!(
-        files.starts_with("import: add 5 documents from "),
+        files.starts_with("import: add 6 documents from "),
         "{files}"
     );
     assert_eq!(sb.git(&kb, &["status", "--porcelain"]), "");
@@ -224,7 +237,7 @@ fn import_writes_one_commit_keeps_bodies_and_adds_nothing_the_second_time() {
 
     // A second import adds nothing and says so.
     let out = sb.lore(&kb).arg("import").arg(&src).output().unwrap();
-    assert!(stdout(&out).contains("5 unchanged"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("6 unchanged"), "{}", stdout(&out));
     assert!(
         stdout(&out).contains("nothing new to import"),
         "{}",
@@ -282,7 +295,7 @@ fn drafts_left_out_of_an_export_are_counted_and_mappings_apply() {
     let out = sb.lore(&kb).arg("export").output().unwrap();
     // The one that says `status: published` itself stays published.
     assert!(
-        stderr(&out).contains("left out 4 drafts"),
+        stderr(&out).contains("left out 5 drafts"),
         "{}",
         stderr(&out)
     );
