@@ -95,32 +95,6 @@ fn reindex(root: &Path, rel: &Path) {
     }
 }
 
-/// Appends a timeline entry stamped `now` (a bare `HH:MM` on the incident's
-/// day, else a full stamp) to the document as it is now.
-pub fn add_timeline(
-    root: &Path,
-    cfg: &crate::config::Config,
-    rel: &Path,
-    kind: crate::doc::Kind,
-    entry: &str,
-    now: chrono::DateTime<chrono_tz::Tz>,
-) -> Result<Changed> {
-    use crate::doc::edit::{append_timeline, timeline_stamp};
-    change_doc(root, rel, |before| {
-        let ctx = crate::doc::ParseContext {
-            timezone: cfg.tz,
-            default_kind: kind,
-        };
-        let doc = crate::doc::Doc::parse(before, rel, &ctx);
-        let latest = doc.timeline.iter().filter_map(|t| t.at).max();
-        let stamp = timeline_stamp(now, doc.meta.date, latest);
-        Ok((
-            append_timeline(before, &stamp, entry),
-            format!("{}: timeline entry {stamp} in {}", kind.as_str(), doc.id),
-        ))
-    })
-}
-
 /// Appends an open action item (`@owner`, `due:`, `#type` tokens kept).
 pub fn add_action(
     root: &Path,

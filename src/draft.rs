@@ -21,6 +21,8 @@ pub struct NewDoc {
     pub services: Vec<String>,
     pub factors: Vec<String>,
     pub authors: Vec<String>,
+    /// When the incident started, for a live one (`lore new … --started now`).
+    pub started: Option<chrono::DateTime<chrono::FixedOffset>>,
 }
 
 impl NewDoc {
@@ -107,6 +109,10 @@ pub fn render(template_name: &str, template: &str, new: &NewDoc, cfg: &Config) -
     ctx.insert("services_yaml", &yaml_list(&new.services));
     ctx.insert("factors_yaml", &yaml_list(&new.factors));
     ctx.insert("authors_yaml", &yaml_list(&new.authors));
+    ctx.insert(
+        "started",
+        &new.started.map(|t| t.to_rfc3339()).unwrap_or_default(),
+    );
     ctx.insert("timezone", &cfg.timezone);
     ctx.insert("review_every_days", &cfg.runbooks.review_every_days);
     tera::Tera::one_off(template, &ctx, false).map_err(|e| Error::Template {

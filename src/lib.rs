@@ -17,6 +17,7 @@ pub mod import;
 pub mod index;
 pub mod init;
 pub mod kb;
+pub mod lifecycle;
 pub mod lint;
 pub mod record;
 pub mod rename;

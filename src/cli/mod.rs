@@ -75,8 +75,14 @@ pub enum Command {
     Completions(completions::Args),
     /// Add a timeline entry to a postmortem (stamped now, or --at TIME)
     Timeline(timeline::TimelineArgs),
-    /// Action items of a postmortem: `add ID TEXT`
+    /// Action items: `add ID TEXT`, `done REF`, `reopen REF` (REF: ID#N or a text fragment)
     Action(timeline::ActionArgs),
+    /// Stamp started, detected, mitigated or resolved (now, or --at TIME)
+    Stamp(timeline::StampArgs),
+    /// Move a document to draft, review or published (publishing is gated by lint)
+    Status(timeline::StatusArgs),
+    /// What awaits review: age, reviewers, lint state
+    Review,
 }
 
 /// Table or JSON, for commands that list things.
@@ -124,6 +130,9 @@ pub fn run() -> Result<Outcome> {
         Some(Command::Completions(a)) => completions::run(a)?,
         Some(Command::Timeline(a)) => timeline::run_timeline(&writer_root(kb)?, a)?,
         Some(Command::Action(a)) => timeline::run_action(&writer_root(kb)?, a)?,
+        Some(Command::Stamp(a)) => timeline::run_stamp(&writer_root(kb)?, a)?,
+        Some(Command::Status(a)) => timeline::run_status(&writer_root(kb)?, a)?,
+        Some(Command::Review) => timeline::run_review(&kb_root(kb)?)?,
     };
     Ok(Outcome::Exit(code))
 }

@@ -38,14 +38,27 @@ pub struct Args {
     /// Do not open $VISUAL / $EDITOR
     #[arg(long)]
     pub no_edit: bool,
+    /// Declare a live incident: `now`, HH:MM, YYYY-MM-DD HH:MM or RFC 3339
+    #[arg(long, value_name = "TIME")]
+    pub started: Option<String>,
 }
 
 pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
     let cfg = crate::config::Config::load(root)?;
+    let now = crate::lifecycle::now(&cfg);
+    let started = match args.started.as_deref() {
+        None => None,
+        Some("now") => Some(now),
+        Some(s) => Some(crate::lifecycle::parse_at(s, &cfg, now).ok_or_else(|| {
+            UsageError(format!(
+                "--started `{s}` is not a time; write now, HH:MM, YYYY-MM-DD HH:MM or RFC 3339"
+            ))
+        })?),
+    };
     let date = match &args.date {
         Some(d) => parse_date(d)
             .ok_or_else(|| UsageError(format!("--date `{d}` is not a date; write YYYY-MM-DD")))?,
-        None => crate::clock::today(),
+        None => started.map_or_else(crate::clock::today, |t| t.with_timezone(&cfg.tz).date_naive()),
     };
     let kind = match args.kind {
         NewKind::Postmortem => Kind::Postmortem,
@@ -59,6 +72,7 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
         services: args.services,
         factors: args.factors,
         authors: crate::store::git::user_name(root).into_iter().collect(),
+        started,
     };
     if let Some(existing) = draft::same_title(root, &cfg, &new) {
         super::output::note(format_args!(

@@ -1,9 +1,11 @@
-//! `lore timeline ID TEXT [--at TIME]` and `lore action add ID TEXT`: the
-//! responder's writes for scripts and chat bots, through the same library
-//! path as the TUI's `t` and `a` (lock, re-read, change, commit, index).
+//! The responder's writes for scripts and chat bots, through the same library
+//! calls as the TUI (`lifecycle`, `change`): `lore timeline`, `lore stamp`,
+//! `lore action add|done|reopen`, `lore status`, and `lore review`.
 
-use crate::doc::Kind;
+use crate::doc::{Kind, Level, Status};
 use crate::kb::Kb;
+use crate::lifecycle::{self, Which};
+use crate::term::Safe;
 use anyhow::{Result, bail};
 use std::io::Write;
 use std::path::Path;
@@ -13,9 +15,21 @@ use std::process::ExitCode;
 pub struct TimelineArgs {
     /// The postmortem (id, file stem or alias)
     pub id: String,
-    /// What happened, e.g. "Rolled back checkout"
+    /// What happened; a leading HH:MM is its time ("07:30 Config merged")
     pub text: String,
-    /// When: HH:MM (today, in the KB's zone) or an RFC 3339 stamp (default: now)
+    /// When: HH:MM (today, in the KB's zone), YYYY-MM-DD HH:MM or RFC 3339 (default: now)
+    #[arg(long)]
+    pub at: Option<String>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct StampArgs {
+    /// The postmortem (id, file stem or alias)
+    pub id: String,
+    /// Which stamp to set
+    #[arg(value_enum)]
+    pub which: Which,
+    /// When (default: now), as for `lore timeline --at`
     #[arg(long)]
     pub at: Option<String>,
 }
@@ -30,67 +44,160 @@ pub struct ActionArgs {
 pub enum ActionCommand {
     /// Add an open action item: TEXT may hold @owner, due:YYYY-MM-DD and #type
     Add { id: String, text: String },
+    /// Mark an item done: REF is ID#N (N from 1) or a fragment of its text
+    Done { reference: String },
+    /// Mark a done item open again
+    Reopen { reference: String },
+}
+
+#[derive(clap::Args, Debug)]
+pub struct StatusArgs {
+    /// The document (id, file stem or alias)
+    pub id: String,
+    /// draft, review or published
+    pub status: String,
+    /// Publish although lint reports errors for the document
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// The postmortem `id` names, for a write.
-fn target(root: &Path, id: &str) -> Result<(Kb, std::path::PathBuf)> {
-    let kb = Kb::load(root)?;
+fn postmortem<'a>(kb: &'a Kb, id: &str) -> Result<&'a crate::doc::Doc> {
     let doc = kb.find(id)?;
     if doc.kind != Kind::Postmortem {
         bail!(
-            "{}: timeline entries and action items belong to postmortems",
+            "{}: timeline entries, stamps and action items belong to postmortems",
             doc.path.display()
         );
     }
-    let rel = doc.path.clone();
-    Ok((kb, rel))
+    Ok(doc)
 }
 
-/// `--at` as a time in the KB's zone.
-fn at_time(
-    at: Option<&str>,
-    tz: chrono_tz::Tz,
-) -> Result<chrono::DateTime<chrono_tz::Tz>, super::UsageError> {
-    let now = chrono::Utc::now().with_timezone(&tz);
-    let Some(s) = at else {
-        return Ok(now);
-    };
-    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
-        return Ok(t.with_timezone(&tz));
+fn at(
+    kb: &Kb,
+    s: Option<&str>,
+) -> Result<chrono::DateTime<chrono::FixedOffset>, super::UsageError> {
+    let now = lifecycle::now(&kb.config);
+    match s {
+        None => Ok(now),
+        Some(s) => lifecycle::parse_at(s, &kb.config, now).ok_or_else(|| {
+            super::UsageError(format!(
+                "--at `{s}` is not a time; write HH:MM, YYYY-MM-DD HH:MM or an RFC 3339 stamp"
+            ))
+        }),
     }
-    if let Ok(hm) = chrono::NaiveTime::parse_from_str(s, "%H:%M")
-        && let Some(t) = now
-            .date_naive()
-            .and_time(hm)
-            .and_local_timezone(tz)
-            .earliest()
-    {
-        return Ok(t);
-    }
-    Err(super::UsageError(format!(
-        "--at `{s}` is not a time; write HH:MM or an RFC 3339 stamp like 2026-04-21T14:02:00Z"
-    )))
 }
 
 pub fn run_timeline(root: &Path, args: TimelineArgs) -> Result<ExitCode> {
     if args.text.trim().is_empty() {
         return Err(super::UsageError("the timeline entry is empty".into()).into());
     }
-    let (kb, rel) = target(root, &args.id)?;
-    let at = at_time(args.at.as_deref(), kb.config.tz)?;
-    let changed =
-        crate::change::add_timeline(root, &kb.config, &rel, Kind::Postmortem, &args.text, at)?;
-    report(&changed)
+    let kb = Kb::load(root)?;
+    let doc = postmortem(&kb, &args.id)?;
+    let when = at(&kb, args.at.as_deref())?;
+    report(&lifecycle::add_timeline(
+        root, &kb.config, &doc.path, &args.text, when,
+    )?)
+}
+
+pub fn run_stamp(root: &Path, args: StampArgs) -> Result<ExitCode> {
+    let kb = Kb::load(root)?;
+    let doc = postmortem(&kb, &args.id)?;
+    let when = at(&kb, args.at.as_deref())?;
+    report(&lifecycle::stamp(
+        root, &kb.config, &doc.path, args.which, when,
+    )?)
 }
 
 pub fn run_action(root: &Path, args: ActionArgs) -> Result<ExitCode> {
-    let ActionCommand::Add { id, text } = args.action;
-    if text.trim().is_empty() {
-        return Err(super::UsageError("the action item is empty".into()).into());
+    let kb = Kb::load(root)?;
+    match args.action {
+        ActionCommand::Add { id, text } => {
+            if text.trim().is_empty() {
+                return Err(super::UsageError("the action item is empty".into()).into());
+            }
+            let doc = postmortem(&kb, &id)?;
+            report(&crate::change::add_action(
+                root,
+                &kb.config,
+                &doc.path,
+                Kind::Postmortem,
+                &text,
+            )?)
+        }
+        ActionCommand::Done { reference } => toggle(root, &kb, &reference, true),
+        ActionCommand::Reopen { reference } => toggle(root, &kb, &reference, false),
     }
-    let (kb, rel) = target(root, &id)?;
-    let changed = crate::change::add_action(root, &kb.config, &rel, Kind::Postmortem, &text)?;
-    report(&changed)
+}
+
+fn toggle(root: &Path, kb: &Kb, reference: &str, done: bool) -> Result<ExitCode> {
+    let (doc, i) = lifecycle::find_action(kb, reference)?;
+    report(&lifecycle::set_action(
+        root,
+        &kb.config,
+        &doc.path,
+        &doc.action_items[i],
+        done,
+    )?)
+}
+
+pub fn run_status(root: &Path, args: StatusArgs) -> Result<ExitCode> {
+    let status = Status::parse(&args.status).ok_or_else(|| {
+        super::UsageError(format!("`{}`: use draft, review or published", args.status))
+    })?;
+    let kb = Kb::load(root)?;
+    let doc = kb.find(&args.id)?;
+    report(&lifecycle::set_status(
+        root, &kb, &doc.path, status, args.force,
+    )?)
+}
+
+/// `lore review`: what awaits review, oldest first, with reviewers and lint.
+pub fn run_review(root: &Path) -> Result<ExitCode> {
+    let kb = Kb::load(root)?;
+    let today = crate::clock::today();
+    let mut waiting: Vec<&crate::doc::Doc> = kb
+        .docs
+        .iter()
+        .filter(|d| d.status() == Status::Review)
+        .collect();
+    waiting.sort_by_key(|d| d.sort_date());
+    let mut t = super::output::Table::new(vec!["DATE", "AGE", "ID", "REVIEWERS", "LINT", "TITLE"]);
+    for d in &waiting {
+        let age = d
+            .sort_date()
+            .map_or("-".into(), |x| format!("{}d", (today - x).num_days()));
+        let reviewers = match d.meta.extra.get("reviewers") {
+            Some(serde_json::Value::Array(a)) => a
+                .iter()
+                .filter_map(|v| v.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            Some(serde_json::Value::String(s)) => s.clone(),
+            _ => "-".into(),
+        };
+        let findings = crate::lint::lint_doc(&kb, d, today);
+        let errors = findings.iter().filter(|f| f.level == Level::Error).count();
+        let lint = match (errors, findings.len() - errors) {
+            (0, 0) => "clean".to_string(),
+            (0, w) => format!("{w} warning(s)"),
+            (e, w) => format!("{e} error(s), {w} warning(s)"),
+        };
+        t.row(vec![
+            d.sort_date().map_or("-".into(), |x| x.to_string()),
+            age,
+            d.id.clone(),
+            reviewers,
+            lint,
+            d.title.clone(),
+        ]);
+    }
+    if t.is_empty() {
+        super::output::note(format_args!("nothing awaits review"));
+    } else {
+        t.print()?;
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn report(changed: &crate::change::Changed) -> Result<ExitCode> {
@@ -100,7 +207,7 @@ fn report(changed: &crate::change::Changed) -> Result<ExitCode> {
     writeln!(
         std::io::stdout(),
         "{}",
-        crate::term::clean_line(&changed.note())
+        Safe(&crate::term::clean_line(&changed.note()))
     )?;
     Ok(ExitCode::SUCCESS)
 }

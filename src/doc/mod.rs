@@ -3,6 +3,7 @@
 
 mod body;
 pub mod edit;
+pub mod edit_fields;
 mod frontmatter;
 pub mod prose;
 mod structure;

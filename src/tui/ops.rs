@@ -193,9 +193,13 @@ pub fn submit_prompt(app: &mut App, p: Prompt) {
     let now = app.now().with_timezone(&app.config.tz);
     let result = (|| -> anyhow::Result<String> {
         let changed = match p.kind {
-            PromptKind::Timeline => {
-                crate::change::add_timeline(&app.root, &app.config, &p.rel, p.doc_kind, text, now)?
-            }
+            PromptKind::Timeline => crate::lifecycle::add_timeline(
+                &app.root,
+                &app.config,
+                &p.rel,
+                text,
+                now.fixed_offset(),
+            )?,
             PromptKind::ActionItem => {
                 crate::change::add_action(&app.root, &app.config, &p.rel, p.doc_kind, text)?
             }

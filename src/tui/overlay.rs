@@ -360,6 +360,7 @@ fn submit_form(app: &mut App, mut f: NewForm) -> Option<Effect> {
             Vec::new()
         },
         authors: data::user_name(&app.root).into_iter().collect(),
+        started: None,
     };
     match draft::create(&app.root, &app.config, &new) {
         Ok(rel) => {

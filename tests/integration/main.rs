@@ -7,6 +7,7 @@ mod cli;
 mod git;
 mod hardening;
 mod import;
+mod lifecycle;
 mod lint;
 mod search;
 mod site;
