@@ -58,7 +58,9 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
     let date = match &args.date {
         Some(d) => parse_date(d)
             .ok_or_else(|| UsageError(format!("--date `{d}` is not a date; write YYYY-MM-DD")))?,
-        None => started.map_or_else(crate::clock::today, |t| t.with_timezone(&cfg.tz).date_naive()),
+        None => started.map_or_else(crate::clock::today, |t| {
+            t.with_timezone(&cfg.tz).date_naive()
+        }),
     };
     let kind = match args.kind {
         NewKind::Postmortem => Kind::Postmortem,

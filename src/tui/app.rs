@@ -173,6 +173,12 @@ pub enum Action {
     EditDoc,
     AddTimeline,
     AddAction,
+    /// `D` `M` `R`: stamp detected / mitigated / resolved now.
+    Stamp(crate::lifecycle::Which),
+    /// Space: mark the selected action item done (or open again).
+    ToggleActionItem,
+    /// `S`: draft → review → published (publishing gated by lint).
+    AdvanceStatus,
     History,
     FormNext,
     FormPrev,

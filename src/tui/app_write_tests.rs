@@ -195,3 +195,48 @@ fn form_reports_a_missing_title_and_stays_open() {
     key(&mut app, KeyCode::Esc);
     assert!(app.overlay.is_none());
 }
+
+#[test]
+fn d_stamps_detected_space_closes_an_item_and_s_moves_the_status() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = test_kb::app(dir.path());
+    // The cache postmortem (second in the list), opened.
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('M'));
+    let path = dir.path().join("postmortems/2024-01-20-cache-stampede.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        text.contains("\nmitigated: 2024-04-15T12:00:00+00:00\n"),
+        "{text}"
+    );
+    assert!(text.contains("Mitigated"), "{text}");
+    assert!(
+        app.message
+            .contains("mark 2024-01-20-cache-stampede mitigated"),
+        "{}",
+        app.message
+    );
+
+    // Space on the Actions tab.
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('3'));
+    let row = app
+        .actions
+        .rows
+        .iter()
+        .position(|r| r.item.text == "Stagger restarts")
+        .unwrap();
+    app.actions.selected = row;
+    key(&mut app, KeyCode::Char(' '));
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("- [x] Stagger restarts @platform"), "{text}");
+
+    // `S` on a draft: to review.
+    key(&mut app, KeyCode::Char('1'));
+    key(&mut app, KeyCode::Char('G'));
+    key(&mut app, KeyCode::Char('S'));
+    let dns =
+        std::fs::read_to_string(dir.path().join("postmortems/2023-11-02-dns-timeouts.md")).unwrap();
+    assert!(dns.contains("\nstatus: review\n"), "{dns}\n{}", app.message);
+}

@@ -171,6 +171,11 @@ fn main_key(tab: Tab, k: KeyEvent) -> Option<Action> {
         KeyCode::Char('e') => Action::EditDoc,
         KeyCode::Char('t') => Action::AddTimeline,
         KeyCode::Char('a') => Action::AddAction,
+        KeyCode::Char('D') => Action::Stamp(crate::lifecycle::Which::Detected),
+        KeyCode::Char('M') => Action::Stamp(crate::lifecycle::Which::Mitigated),
+        KeyCode::Char('R') => Action::Stamp(crate::lifecycle::Which::Resolved),
+        KeyCode::Char(' ') if tab == Tab::Actions => Action::ToggleActionItem,
+        KeyCode::Char('S') => Action::AdvanceStatus,
         KeyCode::Char('h') => Action::History,
         _ => return None,
     })
@@ -204,8 +209,23 @@ pub const HELP: &[(&str, &str)] = &[
     ("o", "Actions tab: open, overdue or all items"),
     ("n", "new postmortem or runbook (form, then $EDITOR)"),
     ("e", "edit the document in $VISUAL / $EDITOR"),
-    ("t", "add a timeline entry stamped now"),
+    (
+        "t",
+        "timeline entry: a typed HH:MM or now, in time order",
+    ),
     ("a", "add an action item (@owner due:YYYY-MM-DD #type)"),
+    (
+        "D M R",
+        "stamp detected / mitigated / resolved now",
+    ),
+    (
+        "Space",
+        "Actions tab: mark the selected item done / open",
+    ),
+    (
+        "S",
+        "status draft → review → published (lint-gated)",
+    ),
     (
         "h",
         "git history of the document; Enter shows a revision's diff",

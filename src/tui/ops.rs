@@ -385,3 +385,77 @@ pub fn editor_done(app: &mut App, result: Result<(), String>) {
         app.focus = Focus::Detail;
     }
 }
+
+/// The postmortem a lifecycle key acts on, or a note why there is none.
+fn postmortem_target(app: &mut App) -> Option<(PathBuf, Kind, String)> {
+    match target(app) {
+        Some(t) if t.1 == Kind::Postmortem => Some(t),
+        Some(_) => {
+            app.say("stamps and action items belong to postmortems");
+            None
+        }
+        None => {
+            app.say("select a postmortem first");
+            None
+        }
+    }
+}
+
+/// `D` `M` `R`: the stamp now, through the library call `lore stamp` makes.
+pub fn stamp(app: &mut App, which: crate::lifecycle::Which) {
+    let Some((rel, kind, _)) = postmortem_target(app) else {
+        return;
+    };
+    let now = app.now().with_timezone(&app.config.tz).fixed_offset();
+    let result = crate::lifecycle::stamp(&app.root, &app.config, &rel, which, now)
+        .map_err(anyhow::Error::from)
+        .and_then(|c| after_write(app, &rel, kind).map(|_| c.note()));
+    match result {
+        Ok(note) => app.say(note),
+        Err(e) => app.say(format!("error: {e:#}")),
+    }
+}
+
+/// Space on the Actions tab: the selected item done, or open again.
+pub fn toggle_action_item(app: &mut App) {
+    let Some(row) = app.actions.rows.get(app.actions.selected).cloned() else {
+        app.say("no action item selected");
+        return;
+    };
+    let rel = PathBuf::from(&row.path);
+    let result =
+        crate::lifecycle::set_action(&app.root, &app.config, &rel, &row.item, !row.item.done)
+            .map_err(anyhow::Error::from)
+            .and_then(|c| after_write(app, &rel, Kind::Postmortem).map(|_| c.note()));
+    match result {
+        Ok(note) => app.say(note),
+        Err(e) => app.say(format!("error: {e:#}")),
+    }
+}
+
+/// `S`: the next status, refused with lint's errors when publishing.
+pub fn advance_status(app: &mut App) {
+    let Some((rel, kind, _)) = target(app) else {
+        app.say("select a document first");
+        return;
+    };
+    let Some(kb) = app.kb.clone() else {
+        app.say("still reading the knowledge base; try again in a moment");
+        return;
+    };
+    let current = kb
+        .by_path(&rel)
+        .map_or(crate::doc::Status::Draft, |d| d.status());
+    let next = crate::lifecycle::next_status(current);
+    if next == current {
+        app.say(format!("already {}", current.as_str()));
+        return;
+    }
+    let result = crate::lifecycle::set_status(&app.root, &kb, &rel, next, false)
+        .map_err(anyhow::Error::from)
+        .and_then(|c| after_write(app, &rel, kind).map(|_| c.note()));
+    match result {
+        Ok(note) => app.say(note),
+        Err(e) => app.say(format!("error: {e:#}")),
+    }
+}

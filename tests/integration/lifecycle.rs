@@ -14,32 +14,75 @@ fn a_whole_incident_from_first_page_to_review() {
         stdout(&out)
     };
     let path = run(&[
-        "new", "postmortem", "--title", "Edge 502s", "--started", "2026-04-21T07:00:00Z",
-        "--severity", "sev2", "--service", "edge", "--no-edit",
+        "new",
+        "postmortem",
+        "--title",
+        "Edge 502s",
+        "--started",
+        "2026-04-21T07:00:00Z",
+        "--severity",
+        "sev2",
+        "--service",
+        "edge",
+        "--no-edit",
     ]);
     let rel = path.trim().to_string();
     assert_eq!(rel, "postmortems/2026-04-21-edge-502s.md");
     let id = "2026-04-21-edge-502s";
-    let before = sb.git(&kb, &["rev-list", "--count", "HEAD"]).trim().parse::<usize>().unwrap();
+    let before = sb
+        .git(&kb, &["rev-list", "--count", "HEAD"])
+        .trim()
+        .parse::<usize>()
+        .unwrap();
     run(&["stamp", id, "detected", "--at", "2026-04-21T07:12:00Z"]);
-    run(&["timeline", id, "Paged the edge on-call", "--at", "2026-04-21T07:15:00Z"]);
+    run(&[
+        "timeline",
+        id,
+        "Paged the edge on-call",
+        "--at",
+        "2026-04-21T07:15:00Z",
+    ]);
     run(&["timeline", id, "07:05 Edge config push merged"]);
-    run(&["timeline", id, "Rolled back the push", "--at", "2026-04-21T07:40:00Z"]);
+    run(&[
+        "timeline",
+        id,
+        "Rolled back the push",
+        "--at",
+        "2026-04-21T07:40:00Z",
+    ]);
     run(&["stamp", id, "mitigated", "--at", "2026-04-21T07:41:00Z"]);
-    run(&["action", "add", id, "Canary edge config pushes @edge-team due:2026-05-15 #prevent"]);
+    run(&[
+        "action",
+        "add",
+        id,
+        "Canary edge config pushes @edge-team due:2026-05-15 #prevent",
+    ]);
     run(&["action", "done", &format!("{id}#1")]);
     run(&["stamp", id, "resolved", "--at", "2026-04-21T08:30:00Z"]);
     let out = run(&["status", id, "review"]);
     assert!(out.contains("postmortem: review"), "{out}");
-    let after = sb.git(&kb, &["rev-list", "--count", "HEAD"]).trim().parse::<usize>().unwrap();
+    let after = sb
+        .git(&kb, &["rev-list", "--count", "HEAD"])
+        .trim()
+        .parse::<usize>()
+        .unwrap();
     assert_eq!(after - before, 9, "one commit per step");
     assert_eq!(sb.git(&kb, &["status", "--porcelain"]), "");
 
     let text = std::fs::read_to_string(kb.join(&rel)).unwrap();
     assert!(text.contains("\nstatus: review\n"), "{text}");
-    assert!(text.contains("\nstarted: 2026-04-21T07:00:00+00:00\n"), "{text}");
-    assert!(text.contains("\ndetected: 2026-04-21T07:12:00+00:00\n"), "{text}");
-    let tl: Vec<&str> = text.lines().filter(|l| l.starts_with("- 07:") || l.starts_with("- 08:")).collect();
+    assert!(
+        text.contains("\nstarted: 2026-04-21T07:00:00+00:00\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\ndetected: 2026-04-21T07:12:00+00:00\n"),
+        "{text}"
+    );
+    let tl: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("- 07:") || l.starts_with("- 08:"))
+        .collect();
     assert_eq!(
         tl,
         [
@@ -52,7 +95,10 @@ fn a_whole_incident_from_first_page_to_review() {
         ],
         "{text}"
     );
-    assert!(text.contains("- [x] Canary edge config pushes @edge-team due:2026-05-15 #prevent"), "{text}");
+    assert!(
+        text.contains("- [x] Canary edge config pushes @edge-team due:2026-05-15 #prevent"),
+        "{text}"
+    );
 
     let out = run(&["show", id, "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
@@ -65,9 +111,17 @@ fn a_whole_incident_from_first_page_to_review() {
     // Publishing waits for lint errors to be fixed.
     std::fs::write(kb.join(&rel), text + "\nSee [the runbook](missing.md).\n").unwrap();
     sb.git(&kb, &["commit", "-qam", "link"]);
-    let out = sb.lore(&kb).args(["status", id, "published"]).output().unwrap();
+    let out = sb
+        .lore(&kb)
+        .args(["status", id, "published"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("not ready to publish"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("not ready to publish"),
+        "{}",
+        stderr(&out)
+    );
     run(&["status", id, "published", "--force"]);
 }
 
@@ -77,11 +131,27 @@ fn unknown_references_and_times_are_clear_errors() {
     let kb = sb.init_kb();
     let out = sb
         .lore(&kb)
-        .args(["new", "postmortem", "--title", "X", "--started", "soonish", "--no-edit"])
+        .args([
+            "new",
+            "postmortem",
+            "--title",
+            "X",
+            "--started",
+            "soonish",
+            "--no-edit",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    let out = sb.lore(&kb).args(["action", "done", "nothing-like-this"]).output().unwrap();
+    let out = sb
+        .lore(&kb)
+        .args(["action", "done", "nothing-like-this"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("no action item says"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("no action item says"),
+        "{}",
+        stderr(&out)
+    );
 }
