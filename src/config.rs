@@ -179,6 +179,40 @@ impl Config {
         self.factors.iter().find(|f| f.id == id)
     }
 
+    /// A severity as `lore.toml` spells it (`sev2` → `SEV2`), or an error
+    /// naming the levels with a did-you-mean. The one rule for every flag and
+    /// form that takes a severity.
+    pub fn check_severity(&self, sev: &str) -> std::result::Result<String, String> {
+        if let Some(l) = self
+            .severities
+            .levels
+            .iter()
+            .find(|l| l.eq_ignore_ascii_case(sev.trim()))
+        {
+            return Ok(l.clone());
+        }
+        let hint = did_you_mean(sev, self.severities.levels.iter().map(String::as_str))
+            .map(|s| format!(" (did you mean `{s}`?)"))
+            .unwrap_or_default();
+        Err(format!(
+            "unknown severity `{sev}`{hint}; lore.toml allows {}",
+            self.severities.levels.join(", ")
+        ))
+    }
+
+    /// A factor id of the taxonomy, or an error with a did-you-mean.
+    pub fn check_factor(&self, id: &str) -> std::result::Result<(), String> {
+        if self.factor(id).is_some() {
+            return Ok(());
+        }
+        let hint = did_you_mean(id, self.factors.iter().map(|f| f.id.as_str()))
+            .map(|s| format!(" (did you mean `{s}`?)"))
+            .unwrap_or_default();
+        Err(format!(
+            "unknown contributing factor `{id}`{hint}; `lore factors` lists them"
+        ))
+    }
+
     /// Position of a severity in `levels` (0 = most severe).
     pub fn severity_rank(&self, sev: &str) -> Option<usize> {
         self.severities
@@ -246,7 +280,13 @@ pub fn did_you_mean<'a>(
     let w = word.to_ascii_lowercase();
     candidates
         .into_iter()
-        .map(|c| (strsim::jaro_winkler(&w, &c.to_ascii_lowercase()), c))
+        .map(|c| {
+            let c_low = c.to_ascii_lowercase();
+            // Short words: one swap or one wrong letter (`dsn` → `dns`).
+            let close = w.len() <= 4 && strsim::osa_distance(&w, &c_low) == 1;
+            let score = strsim::jaro_winkler(&w, &c_low);
+            (if close { score.max(0.81) } else { score }, c)
+        })
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c.to_string())

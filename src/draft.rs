@@ -1,7 +1,7 @@
 //! New documents from templates: the built-in `templates/` embedded in the
 //! binary, overridden file by file by the KB's own `templates/`.
 
-use crate::config::{Config, did_you_mean};
+use crate::config::Config;
 use crate::doc::{Kind, slugify};
 use crate::error::{Error, Result};
 use crate::store;
@@ -35,26 +35,11 @@ impl NewDoc {
         if self.title.contains('\n') {
             return Err(Error::Invalid("the title must be a single line".into()));
         }
-        if let Some(sev) = &self.severity
-            && cfg.severity_rank(sev).is_none()
-        {
-            let hint = did_you_mean(sev, cfg.severities.levels.iter().map(String::as_str))
-                .map(|s| format!(" (did you mean `{s}`?)"))
-                .unwrap_or_default();
-            return Err(Error::Invalid(format!(
-                "unknown severity `{sev}`{hint}; lore.toml allows {}",
-                cfg.severities.levels.join(", ")
-            )));
+        if let Some(sev) = &self.severity {
+            cfg.check_severity(sev).map_err(Error::Invalid)?;
         }
         for f in &self.factors {
-            if cfg.factor(f).is_none() {
-                let hint = did_you_mean(f, cfg.factors.iter().map(|f| f.id.as_str()))
-                    .map(|s| format!(" (did you mean `{s}`?)"))
-                    .unwrap_or_default();
-                return Err(Error::Invalid(format!(
-                    "unknown contributing factor `{f}`{hint}; `lore factors` lists them"
-                )));
-            }
+            cfg.check_factor(f).map_err(Error::Invalid)?;
         }
         Ok(())
     }

@@ -23,6 +23,14 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
     let kb = Kb::load(root)?;
     super::output::warn_unreadable(&kb);
     let today = crate::clock::today();
+    if let Some(o) = &args.owner {
+        let owners: Vec<String> = kb
+            .docs
+            .iter()
+            .flat_map(|d| d.action_items.iter().filter_map(|a| a.owner.clone()))
+            .collect();
+        super::list::unseen_warning("owner", o, owners.iter());
+    }
     let filter = ActionFilter {
         open_only: args.open,
         owner: args.owner,

@@ -61,8 +61,30 @@ impl Args {
 }
 
 pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
-    let filter = args.filter()?;
+    let mut filter = args.filter()?;
     let mut records = all_records(root)?;
+    // A typo in a taxonomy value is an error, not "no documents match"; a
+    // value some document uses is no typo even when lore.toml lacks it.
+    let cfg = crate::config::Config::load(root)?;
+    if let Some(s) = &filter.severity
+        && !records
+            .iter()
+            .any(|r| r.severity.as_deref() == Some(s.as_str()))
+    {
+        filter.severity = Some(cfg.check_severity(s).map_err(anyhow::Error::msg)?);
+    }
+    if let Some(f) = &filter.factor
+        && !records.iter().any(|r| r.factors.contains(f))
+    {
+        cfg.check_factor(f).map_err(anyhow::Error::msg)?;
+    }
+    if let Some(svc) = &filter.service {
+        unseen_warning(
+            "service",
+            svc,
+            records.iter().flat_map(|r| r.services.iter()),
+        );
+    }
     records.retain(|r| filter.matches(r));
     print_records(&records, args.format)?;
     Ok(ExitCode::SUCCESS)
@@ -107,4 +129,23 @@ pub fn print_records(records: &[Record], format: Format) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Warns (with a did-you-mean) when no document names `value` at all, so a
+/// typo is not mistaken for "nothing matches".
+pub fn unseen_warning<'a>(what: &str, value: &str, seen: impl Iterator<Item = &'a String>) {
+    let seen: Vec<&str> = seen.map(String::as_str).collect();
+    let wanted = value.trim_start_matches('@');
+    if seen
+        .iter()
+        .any(|s| s.trim_start_matches('@').eq_ignore_ascii_case(wanted))
+    {
+        return;
+    }
+    let hint = crate::config::did_you_mean(wanted, seen.iter().map(|s| s.trim_start_matches('@')))
+        .map(|s| format!(" (did you mean `{s}`?)"))
+        .unwrap_or_default();
+    super::output::note(format_args!(
+        "warning: no document names the {what} `{value}`{hint}"
+    ));
 }

@@ -70,7 +70,8 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
         kind,
         title: args.title.trim().to_string(),
         date,
-        severity: args.severity,
+        // As lore.toml spells it (`sev2` → `SEV2`); unknown ones fail below.
+        severity: args.severity.map(|s| cfg.check_severity(&s).unwrap_or(s)),
         services: args.services,
         factors: args.factors,
         authors: crate::store::git::user_name(root).into_iter().collect(),

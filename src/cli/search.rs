@@ -90,6 +90,7 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
     let args = split_options(args)?;
     let query = args.query.join(" ");
     let results = search(root, &query, args.limit)?;
+    typo_hints(root, &query);
     if results.ignored > 0 {
         super::output::note(format_args!(
             "the query is long: searched its first {} distinct terms and {} KB, ignored {} more terms",
@@ -171,4 +172,27 @@ fn print_hits(hits: &[Hit]) -> std::io::Result<()> {
         }
     }
     out.flush()
+}
+
+/// A `factor:` or `severity:` filter that names nothing in the taxonomy gets
+/// a did-you-mean on stderr (the search itself still runs as written).
+fn typo_hints(root: &Path, query: &str) {
+    use crate::index::query::{Atom, FilterField};
+    let Ok(cfg) = crate::config::Config::load(root) else {
+        return;
+    };
+    let parsed = crate::index::query::parse(query);
+    for a in parsed.groups.iter().flatten().chain(parsed.excluded.iter()) {
+        let Atom::Field { field, value } = a else {
+            continue;
+        };
+        let problem = match field {
+            FilterField::Factor => cfg.check_factor(value).err(),
+            FilterField::Severity => cfg.check_severity(value).err(),
+            _ => None,
+        };
+        if let Some(p) = problem {
+            super::output::note(format_args!("warning: {p}"));
+        }
+    }
 }

@@ -209,23 +209,11 @@ pub const HELP: &[(&str, &str)] = &[
     ("o", "Actions tab: open, overdue or all items"),
     ("n", "new postmortem or runbook (form, then $EDITOR)"),
     ("e", "edit the document in $VISUAL / $EDITOR"),
-    (
-        "t",
-        "timeline entry: a typed HH:MM or now, in time order",
-    ),
+    ("t", "timeline entry: a typed HH:MM or now, in time order"),
     ("a", "add an action item (@owner due:YYYY-MM-DD #type)"),
-    (
-        "D M R",
-        "stamp detected / mitigated / resolved now",
-    ),
-    (
-        "Space",
-        "Actions tab: mark the selected item done / open",
-    ),
-    (
-        "S",
-        "status draft → review → published (lint-gated)",
-    ),
+    ("D M R", "stamp detected / mitigated / resolved now"),
+    ("Space", "Actions tab: mark the selected item done / open"),
+    ("S", "status draft → review → published (lint-gated)"),
     (
         "h",
         "git history of the document; Enter shows a revision's diff",

@@ -155,3 +155,43 @@ fn unknown_references_and_times_are_clear_errors() {
         stderr(&out)
     );
 }
+
+#[test]
+fn typos_in_flags_and_filters_say_did_you_mean() {
+    let sb = Sandbox::new();
+    let kb = sb.sample_kb();
+    let run = |args: &[&str]| sb.lore(&kb).args(args).output().unwrap();
+    let out = run(&["list", "--factor", "dsn"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("did you mean `dns`?"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(&["list", "--severity", "SEV9"]);
+    assert_eq!(out.status.code(), Some(1));
+    let out = run(&["list", "--severity", "sev1", "--format", "json"]);
+    assert!(out.status.success());
+    assert!(
+        stdout(&out).contains("\"severity\": \"SEV1\""),
+        "severity case is normalised"
+    );
+    let out = run(&["actions", "--owner", "platfrom-team"]);
+    assert!(
+        stderr(&out).contains("did you mean `platform-team`?"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(&["search", "factor:confg-change"]);
+    assert!(
+        stderr(&out).contains("did you mean `config-change`?"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(&["list", "--service", "chekout"]);
+    assert!(
+        stderr(&out).contains("did you mean `checkout`?"),
+        "{}",
+        stderr(&out)
+    );
+}
