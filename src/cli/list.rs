@@ -28,6 +28,9 @@ pub struct Args {
     /// Up to this date (YYYY, YYYY-MM or YYYY-MM-DD, inclusive)
     #[arg(long, value_name = "DATE")]
     pub until: Option<String>,
+    /// Incidents on today's date in earlier years (LORE_TODAY pins today)
+    #[arg(long)]
+    pub on_this_day: bool,
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
 }
@@ -86,6 +89,12 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
         );
     }
     records.retain(|r| filter.matches(r));
+    if args.on_this_day {
+        let today = crate::clock::today();
+        records.retain(|r| {
+            r.kind == "postmortem" && r.date.is_some_and(|d| crate::stats::on_this_day(d, today))
+        });
+    }
     print_records(&records, args.format)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -498,6 +498,29 @@ pub fn overview(sh: &Shared, actions: &[ActionView]) -> Result<Page> {
         .take(8)
         .map(|i| views::card(site, i))
         .collect();
+    let today = sh.opts.today;
+    let anniversaries: Vec<(Card, i32)> = (0..site.docs.len())
+        .filter(|&i| site.docs[i].kind == Kind::Postmortem)
+        .filter_map(|i| {
+            let d = site.docs[i].meta.date?;
+            crate::stats::on_this_day(d, today).then(|| {
+                (
+                    views::card(site, i),
+                    chrono::Datelike::year(&today) - chrono::Datelike::year(&d),
+                )
+            })
+        })
+        .take(6)
+        .collect();
+    let drafts_left_out = if sh.opts.drafts {
+        0
+    } else {
+        site.kb
+            .docs
+            .iter()
+            .filter(|d| d.kind == Kind::Postmortem && d.status() == crate::doc::Status::Draft)
+            .count()
+    };
     let attention: Vec<&ActionView> = actions.iter().filter(|a| !a.done).take(10).collect();
     let stale: Vec<Link> = sh
         .stats
@@ -540,6 +563,8 @@ pub fn overview(sh: &Shared, actions: &[ActionView]) -> Result<Page> {
     c.insert("figures", &figures);
     c.insert("window_days", &s.window_days);
     c.insert("recent", &recent);
+    c.insert("on_this_day", &anniversaries);
+    c.insert("drafts_left_out", &drafts_left_out);
     c.insert("attention", &attention);
     c.insert("open_total", &s.open_actions);
     c.insert("stale", &stale);

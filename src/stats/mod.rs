@@ -213,6 +213,28 @@ pub struct RunbookAge {
 /// The label of incidents without a severity.
 pub const UNRATED: &str = "unrated";
 
+/// Whether `date` is today's month and day in an earlier year (Morgue's
+/// anniversary view). 29 February counts on 28 February in other years.
+pub fn on_this_day(date: NaiveDate, today: NaiveDate) -> bool {
+    use chrono::Datelike;
+    if date.year() >= today.year() {
+        return false;
+    }
+    let leap_day = date.month() == 2 && date.day() == 29;
+    let today_is_leap = chrono::NaiveDate::from_ymd_opt(today.year(), 2, 29).is_some();
+    (date.month(), date.day()) == (today.month(), today.day())
+        || (leap_day && !today_is_leap && (today.month(), today.day()) == (2, 28))
+}
+
+/// The postmortems on this day in earlier years, newest first.
+pub fn anniversaries(kb: &Kb, today: NaiveDate) -> Vec<&Doc> {
+    kb.docs
+        .iter()
+        .filter(|d| d.kind == crate::doc::Kind::Postmortem)
+        .filter(|d| d.meta.date.is_some_and(|x| on_this_day(x, today)))
+        .collect()
+}
+
 /// The postmortems the figures count, per the options.
 pub fn counted<'a>(kb: &'a Kb, opts: &Options) -> Vec<&'a Doc> {
     kb.by_kind(Kind::Postmortem)

@@ -311,3 +311,19 @@ fn runbooks_by_review_age_never_reviewed_first() {
     );
     assert_eq!(s.summary.stale_runbooks, 3);
 }
+
+#[test]
+fn on_this_day_is_the_same_date_in_earlier_years_with_leap_days_on_the_28th() {
+    let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    assert!(super::on_this_day(d("2024-03-12"), d("2026-03-12")));
+    assert!(
+        !super::on_this_day(d("2026-03-12"), d("2026-03-12")),
+        "not this year"
+    );
+    assert!(!super::on_this_day(d("2024-03-13"), d("2026-03-12")));
+    assert!(super::on_this_day(d("2024-02-29"), d("2025-02-28")));
+    assert!(
+        !super::on_this_day(d("2024-02-29"), d("2028-02-28")),
+        "a leap year has its own 29th"
+    );
+}

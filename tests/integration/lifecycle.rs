@@ -195,3 +195,56 @@ fn typos_in_flags_and_filters_say_did_you_mean() {
         stderr(&out)
     );
 }
+
+#[test]
+fn on_this_day_lists_and_shows_earlier_years_incidents() {
+    let sb = Sandbox::new();
+    let kb = sb.sample_kb();
+    let out = sb
+        .lore(&kb)
+        .env("LORE_TODAY", "2026-03-12")
+        .args(["list", "--on-this-day", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ids: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["2024-03-12-checkout-failover-replica-lag"]);
+    let site = sb.path("site");
+    let out = sb
+        .lore(&kb)
+        .env("LORE_TODAY", "2026-03-12")
+        .args(["export", "--out"])
+        .arg(&site)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let index = std::fs::read_to_string(site.join("index.html")).unwrap();
+    let part = index
+        .split("id=\"on-this-day\"")
+        .nth(1)
+        .expect("an On this day section");
+    assert!(part.contains("2 years ago"), "{part}");
+    assert!(
+        part.contains("postmortems/2024-03-12-checkout-failover-replica-lag.html"),
+        "{part}"
+    );
+    let out = sb
+        .lore(&kb)
+        .env("LORE_TODAY", "2026-03-13")
+        .args(["export", "--out"])
+        .arg(&site)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(
+        !std::fs::read_to_string(site.join("index.html"))
+            .unwrap()
+            .contains("id=\"on-this-day\"")
+    );
+}

@@ -210,7 +210,7 @@ fn charts_handle_an_empty_kb_and_a_single_incident_without_timestamps() {
     );
     assert!(t.contains("No contributing factors recorded yet"));
     assert_eq!(t.matches("<svg class=\"chart\"").count(), 11);
-    assert!(read(&empty, "index.html").contains("No postmortems yet"));
+    assert!(read(&empty, "index.html").contains("No published postmortems yet"));
     assert_links_resolve(&empty);
 
     let sparse = export(&sb, &sb.fixture("site/sparse"), "sparse", &[]);
