@@ -89,6 +89,16 @@ fn with_entry(
     (new, stamp)
 }
 
+/// `set_field`, with the error a user sees when the front matter is open.
+fn field(rel: &Path, text: &str, key: &str, value: &str) -> Result<String> {
+    set_field(text, key, value).ok_or_else(|| {
+        Error::Invalid(format!(
+            "{}: its front matter is never closed; fix it first",
+            rel.display()
+        ))
+    })
+}
+
 /// Adds a timeline entry. A leading time in `entry` (`07:30 Config merged`,
 /// `2026-04-21 07:30 …`) is the entry's time; otherwise `now`.
 pub fn add_timeline(
@@ -128,13 +138,7 @@ pub fn stamp(
         let doc = parse(cfg, rel, before);
         let (with_line, _) = with_entry(cfg, before, &doc, at, which.entry());
         let at_local = at.with_timezone(&cfg.tz);
-        let after =
-            set_field(&with_line, which.key(), &at_local.to_rfc3339()).ok_or_else(|| {
-                Error::Invalid(format!(
-                    "{}: its front matter is never closed; fix it first",
-                    rel.display()
-                ))
-            })?;
+        let after = field(rel, &with_line, which.key(), &at_local.to_rfc3339())?;
         Ok((
             after,
             format!("postmortem: mark {} {}", doc.id, which.key()),
@@ -258,12 +262,7 @@ pub fn set_status(
                 )));
             }
         }
-        let after = set_field(before, "status", status.as_str()).ok_or_else(|| {
-            Error::Invalid(format!(
-                "{}: its front matter is never closed; fix it first",
-                rel.display()
-            ))
-        })?;
+        let after = field(rel, before, "status", status.as_str())?;
         Ok((
             after,
             format!("{}: {} {}", doc.kind.as_str(), status.as_str(), doc.id),
