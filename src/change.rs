@@ -103,6 +103,17 @@ pub fn add_action(
     kind: crate::doc::Kind,
     item: &str,
 ) -> Result<Changed> {
+    // A `due:` that is not a date is refused here rather than found by lint.
+    for tok in item.split_whitespace() {
+        let clean = tok.trim_end_matches([',', '.', ';', ')']);
+        if let Some(d) = clean.strip_prefix("due:")
+            && crate::doc::parse_date(d).is_none()
+        {
+            return Err(crate::error::Error::Invalid(format!(
+                "`due:{d}` is not a date; write due:YYYY-MM-DD"
+            )));
+        }
+    }
     change_doc(root, rel, |before| {
         let ctx = crate::doc::ParseContext {
             timezone: cfg.tz,
@@ -149,8 +160,7 @@ impl EditSession {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "document.md".into());
-        let copy = root
-            .join(".lore")
+        let copy = store::cache_dir(root)?
             .join("edit")
             .join(format!("{}-{name}", std::process::id()));
         store::lock::ignore_cache(root);

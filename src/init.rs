@@ -6,10 +6,12 @@ use crate::store;
 use std::fmt::Write as _;
 use std::path::Path;
 
-const GITIGNORE_ENTRIES: [&str; 3] = [".lore/", "public/", ".lore-tmp-*"];
+// `.lore` without a slash: it also matches a symbolic link of that name, so
+// nobody commits one by accident (lore refuses a linked cache anyway).
+const GITIGNORE_ENTRIES: [&str; 3] = [".lore", "public/", ".lore-tmp-*"];
 
 /// Creates `lore.toml` (with the default taxonomy), `postmortems/`,
-/// `runbooks/`, a `.gitignore` holding `.lore/` and `public/`, and a git
+/// `runbooks/`, a `.gitignore` holding `.lore`, `public/` and temporary files, and a git
 /// repository when `dir` is not inside one. Returns a report for the user.
 /// Refuses to touch a folder that already holds a `lore.toml`.
 pub fn init(dir: &Path) -> Result<String> {

@@ -135,8 +135,30 @@ pub fn stamp(
     at: DateTime<FixedOffset>,
 ) -> Result<Changed> {
     change_doc(root, rel, |before| {
-        let doc = parse(cfg, rel, before);
-        let (with_line, _) = with_entry(cfg, before, &doc, at, which.entry());
+        let mut doc = parse(cfg, rel, before);
+        // Stamped again: the earlier stamp's own timeline line goes, so the
+        // timeline keeps one "Detected".
+        let old = match which {
+            Which::Started => doc.meta.started,
+            Which::Detected => doc.meta.detected,
+            Which::Mitigated => doc.meta.mitigated,
+            Which::Resolved => doc.meta.resolved,
+        };
+        let stale = old.and_then(|t| {
+            doc.timeline
+                .iter()
+                .find(|e| e.at == Some(t) && e.text == which.entry())
+                .map(|e| e.line)
+        });
+        let base = match stale {
+            Some(line) => {
+                let t = crate::doc::edit_fields::remove_line(before, line);
+                doc = parse(cfg, rel, &t);
+                t
+            }
+            None => before.to_string(),
+        };
+        let (with_line, _) = with_entry(cfg, &base, &doc, at, which.entry());
         let at_local = at.with_timezone(&cfg.tz);
         let after = field(rel, &with_line, which.key(), &at_local.to_rfc3339())?;
         Ok((
@@ -185,8 +207,12 @@ pub fn find_action<'a>(kb: &'a Kb, reference: &str) -> Result<(&'a Doc, usize)> 
                 .take(5)
                 .map(|(d, i)| format!("{}#{} ({})", d.id, i + 1, d.action_items[*i].text))
                 .collect();
+            let more = match many.len().saturating_sub(names.len()) {
+                0 => String::new(),
+                n => format!("; and {n} more"),
+            };
             Err(Error::Invalid(format!(
-                "`{reference}` matches {} action items; name one as ID#N: {}",
+                "`{reference}` matches {} action items; name one as ID#N: {}{more}",
                 many.len(),
                 names.join("; ")
             )))

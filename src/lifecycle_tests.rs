@@ -78,6 +78,18 @@ fn stamps_set_the_front_matter_and_add_their_line() {
     assert!(text.contains("- 07:20 Detected\n- 08:00 Traffic"), "{text}");
     let doc = parse(&cfg, rel, &text);
     assert_eq!(doc.ttd(), Some(20 * 60));
+    // Stamped again: one "Detected" line, at the new time.
+    stamp(
+        dir.path(),
+        &cfg,
+        rel,
+        Which::Detected,
+        at("2026-04-21T07:25:00Z"),
+    )
+    .unwrap();
+    let text = read(&dir);
+    assert_eq!(text.matches("Detected").count(), 1, "{text}");
+    assert!(text.contains("- 07:25 Detected\n"), "{text}");
     // Another day: a full stamp.
     stamp(
         dir.path(),

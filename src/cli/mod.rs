@@ -106,7 +106,15 @@ pub fn run() -> Result<Outcome> {
         Ok(c) => c,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
-            let _ = e.print();
+            if e.use_stderr() {
+                // Usage errors quote the arguments: through the sanitizer,
+                // like every other text that reaches the terminal.
+                use std::io::Write;
+                let text = e.render().to_string();
+                let _ = write!(std::io::stderr(), "{}", crate::term::clean(&text));
+            } else {
+                let _ = e.print();
+            }
             return Ok(Outcome::Exit(ExitCode::from(code)));
         }
     };

@@ -90,6 +90,18 @@ pub fn insert_item_before(text: &str, line: usize, item: &str) -> String {
     text.to_string()
 }
 
+/// `text` without its 1-based file line `line`.
+pub fn remove_line(text: &str, line: usize) -> String {
+    let mut offset = 0;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == line {
+            return format!("{}{}", &text[..offset], &text[offset + l.len()..]);
+        }
+        offset += l.len();
+    }
+    text.to_string()
+}
+
 /// Marks the action item on 1-based file line `line` done (`[x]`) or open
 /// (`[ ]`): a task-list item flips its box; a plain bullet gets one. `None`
 /// when that line holds no list item.

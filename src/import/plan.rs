@@ -323,6 +323,7 @@ pub fn plan(kb: &Kb, source: &Path, opts: &Options) -> Result<Report> {
         items.push(item);
     }
     rewrite_links(&mut items);
+    record_body_hashes(&mut items);
     let totals = totals(&items);
     Ok(Report { items, totals })
 }
@@ -408,6 +409,20 @@ fn plan_one(
             item.outcome = Outcome::Changed;
             item.reason = Some(format!(
                 "changed since it was imported as {}; `--update` re-imports it",
+                doc.path.display()
+            ));
+            return item;
+        }
+        // `--update` replaces the document: only when nobody edited it in
+        // the KB since the import, so no one's words are lost.
+        let now = store::read_text(&kb.root, &doc.path)
+            .map(|t| body_hash(&t))
+            .unwrap_or_default();
+        let then = doc.meta.extra.get("import_body").and_then(|v| v.as_str());
+        if then != Some(now.as_str()) {
+            item.outcome = Outcome::Changed;
+            item.reason = Some(format!(
+                "changed at the source, and {} was edited in the knowledge base since the import; not updated, so those edits stay (merge the source into it by hand)",
                 doc.path.display()
             ));
             return item;
@@ -544,6 +559,17 @@ fn plan_one(
             from: "text".into(),
         })
     };
+    if let Some(bad) = fm
+        .get("date")
+        .map(strings)
+        .and_then(|v| v.first().cloned())
+        .filter(|d| first_date(d).is_none())
+    {
+        warnings.push(format!(
+            "`date: {bad}` is not a date; kept as `source_date`"
+        ));
+        kept.insert("source_date".into(), Value::String(bad));
+    }
     match &date {
         None => warnings.push("no date found; set `date:` by hand".into()),
         Some(d) if name_date.is_some_and(|n| n != d.value) => warnings.push(format!(
@@ -694,9 +720,16 @@ fn plan_one(
     taken.insert(target.clone());
 
     // The new front matter: lore's fields, then everything else as it was.
-    let status = first("status")
-        .and_then(|s| Status::parse(&s))
-        .unwrap_or(opts.status);
+    let status = match first("status") {
+        Some(s) => Status::parse(&s).unwrap_or_else(|| {
+            warnings.push(format!(
+                "status `{s}` is none of draft, review, published; {} used",
+                opts.status.as_str()
+            ));
+            opts.status
+        }),
+        None => opts.status,
+    };
     let mut out = format!("---\ntitle: {}\n", yaml(&title.value));
     if let Some(d) = &date {
         out.push_str(&format!("date: {}\n", d.value));
@@ -731,7 +764,7 @@ fn plan_one(
         yaml(&rel_s),
         yaml(&hash_hex)
     ));
-    for k in ["imported_from", "import_hash"] {
+    for k in ["imported_from", "import_hash", "import_body"] {
         kept.remove(k);
     }
     if !kept.is_empty() {
@@ -765,6 +798,31 @@ fn plan_one(
         warnings,
         suggestions,
         text: out,
+    }
+}
+
+/// A hash of a document's body as written, so a later `--update` can tell
+/// whether anyone edited it in the KB since.
+fn body_hash(text: &str) -> String {
+    let body = crate::doc::body_of(text).replace("\r\n", "\n");
+    format!("{:016x}", xxhash_rust::xxh3::xxh3_64(body.as_bytes()))
+}
+
+/// Records each new text's body hash in its front matter (after the links
+/// are rewritten, so it is the body as written).
+pub(super) fn record_body_hashes(items: &mut [Item]) {
+    for item in items.iter_mut() {
+        if !matches!(item.outcome, Outcome::Import | Outcome::Update) {
+            continue;
+        }
+        let h = body_hash(&item.text);
+        if let Some(at) = item.text.find("\nimport_hash: ") {
+            let end = item.text[at + 1..]
+                .find('\n')
+                .map_or(item.text.len(), |i| at + 1 + i + 1);
+            item.text
+                .insert_str(end, &format!("import_body: {}\n", yaml(&h)));
+        }
     }
 }
 

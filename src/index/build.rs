@@ -74,7 +74,7 @@ fn kind_of(rel: &Path, cfg: &Config) -> Kind {
 /// Takes the lock that serializes index writers (in `.lore/`, so it survives
 /// the index folder being replaced). `None` when another process holds it.
 fn lock(root: &Path, blocking: bool) -> Result<Option<DirectoryLock>> {
-    let dir = root.join(".lore");
+    let dir = store::cache_dir(root)?;
     std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
     let mmap = MmapDirectory::open(&dir).map_err(index_err)?;
     let lock = Lock {
@@ -107,6 +107,9 @@ fn open_existing(
     cfg: &Config,
     files: bool,
 ) -> std::result::Result<(Index, Fields, Manifest), String> {
+    if let Err(e) = store::cache_dir(root) {
+        return Err(e.to_string());
+    }
     let dir = index_dir(root);
     if !dir.join("meta.json").is_file() {
         return Err("building the search index (none yet in .lore/index)".into());
@@ -502,6 +505,9 @@ pub(crate) fn rebuild_because(
             return Ok(fresh(index, fields, &m, None));
         }
     }
+    // Never through a link: a `.lore/index` someone made a link must not
+    // make lore delete the folder it points at.
+    store::cache_dir(root)?;
     let dir = index_dir(root);
     if dir.exists() {
         std::fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;

@@ -74,3 +74,38 @@ impl Directory for ReadOnly {
         self.0.watch(watch_callback)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::schema::{STORED, Schema, TEXT};
+    use tantivy::{Index, doc};
+
+    #[test]
+    fn an_index_reads_through_the_read_only_directory_and_refuses_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut sb = Schema::builder();
+        let title = sb.add_text_field("title", TEXT | STORED);
+        let index = Index::create_in_dir(dir.path(), sb.build()).unwrap();
+        let mut w = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        w.add_document(doc!(title => "replica lag")).unwrap();
+        w.commit().unwrap();
+        drop(w);
+        let ro = Index::open(ReadOnly::open(dir.path()).unwrap()).unwrap();
+        let reader = ro.reader().unwrap();
+        assert_eq!(reader.searcher().num_docs(), 1);
+        assert!(
+            ro.writer_with_num_threads::<tantivy::TantivyDocument>(1, 15_000_000)
+                .is_err()
+                || {
+                    // The lock is a no-op; a write itself is refused.
+                    let mut w = ro
+                        .writer_with_num_threads::<tantivy::TantivyDocument>(1, 15_000_000)
+                        .unwrap();
+                    w.add_document(doc!(title => "x")).unwrap();
+                    w.commit().is_err()
+                }
+        );
+        assert!(!is_read_only(dir.path()));
+    }
+}

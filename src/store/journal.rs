@@ -52,6 +52,7 @@ pub fn write_all_and_commit(
         files.push((rel.clone(), tmp_rel));
         staged.push(tmp);
     }
+    super::cache_dir(root)?;
     let journal = Journal {
         message: message.to_string(),
         files,
@@ -87,7 +88,7 @@ fn finish(root: &Path, j: &Journal) -> Result<CommitOutcome> {
 /// a note, or `None` when there was nothing to finish.
 pub fn recover(root: &Path) -> Result<Option<String>> {
     let jp = journal_path(root);
-    if !jp.exists() {
+    if super::cache_dir(root).is_err() || !jp.exists() {
         return Ok(None);
     }
     let _lock = super::lock::config(root)?;

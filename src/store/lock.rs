@@ -66,18 +66,20 @@ pub fn folder(dir: &Path, what: &str) -> Result<Held> {
 }
 
 /// The lock file of one document, by a hash of its KB-relative path.
-fn doc_lock_path(root: &Path, rel: &Path) -> PathBuf {
+fn doc_lock_path(root: &Path, rel: &Path) -> Result<PathBuf> {
     let key = xxhash_rust::xxh3::xxh3_64(rel.to_string_lossy().as_bytes());
-    root.join(".lore")
+    Ok(super::cache_dir(root)?
         .join("locks")
-        .join(format!("{key:016x}.lock"))
+        .join(format!("{key:016x}.lock")))
 }
 
 /// Makes sure `.lore/` keeps itself out of git (a `.gitignore` of `*` in
 /// it), since the locks are created in KBs whose own `.gitignore` predates
 /// lore or lacks the entry.
 pub fn ignore_cache(root: &Path) {
-    let dir = root.join(".lore");
+    let Ok(dir) = super::cache_dir(root) else {
+        return;
+    };
     let gi = dir.join(".gitignore");
     if !gi.exists() && std::fs::create_dir_all(&dir).is_ok() {
         let _ = std::fs::write(&gi, "# lore's local cache: never committed\n*\n");
@@ -88,7 +90,7 @@ pub fn ignore_cache(root: &Path) {
 pub fn document(root: &Path, rel: &Path) -> Result<Held> {
     ignore_cache(root);
     exclusive(
-        &doc_lock_path(root, rel),
+        &doc_lock_path(root, rel)?,
         &format!("the document lock of {}", rel.display()),
     )
 }
@@ -97,8 +99,10 @@ pub fn document(root: &Path, rel: &Path) -> Result<Held> {
 /// such writers never wait on each other in a circle.
 pub fn documents(root: &Path, rels: &[PathBuf]) -> Result<Vec<Held>> {
     ignore_cache(root);
-    let mut paths: Vec<(PathBuf, &PathBuf)> =
-        rels.iter().map(|r| (doc_lock_path(root, r), r)).collect();
+    let mut paths: Vec<(PathBuf, &PathBuf)> = rels
+        .iter()
+        .map(|r| doc_lock_path(root, r).map(|p| (p, r)))
+        .collect::<Result<_>>()?;
     paths.sort();
     paths.dedup_by(|a, b| a.0 == b.0);
     paths
@@ -111,7 +115,7 @@ pub fn documents(root: &Path, rels: &[PathBuf]) -> Result<Vec<Held>> {
 pub fn config(root: &Path) -> Result<Held> {
     ignore_cache(root);
     exclusive(
-        &root.join(".lore").join("locks").join("config.lock"),
+        &super::cache_dir(root)?.join("locks").join("config.lock"),
         "the lore.toml lock",
     )
 }

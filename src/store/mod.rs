@@ -299,6 +299,28 @@ pub fn scan_dirs(root: &Path, cfg: &Config) -> Vec<PathBuf> {
     out
 }
 
+/// `.lore/`, lore's local cache, as a real folder of the KB. A `.lore` or
+/// `.lore/index` that is a symbolic link (one committed by someone else's
+/// push: `.lore/` in `.gitignore` does not match a link) is refused, so the
+/// cache never reads, writes or deletes anything outside the KB.
+pub fn cache_dir(root: &Path) -> Result<PathBuf> {
+    let dir = root.join(".lore");
+    for p in [
+        dir.clone(),
+        dir.join("index"),
+        dir.join("locks"),
+        dir.join("edit"),
+    ] {
+        if std::fs::symlink_metadata(&p).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(Error::Invalid(format!(
+                "{}: lore's cache must be a real folder, not a symbolic link; it was left alone (remove it and lore makes a new one)",
+                p.display()
+            )));
+        }
+    }
+    Ok(dir)
+}
+
 /// How old a `.lore-tmp-*` file must be before the sweep looks at it: the
 /// writer locks its temporary file right after creating it.
 const TEMP_AGE: std::time::Duration = std::time::Duration::from_secs(2);
@@ -314,7 +336,9 @@ pub fn sweep_temp_files(root: &Path, cfg: &Config) -> usize {
     }
     let mut dirs = scan_dirs(root, cfg);
     dirs.push(PathBuf::new());
-    dirs.push(PathBuf::from(".lore"));
+    if cache_dir(root).is_ok() {
+        dirs.push(PathBuf::from(".lore"));
+    }
     let now = std::time::SystemTime::now();
     let mut removed = 0;
     for d in dirs {

@@ -10,7 +10,7 @@ fn init_then_new_gives_a_document_that_show_and_lint_accept() {
         assert!(kb.join(p).exists(), "{p} missing after init");
     }
     let gi = std::fs::read_to_string(kb.join(".gitignore")).unwrap();
-    assert!(gi.lines().any(|l| l == ".lore/") && gi.lines().any(|l| l == "public/"));
+    assert!(gi.lines().any(|l| l == ".lore") && gi.lines().any(|l| l == "public/"));
     // A second init refuses to overwrite.
     sb.lore(&kb).args(["init", "."]).assert().failure();
 

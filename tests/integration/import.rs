@@ -265,6 +265,30 @@ fn import_writes_one_commit_keeps_bodies_and_adds_nothing_the_second_time() {
         !kb.join("postmortems/database-failover-overview-2.md")
             .exists()
     );
+
+    // Edited in the KB since: `--update` leaves it alone and says why.
+    let doc = kb.join("postmortems/database-failover-overview.md");
+    std::fs::write(&doc, ov + "\nA note added in the KB.\n").unwrap();
+    sb.git(&kb, &["commit", "-qam", "local edit"]);
+    let text = std::fs::read_to_string(&changed).unwrap() + "\nChanged again.\n";
+    std::fs::write(&changed, text).unwrap();
+    let out = sb
+        .lore(&kb)
+        .arg("import")
+        .arg(&src)
+        .arg("--update")
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&out).contains("edited in the knowledge base since the import"),
+        "{}",
+        stdout(&out)
+    );
+    let now = std::fs::read_to_string(&doc).unwrap();
+    assert!(
+        now.contains("A note added in the KB.") && !now.contains("Changed again."),
+        "{now}"
+    );
 }
 
 #[test]

@@ -100,6 +100,7 @@ fn fresh_touches(root: &Path, kb: &KbRepo, head: gix::ObjectId) -> Option<Touche
 }
 
 fn read_cache<T: serde::de::DeserializeOwned>(root: &Path, file: &str) -> Option<T> {
+    crate::store::cache_dir(root).ok()?;
     let bytes = std::fs::read(root.join(file)).ok()?;
     serde_json::from_slice(&bytes).ok()
 }
@@ -149,7 +150,9 @@ fn update(
         (TOUCHES_FILE, serde_json::to_vec(&touches)),
         (ACTIVITY_FILE, serde_json::to_vec(&activity)),
     ] {
-        if let Ok(json) = json {
+        if let Ok(json) = json
+            && crate::store::cache_dir(root).is_ok()
+        {
             let _ = crate::store::write_atomic(&root.join(file), &json);
         }
     }

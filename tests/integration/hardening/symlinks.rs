@@ -134,3 +134,45 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+#[test]
+fn a_cache_folder_that_links_out_is_refused_and_nothing_outside_is_touched() {
+    let sb = Sandbox::new();
+    let kb = sb.init_kb();
+    std::fs::write(
+        kb.join("postmortems/2024-02-01-real.md"),
+        "---\ntitle: Real incident\ndate: 2024-02-01\n---\n# Real incident\n\n## Timeline\n\n- 10:00 Alert\n",
+    )
+    .unwrap();
+    let victim = sb.path("victim");
+    std::fs::create_dir_all(victim.join("index")).unwrap();
+    std::fs::write(victim.join("index/keep.txt"), "PRECIOUS").unwrap();
+    std::fs::write(victim.join("index/meta.json"), "{}").unwrap();
+    let _ = std::fs::remove_dir_all(kb.join(".lore"));
+    symlink(&victim, kb.join(".lore")).unwrap();
+    for args in [
+        vec!["list"],
+        vec!["search", "real"],
+        vec!["index", "--rebuild"],
+        vec!["timeline", "2024-02-01-real", "Paged"],
+    ] {
+        let out = sb.lore(&kb).args(&args).output().unwrap();
+        assert!(out.status.code().is_some(), "{args:?}");
+    }
+    assert_eq!(
+        std::fs::read_to_string(victim.join("index/keep.txt")).unwrap(),
+        "PRECIOUS",
+        "a file outside the KB was deleted"
+    );
+    let names: Vec<String> = std::fs::read_dir(&victim)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["index"], "lore wrote outside the KB: {names:?}");
+    let out = sb.lore(&kb).args(["search", "real"]).output().unwrap();
+    assert!(
+        stdout(&out).contains("2024-02-01-real"),
+        "search still answers: {}",
+        stderr(&out)
+    );
+}
