@@ -54,5 +54,9 @@ PY
 cd "$WORK/kb"
 echo "--- lore import of $COUNT generated foreign postmortems (+2 skipped files)"
 /usr/bin/env time -f "wall %e s, peak %M KB" "$LORE" import "$WORK/src" | tail -5
+echo "--- every imported document is listed, searchable and exported"
+"$LORE" list --format json | python3 -c 'import json,sys; print("listed:", len(json.load(sys.stdin)))'
+"$LORE" search "kind:postmortem" --limit 100000 --format json 2>/dev/null | python3 -c 'import json,sys; print("in the search index:", len(json.load(sys.stdin)))'
+"$LORE" export --out "$WORK/site" 2>&1 | tail -2
 echo "--- a second import (nothing new)"
 /usr/bin/env time -f "wall %e s, peak %M KB" "$LORE" import "$WORK/src" | tail -4

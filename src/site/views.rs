@@ -144,6 +144,9 @@ pub struct DocView {
     pub path: String,
     pub authors: Vec<String>,
     pub impact: Option<String>,
+    /// Where an imported document came from: a link when it is an
+    /// `http(s)` address, the text otherwise.
+    pub origin: Option<Link>,
     pub trigger: Option<Link>,
     pub moments: Vec<Moment>,
     pub durations: Vec<Duration>,
@@ -284,6 +287,19 @@ pub fn doc_view(
         path: d.path.to_string_lossy().replace('\\', "/"),
         authors: m.authors.clone(),
         impact: m.impact.clone().filter(|s| !s.trim().is_empty()),
+        origin: m.source.as_ref().filter(|s| !s.trim().is_empty()).map(|s| {
+            let lower = s.trim().to_ascii_lowercase();
+            let web = (lower.starts_with("https://") || lower.starts_with("http://"))
+                && !s.contains(['"', '<', '>', ' ']);
+            Link {
+                label: s.trim().to_string(),
+                url: if web {
+                    s.trim().to_string()
+                } else {
+                    String::new()
+                },
+            }
+        }),
         trigger,
         moments,
         durations,

@@ -185,6 +185,11 @@ fn doc_lines(app: &App, o: &OpenDoc, width: u16) -> Vec<Line<'static>> {
     {
         field(&mut out, th, width, "trigger", t.clone());
     }
+    if let Some(s) = &d.meta.source
+        && !s.trim().is_empty()
+    {
+        field(&mut out, th, width, "source", s.clone());
+    }
     if let Some(t) = stamps(d) {
         field(&mut out, th, width, "timeline", t);
     }

@@ -235,6 +235,26 @@ fn import_writes_one_commit_keeps_bodies_and_adds_nothing_the_second_time() {
         stdout(&out)
     );
 
+    // The source is shown on the site's page.
+    let site = sb.path("site");
+    let out = sb
+        .lore(&kb)
+        .args(["export", "--out"])
+        .arg(&site)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let page = std::fs::read_to_string(site.join(
+        "postmortems/2019-06-03-search-results-went-stale-for-two-hours-after-a-resolver-cha.html",
+    ))
+    .unwrap();
+    assert!(
+        page.contains(
+            "<dt>Imported from</dt><dd><a href=\"https://status.example.com/incidents/77\""
+        ),
+        "no source on the page"
+    );
+
     // A second import adds nothing and says so.
     let out = sb.lore(&kb).arg("import").arg(&src).output().unwrap();
     assert!(stdout(&out).contains("6 unchanged"), "{}", stdout(&out));
