@@ -27,11 +27,13 @@ pub fn apply(root: &Path, report: &Report) -> Result<Vec<PathBuf>> {
     for item in &report.items {
         let Some(t) = &item.target else { continue };
         match item.outcome {
-            Outcome::Import => store::create_doc(root, t, item.text.as_bytes())?,
+            Outcome::Import => store::create_doc_batched(root, t, item.text.as_bytes())?,
             Outcome::Update => store::save_doc(root, t, &item.text)?,
             _ => continue,
         }
         written.push(t.clone());
     }
+    // Durable before the commit, in one flush instead of one per file.
+    store::sync_all_files(root, &written)?;
     Ok(written)
 }

@@ -400,11 +400,20 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
 /// Creates a new file atomically, failing with `Error::Exists` if it already
 /// exists (another process may have taken the name a moment earlier).
 pub fn create_new(path: &Path, contents: &[u8]) -> Result<()> {
+    create_new_with(path, contents, true)
+}
+
+/// `create_new` with or without its own `fsync`: a bulk writer (an import
+/// of a thousand files) skips them and calls `sync_all_files` once before
+/// it commits.
+fn create_new_with(path: &Path, contents: &[u8], sync: bool) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let mut tmp = new_temp(dir)?;
     tmp.write_all(contents).map_err(|e| Error::io(path, e))?;
-    tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
+    if sync {
+        tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
+    }
     tmp.persist_noclobber(path).map_err(|e| {
         if e.error.kind() == std::io::ErrorKind::AlreadyExists {
             Error::Exists(path.to_path_buf())
@@ -479,6 +488,34 @@ pub fn save_bytes(root: &Path, rel: &Path, contents: &[u8]) -> Result<()> {
 /// failing with `Error::Exists` when the name is taken.
 pub fn create_doc(root: &Path, rel: &Path, contents: &[u8]) -> Result<()> {
     create_new(&writable(root, rel)?, contents)
+}
+
+/// `create_doc` for one of many files written together; the caller makes
+/// them durable with one `sync_all_files` before committing.
+pub fn create_doc_batched(root: &Path, rel: &Path, contents: &[u8]) -> Result<()> {
+    create_new_with(&writable(root, rel)?, contents, false)
+}
+
+/// Flushes every file written to the KB's file system to disk in one call
+/// (`syncfs`), for bulk writes; a per-file `fsync` where that is missing.
+pub fn sync_all_files(root: &Path, written: &[PathBuf]) -> Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        if let Ok(f) = std::fs::File::open(root) {
+            use std::os::fd::AsRawFd;
+            // SAFETY: a valid open descriptor for the call's duration.
+            if unsafe { libc::syncfs(f.as_raw_fd()) } == 0 {
+                return Ok(());
+            }
+        }
+    }
+    for rel in written {
+        let p = root.join(rel);
+        std::fs::File::open(&p)
+            .and_then(|f| f.sync_all())
+            .map_err(|e| Error::io(&p, e))?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -94,7 +94,7 @@ impl Tmux {
             if s.contains(want) {
                 return s;
             }
-            if start.elapsed() > Duration::from_secs(20) {
+            if start.elapsed() > Duration::from_secs(60) {
                 panic!("timed out waiting for {want:?}; screen:\n{s}");
             }
             std::thread::sleep(Duration::from_millis(50));
@@ -109,7 +109,7 @@ impl Tmux {
             if ok(&s) {
                 return s;
             }
-            if start.elapsed() > Duration::from_secs(20) {
+            if start.elapsed() > Duration::from_secs(60) {
                 panic!("timed out waiting until {what}; screen:\n{s}");
             }
             std::thread::sleep(Duration::from_millis(50));
