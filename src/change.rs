@@ -103,27 +103,28 @@ pub fn add_action(
     kind: crate::doc::Kind,
     item: &str,
 ) -> Result<Changed> {
-    // A `due:` that is not a date is refused here rather than found by lint.
-    for tok in item.split_whitespace() {
-        let clean = tok.trim_end_matches([',', '.', ';', ')']);
-        if let Some(d) = clean.strip_prefix("due:")
-            && crate::doc::parse_date(d).is_none()
-        {
-            return Err(crate::error::Error::Invalid(format!(
-                "`due:{d}` is not a date; write due:YYYY-MM-DD"
-            )));
-        }
-    }
     change_doc(root, rel, |before| {
         let ctx = crate::doc::ParseContext {
             timezone: cfg.tz,
             default_kind: kind,
         };
         let id = crate::doc::Doc::parse(before, rel, &ctx).id;
-        Ok((
-            crate::doc::edit::append_action(before, item),
-            format!("{}: action item in {id}", kind.as_str()),
-        ))
+        let after = crate::doc::edit::append_action(before, item);
+        // A `due:` that is not a date is refused now, by the parser's own
+        // rule, rather than found by lint later.
+        let bad = |t: &str| {
+            crate::doc::Doc::parse(t, rel, &ctx)
+                .problems
+                .into_iter()
+                .filter(|p| p.code == "bad-due-date")
+                .count()
+        };
+        if bad(&after) > bad(before) {
+            return Err(crate::error::Error::Invalid(format!(
+                "`{item}`: its due: is not a date; write due:YYYY-MM-DD"
+            )));
+        }
+        Ok((after, format!("{}: action item in {id}", kind.as_str())))
     })
 }
 

@@ -140,3 +140,28 @@ fn action_items_flip_by_reference_and_status_is_gated_by_lint() {
     set_status(dir.path(), &kb, rel, Status::Published, true).unwrap();
     assert!(read(&dir).contains("\nstatus: published\n"));
 }
+
+#[test]
+fn an_action_item_with_a_due_that_is_no_date_is_refused_and_nothing_written() {
+    let (dir, cfg) = kb();
+    let rel = Path::new("postmortems/dns.md");
+    let err = crate::change::add_action(
+        dir.path(),
+        &cfg,
+        rel,
+        Kind::Postmortem,
+        "Fix it due:2020-02-30",
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("not a date"), "{err}");
+    assert_eq!(read(&dir), DOC);
+    crate::change::add_action(
+        dir.path(),
+        &cfg,
+        rel,
+        Kind::Postmortem,
+        "Fix it due:2020-02-28",
+    )
+    .unwrap();
+    assert!(read(&dir).contains("- [ ] Fix it due:2020-02-28\n"));
+}

@@ -264,12 +264,10 @@ pub fn rename_factor(root: &Path, old: &str, new: &str) -> Result<RenameReport> 
             "the old and new factor ids are the same".into(),
         ));
     }
-    // lore.toml and every document are read under their locks, so a second
-    // rename or a concurrent edit waits instead of interleaving.
+    // lore.toml under its lock (a second rename waits), the documents that
+    // use the factor under theirs, each re-read under its lock so an edit
+    // made meanwhile is renamed too, never overwritten.
     let _config = store::lock::config(root)?;
-    let kb = Kb::load(root)?;
-    let all: Vec<PathBuf> = kb.docs.iter().map(|d| d.path.clone()).collect();
-    let _docs = store::lock::documents(root, &all)?;
     let kb = Kb::load(root)?;
     refuse_unreadable(root, &kb, old)?;
     let cfg_text = store::read_text(root, Path::new(CONFIG_FILE))?;
@@ -296,6 +294,8 @@ pub fn rename_factor(root: &Path, old: &str, new: &str) -> Result<RenameReport> 
         merged = m;
         writes.push((PathBuf::from(CONFIG_FILE), text));
     }
+    let user_paths: Vec<PathBuf> = users.iter().map(|d| d.path.clone()).collect();
+    let _docs = store::lock::documents(root, &user_paths)?;
     for d in users {
         let bytes = store::read_bytes(root, &d.path)?;
         let text = String::from_utf8(bytes).map_err(|_| {
@@ -310,11 +310,16 @@ pub fn rename_factor(root: &Path, old: &str, new: &str) -> Result<RenameReport> 
                 d.path.display()
             ))
         };
-        let new_text = rename_in_document(&text, old, new).ok_or_else(refuse)?;
         let ctx = ParseContext {
             timezone: kb.config.tz,
             default_kind: d.kind,
         };
+        // The document as it is now, under its lock.
+        let d = &Doc::parse(&text, &d.path, &ctx);
+        if !(d.meta.factors.iter().any(|f| f == old) || d.meta.trigger.as_deref() == Some(old)) {
+            continue;
+        }
+        let new_text = rename_in_document(&text, old, new).ok_or_else(refuse)?;
         let after = Doc::parse(&new_text, &d.path, &ctx);
         let mut want: Vec<String> = Vec::new();
         for f in &d.meta.factors {

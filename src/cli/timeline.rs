@@ -5,7 +5,6 @@
 use crate::doc::{Kind, Level, Status};
 use crate::kb::Kb;
 use crate::lifecycle::{self, Which};
-use crate::term::Safe;
 use anyhow::{Result, bail};
 use std::io::Write;
 use std::path::Path;
@@ -207,7 +206,7 @@ fn report(changed: &crate::change::Changed) -> Result<ExitCode> {
     writeln!(
         std::io::stdout(),
         "{}",
-        Safe(&crate::term::clean_line(&changed.note()))
+        crate::term::clean_line(&changed.note())
     )?;
     Ok(ExitCode::SUCCESS)
 }

@@ -8,8 +8,11 @@
 //! their new paths). A second import of the same folder adds nothing; a
 //! changed source is reported and re-imported only with `update`.
 
+mod emit;
+mod infer;
 pub mod map;
 mod plan;
+mod source;
 pub mod suggest;
 
 pub use plan::{Inferred, Item, Options, Outcome, Report, Totals, plan};

@@ -3,12 +3,14 @@
 //! why, and the totals per field.
 
 use super::map::{self, Mapping};
+use super::source::{self, Source, front_matter_map, push_unique};
+use super::{emit, infer};
 use crate::doc::{Doc, Kind, ParseContext, Status, slugify};
 use crate::error::{Error, Result};
 use crate::kb::Kb;
 use crate::store;
 use serde::Serialize;
-use serde_json::{Map, Value};
+
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -111,146 +113,6 @@ pub struct Report {
     pub totals: Totals,
 }
 
-/// A file name that is no postmortem.
-fn skipped_name(name: &str) -> Option<&'static str> {
-    let l = name.to_ascii_lowercase();
-    let stem = l.split('.').next().unwrap_or(&l);
-    if [
-        "readme",
-        "index",
-        "license",
-        "contributing",
-        "changelog",
-        "summary",
-        "_sidebar",
-    ]
-    .contains(&stem)
-    {
-        return Some("a README or index page, not a postmortem");
-    }
-    if stem.contains("template") || stem.starts_with('_') {
-        return Some("a template, not a postmortem");
-    }
-    None
-}
-
-/// Whether text without a `.md` name is Markdown: front matter, a heading or
-/// a list.
-fn looks_like_markdown(text: &str) -> bool {
-    text.starts_with("---\n")
-        || text.lines().take(200).any(|l| {
-            let t = l.trim_start();
-            t.starts_with("# ")
-                || t.starts_with("## ")
-                || t.starts_with("- ")
-                || t.starts_with("* ")
-        })
-}
-
-/// The team's own id at the start of a file name: `PM2020-002`, `INC-1234`,
-/// `SEV-12`, `IR_2021_04` (letters, then digits, hyphens allowed).
-pub fn own_id(stem: &str) -> Option<String> {
-    let first = stem.split([' ', '_']).next()?.trim_end_matches(['-', ':']);
-    let letters = first.chars().take_while(char::is_ascii_uppercase).count();
-    let rest = &first[letters..];
-    let rest = rest.strip_prefix('-').unwrap_or(rest);
-    let ok = (2..=6).contains(&letters)
-        && rest.chars().next().is_some_and(|c| c.is_ascii_digit())
-        && rest.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
-    ok.then(|| first.to_string())
-}
-
-fn is_uuid(stem: &str) -> bool {
-    let s: Vec<&str> = stem.split('-').collect();
-    s.len() == 5
-        && [8, 4, 4, 4, 12].iter().zip(&s).all(|(n, p)| p.len() == *n)
-        && stem.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
-}
-
-/// The first `YYYY-MM-DD` that is a real date in `text`.
-fn first_date(text: &str) -> Option<chrono::NaiveDate> {
-    let b = text.as_bytes();
-    (0..b.len().saturating_sub(9)).find_map(|i| {
-        let s = text.get(i..i + 10)?;
-        let shape = s.bytes().enumerate().all(|(j, c)| match j {
-            4 | 7 => c == b'-',
-            _ => c.is_ascii_digit(),
-        });
-        if !shape || (i > 0 && b[i - 1].is_ascii_digit()) {
-            return None;
-        }
-        crate::doc::parse_date(s)
-    })
-}
-
-fn strings(v: &Value) -> Vec<String> {
-    match v {
-        Value::String(s) => s
-            .split(',')
-            .map(|x| x.trim().to_string())
-            .filter(|x| !x.is_empty())
-            .collect(),
-        Value::Array(a) => a.iter().flat_map(strings).collect(),
-        Value::Number(n) => vec![n.to_string()],
-        _ => Vec::new(),
-    }
-}
-
-fn push_unique(v: &mut Vec<String>, s: String) {
-    if !s.is_empty() && !v.iter().any(|x| x.eq_ignore_ascii_case(&s)) {
-        v.push(s);
-    }
-}
-
-/// The YAML front matter of a text as a map (empty when it has none).
-fn front_matter_map(text: &str) -> (Map<String, Value>, &str) {
-    match crate::doc::split_front_matter(text) {
-        crate::doc::Split::Found { yaml, body, .. } => {
-            let m = serde_saphyr::from_str::<Value>(yaml)
-                .ok()
-                .and_then(|v| v.as_object().cloned())
-                .unwrap_or_default();
-            (m, body)
-        }
-        _ => (Map::new(), text),
-    }
-}
-
-/// An HTML page as Markdown: its `<title>` as the first heading when the
-/// body has none, scripts and styles left out.
-fn from_html(html: &str) -> Option<String> {
-    let converter = htmd::HtmlToMarkdown::builder()
-        .skip_tags(vec![
-            "script", "style", "head", "nav", "footer", "iframe", "noscript",
-        ])
-        .build();
-    let md = converter.convert(html).ok()?;
-    let lower = html.to_ascii_lowercase();
-    let title = lower.find("<title>").and_then(|i| {
-        let start = i + "<title>".len();
-        let end = lower[start..].find("</title>")? + start;
-        let t = html.get(start..end)?.trim();
-        (!t.is_empty()).then(|| t.to_string())
-    });
-    let has_heading = md.lines().any(|l| l.starts_with("# "));
-    Some(match title {
-        Some(t) if !has_heading => format!("# {t}\n\n{md}\n"),
-        _ => format!("{md}\n"),
-    })
-}
-
-/// A YAML scalar: a JSON string is valid YAML.
-fn yaml(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_default()
-}
-
-fn yaml_list(items: &[String]) -> String {
-    format!(
-        "[{}]",
-        items.iter().map(|s| yaml(s)).collect::<Vec<_>>().join(", ")
-    )
-}
-
 /// Plans the import of every file under `source`.
 pub fn plan(kb: &Kb, source: &Path, opts: &Options) -> Result<Report> {
     if !source.is_dir() {
@@ -322,8 +184,8 @@ pub fn plan(kb: &Kb, source: &Path, opts: &Options) -> Result<Report> {
         );
         items.push(item);
     }
-    rewrite_links(&mut items);
-    record_body_hashes(&mut items);
+    emit::rewrite_links(&mut items);
+    emit::record_body_hashes(&mut items);
     let totals = totals(&items);
     Ok(Report { items, totals })
 }
@@ -352,51 +214,15 @@ fn plan_one(
     taken: &mut HashSet<PathBuf>,
     seen_hashes: &mut HashMap<String, PathBuf>,
 ) -> Item {
-    let name = rel
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let ext = rel
-        .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase());
-    if let Some(why) = skipped_name(&name) {
-        return skip(rel, why);
-    }
-    let markdown_ext = matches!(
-        ext.as_deref(),
-        Some("md" | "markdown" | "mdown" | "mkd" | "txt")
-    );
-    let html = matches!(ext.as_deref(), Some("html" | "htm"));
-    if !markdown_ext && !html && ext.is_some() {
-        return skip(rel, format!("not Markdown (.{})", ext.unwrap_or_default()));
-    }
-    let bytes = match std::fs::read(abs) {
-        Ok(b) => b,
-        Err(e) => return skip(rel, format!("cannot read: {e}")),
+    let Source {
+        text,
+        converted,
+        hash_hex,
+        rel_s,
+    } = match source::read(abs, &rel) {
+        Ok(s) => s,
+        Err(why) => return skip(rel, why),
     };
-    if bytes.len() as u64 > store::MAX_FILE_BYTES {
-        return skip(rel, "over the 32 MB limit for a document");
-    }
-    if bytes.iter().take(8192).any(|&b| b == 0) {
-        return skip(rel, "binary (holds NUL bytes)");
-    }
-    let text = String::from_utf8_lossy(&bytes).replace("\r\n", "\n");
-    let mut text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
-    let mut converted = false;
-    if html {
-        // Confluence and Google Docs "Web page" exports: to Markdown first,
-        // then read like any other file.
-        match from_html(&text) {
-            Some(md) => (text, converted) = (md, true),
-            None => return skip(rel, "an HTML file that could not be converted to Markdown"),
-        }
-    }
-    if ext.is_none() && !looks_like_markdown(&text) {
-        return skip(rel, "not Markdown (no extension, no heading or list)");
-    }
-    let hash = xxhash_rust::xxh3::xxh3_64(text.as_bytes());
-    let hash_hex = format!("{hash:016x}");
-    let rel_s = rel.to_string_lossy().replace('\\', "/");
     if let Some((doc, old_hash)) = imported.get(&rel_s) {
         let mut item = skip(rel.clone(), "");
         item.target = Some(doc.path.clone());
@@ -416,7 +242,7 @@ fn plan_one(
         // `--update` replaces the document: only when nobody edited it in
         // the KB since the import, so no one's words are lost.
         let now = store::read_text(&kb.root, &doc.path)
-            .map(|t| body_hash(&t))
+            .map(|t| emit::body_hash(&t))
             .unwrap_or_default();
         let then = doc.meta.extra.get("import_body").and_then(|v| v.as_str());
         if then != Some(now.as_str()) {
@@ -446,236 +272,14 @@ fn plan_one(
     let cfg = &kb.config;
     let mut inf = Inferred::default();
     let mut warnings = Vec::new();
-    let mut kept = Map::new();
     if converted {
         warnings.push("converted from HTML; check tables and images".into());
     }
-    let mut fields: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    for (k, v) in &fm {
-        match mapping.target(k) {
-            Some(t) => {
-                let target: &'static str = map::TARGETS
-                    .iter()
-                    .find(|x| **x == t)
-                    .copied()
-                    .unwrap_or("tags");
-                fields.entry(target).or_default().extend(strings(v));
-                // A renamed field is kept too, under its own name, unless it
-                // is lore's already.
-                if !map::TARGETS.contains(&k.as_str()) {
-                    kept.insert(k.clone(), v.clone());
-                }
-            }
-            None => {
-                kept.insert(k.clone(), v.clone());
-            }
-        }
-    }
-    let first = |f: &str| fields.get(f).and_then(|v| v.first()).cloned();
-
-    // Title.
-    let title = if let Some(t) = first("title").filter(|t| !t.trim().is_empty()) {
-        From {
-            value: t,
-            from: "front matter".into(),
-        }
-    } else if let Some(h) = doc.sections.iter().find(|s| s.level == 1) {
-        From {
-            value: h.title.clone(),
-            from: "first heading".into(),
-        }
-    } else if let Some(s) =
-        first("summary").or_else(|| Some(doc.summary()).filter(|s| !s.is_empty()))
-    {
-        let sentence = s
-            .split_inclusive(['.', '!', '?'])
-            .next()
-            .unwrap_or(&s)
-            .trim()
-            .trim_end_matches('.')
-            .to_string();
-        warnings.push("no title anywhere: took the first sentence of the summary".into());
-        From {
-            value: crate::width::truncate(&sentence, 100),
-            from: "summary".into(),
-        }
-    } else if let Some(svc) = fields.get("services").filter(|v| !v.is_empty()) {
-        warnings.push("no title anywhere: made one from the services".into());
-        From {
-            value: format!("{} incident", svc.join(" ")),
-            from: "services".into(),
-        }
-    } else {
-        warnings.push("title taken from the file name".into());
-        From {
-            value: stem.clone(),
-            from: "file name".into(),
-        }
-    };
-    if is_uuid(&stem) && title.from == "file name" {
-        warnings.push("the file name is a UUID; give the document a title".into());
-    }
-
-    // Date.
-    let name_date = first_date(&stem);
-    // lore's own `date`, else the start (a publication date comes later).
-    let own_date = fm
-        .get("date")
-        .map(strings)
-        .and_then(|v| v.first().and_then(|d| first_date(d)));
-    let date = if let Some(d) = own_date {
-        Some(From {
-            value: d,
-            from: "front matter".into(),
-        })
-    } else if let Some(d) = first("started").and_then(|d| first_date(&d)) {
-        Some(From {
-            value: d,
-            from: "start time".into(),
-        })
-    } else if let Some(d) = first("date").and_then(|d| first_date(&d)) {
-        Some(From {
-            value: d,
-            from: "front matter".into(),
-        })
-    } else if let Some(d) = doc
-        .timeline
-        .iter()
-        .find_map(|e| e.at)
-        .map(|t| t.date_naive())
-    {
-        Some(From {
-            value: d,
-            from: "timeline".into(),
-        })
-    } else if let Some(d) = name_date {
-        Some(From {
-            value: d,
-            from: "file name".into(),
-        })
-    } else {
-        first_date(body).map(|d| From {
-            value: d,
-            from: "text".into(),
-        })
-    };
-    if let Some(bad) = fm
-        .get("date")
-        .map(strings)
-        .and_then(|v| v.first().cloned())
-        .filter(|d| first_date(d).is_none())
-    {
-        warnings.push(format!(
-            "`date: {bad}` is not a date; kept as `source_date`"
-        ));
-        kept.insert("source_date".into(), Value::String(bad));
-    }
-    match &date {
-        None => warnings.push("no date found; set `date:` by hand".into()),
-        Some(d) if name_date.is_some_and(|n| n != d.value) => warnings.push(format!(
-            "the date {} disagrees with the file name's {}",
-            d.value,
-            name_date.unwrap_or_default()
-        )),
-        _ => {}
-    }
-
-    // Severity: front matter, else a `Severity:` line in the prose.
-    let sev_raw = first("severity").map(|s| (s, "front matter")).or_else(|| {
-        crate::doc::prose_lines(body)
-            .into_iter()
-            .find_map(|(_, l)| {
-                let (label, value) = crate::doc::prose::label_value(l)?;
-                matches!(
-                    label.to_ascii_lowercase().as_str(),
-                    "severity" | "sev" | "priority"
-                )
-                .then(|| (value.to_string(), "text"))
-            })
-    });
-    if let Some((raw, from)) = sev_raw {
-        match map::severity(cfg, &raw) {
-            Some(s) => {
-                inf.severity = Some(From {
-                    value: s,
-                    from: from.into(),
-                })
-            }
-            None => warnings.push(format!(
-                "severity `{raw}` matches no level in lore.toml; left out"
-            )),
-        }
-    }
-
-    // Services, tags, factors: values naming a taxonomy factor become factors.
-    for s in fields.get("services").into_iter().flatten() {
-        push_unique(&mut inf.services, s.clone());
-    }
-    for f in fields.get("factors").into_iter().flatten() {
-        match map::factor(cfg, f) {
-            Some(id) => push_unique(&mut inf.factors, id),
-            None => push_unique(&mut inf.tags, slugify(f)),
-        }
-    }
-    let mut tag_words: Vec<String> = fields.get("tags").cloned().unwrap_or_default();
-    for (_, l) in crate::doc::prose_lines(body) {
-        if let Some((label, value)) = crate::doc::prose::label_value(l)
-            && matches!(
-                label.to_ascii_lowercase().as_str(),
-                "category" | "categories" | "tags" | "keywords"
-            )
-        {
-            tag_words.extend(value.split(',').map(|s| s.trim().to_string()));
-        }
-    }
-    for t in tag_words {
-        match map::factor(cfg, &t) {
-            Some(id) => push_unique(&mut inf.factors, id),
-            None => push_unique(&mut inf.tags, slugify(&t)),
-        }
-    }
-
-    // The team's own ids.
-    for a in fields.get("aliases").into_iter().flatten() {
-        push_unique(&mut inf.aliases, a.clone());
-    }
-    if let Some(id) = own_id(&stem) {
-        push_unique(&mut inf.aliases, id);
-    }
-
-    // Structure the document model found.
-    let st = &doc.stamps;
-    let mut stamp_fields: Vec<(&str, String)> = Vec::new();
-    for name in ["started", "detected", "mitigated", "resolved"] {
-        if let Some(v) = first(name) {
-            match crate::doc::parse_timestamp_in(&v, cfg.tz) {
-                Some(t) => {
-                    stamp_fields.push((name, t.to_rfc3339()));
-                    inf.stamps.push(From {
-                        value: name.into(),
-                        from: "front matter".into(),
-                    });
-                }
-                None => warnings.push(format!("`{name}: {v}` is not a time stamp; left out")),
-            }
-        } else if let Some((_, line)) = st.inferred.iter().find(|(n, _)| *n == name) {
-            inf.stamps.push(From {
-                value: name.into(),
-                from: format!("timeline line {line}"),
-            });
-        }
-    }
-    for (name, v) in [
-        ("ttd", doc.stated.ttd),
-        ("ttm", doc.stated.ttm),
-        ("ttr", doc.stated.ttr),
-    ] {
-        if v.is_some() {
-            inf.durations.push(name.into());
-        }
-    }
-    inf.timeline_entries = doc.timeline.len();
-    inf.action_items = doc.action_items.len();
+    let (fields, mut kept) = infer::map_fields(mapping, &fm);
+    let first = |f: &str| infer::first(&fields, f);
+    let title = infer::title(&fields, &doc, &stem, &mut warnings);
+    let date = infer::date(&fm, &fields, &doc, body, &stem, &mut kept, &mut warnings);
+    let stamp_fields = infer::facts(cfg, &fields, body, &doc, &stem, &mut inf, &mut warnings);
 
     // Suggested factors from the prose.
     let suggestions = super::suggest(cfg, &doc)
@@ -730,55 +334,17 @@ fn plan_one(
         }),
         None => opts.status,
     };
-    let mut out = format!("---\ntitle: {}\n", yaml(&title.value));
-    if let Some(d) = &date {
-        out.push_str(&format!("date: {}\n", d.value));
-    }
-    out.push_str(&format!("status: {}\n", status.as_str()));
-    if let Some(s) = &inf.severity {
-        out.push_str(&format!("severity: {}\n", yaml(&s.value)));
-    }
-    for (key, list) in [
-        ("services", &inf.services),
-        ("factors", &inf.factors),
-        ("tags", &inf.tags),
-        ("aliases", &inf.aliases),
-    ] {
-        if !list.is_empty() {
-            out.push_str(&format!("{key}: {}\n", yaml_list(list)));
-        }
-    }
-    if let Some(a) = fields.get("authors").filter(|a| !a.is_empty()) {
-        out.push_str(&format!("authors: {}\n", yaml_list(a)));
-    }
-    for (name, t) in &stamp_fields {
-        out.push_str(&format!("{name}: {t}\n"));
-    }
-    if let Some(i) = first("impact") {
-        out.push_str(&format!("impact: {}\n", yaml(&i)));
-    }
-    let source = first("source").unwrap_or_else(|| rel_s.clone());
-    out.push_str(&format!("source: {}\n", yaml(&source)));
-    out.push_str(&format!(
-        "imported_from: {}\nimport_hash: {}\n",
-        yaml(&rel_s),
-        yaml(&hash_hex)
-    ));
-    for k in ["imported_from", "import_hash", "import_body"] {
-        kept.remove(k);
-    }
-    if !kept.is_empty() {
-        let extra = serde_saphyr::to_string(&Value::Object(kept)).unwrap_or_default();
-        out.push_str(&extra);
-        if !extra.ends_with('\n') {
-            out.push('\n');
-        }
-    }
-    out.push_str("---\n");
-    if !body.starts_with('\n') {
-        out.push('\n');
-    }
-    out.push_str(body);
+    let out = emit::document(
+        &title.value,
+        &date,
+        status,
+        &inf,
+        &fields,
+        &stamp_fields,
+        (&rel_s, &hash_hex),
+        kept,
+        body,
+    );
 
     inf.title = Some(title);
     inf.date = date.map(|d| From {
@@ -799,96 +365,6 @@ fn plan_one(
         suggestions,
         text: out,
     }
-}
-
-/// A hash of a document's body as written, so a later `--update` can tell
-/// whether anyone edited it in the KB since.
-fn body_hash(text: &str) -> String {
-    let body = crate::doc::body_of(text).replace("\r\n", "\n");
-    format!("{:016x}", xxhash_rust::xxh3::xxh3_64(body.as_bytes()))
-}
-
-/// Records each new text's body hash in its front matter (after the links
-/// are rewritten, so it is the body as written).
-pub(super) fn record_body_hashes(items: &mut [Item]) {
-    for item in items.iter_mut() {
-        if !matches!(item.outcome, Outcome::Import | Outcome::Update) {
-            continue;
-        }
-        let h = body_hash(&item.text);
-        if let Some(at) = item.text.find("\nimport_hash: ") {
-            let end = item.text[at + 1..]
-                .find('\n')
-                .map_or(item.text.len(), |i| at + 1 + i + 1);
-            item.text
-                .insert_str(end, &format!("import_body: {}\n", yaml(&h)));
-        }
-    }
-}
-
-/// Points relative links between imported files at their new paths; the rest
-/// of each body stays byte for byte.
-pub(super) fn rewrite_links(items: &mut [Item]) {
-    let moved: HashMap<PathBuf, PathBuf> = items
-        .iter()
-        .filter(|i| matches!(i.outcome, Outcome::Import | Outcome::Update))
-        .filter_map(|i| Some((crate::doc::normalize(&i.source), i.target.clone()?)))
-        .collect();
-    for item in items.iter_mut() {
-        let Some(target) = item.target.clone() else {
-            continue;
-        };
-        if !matches!(item.outcome, Outcome::Import | Outcome::Update) {
-            continue;
-        }
-        let from_dir = item.source.parent().unwrap_or(Path::new("")).to_path_buf();
-        let to_dir = target.parent().unwrap_or(Path::new("")).to_path_buf();
-        let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
-        let parser = pulldown_cmark::Parser::new_ext(&item.text, crate::doc::markdown_options());
-        for (ev, range) in parser.into_offset_iter() {
-            let pulldown_cmark::Event::Start(pulldown_cmark::Tag::Link { dest_url, .. }) = ev
-            else {
-                continue;
-            };
-            let url = dest_url.to_string();
-            if url.contains("://") || url.starts_with('#') || url.starts_with('/') {
-                continue;
-            }
-            let (path, frag) = url
-                .split_once('#')
-                .map_or((url.as_str(), None), |(p, f)| (p, Some(f)));
-            let resolved = crate::doc::normalize(&from_dir.join(path));
-            let Some(new) = moved.get(&resolved) else {
-                continue;
-            };
-            let rel = relative(&to_dir, new);
-            let new_url = match frag {
-                Some(f) => format!("{rel}#{f}"),
-                None => rel,
-            };
-            if let Some(at) = item.text[range.clone()].rfind(&url) {
-                let start = range.start + at;
-                edits.push((start..start + url.len(), new_url));
-            }
-        }
-        for (r, new) in edits.into_iter().rev() {
-            item.text.replace_range(r, &new);
-        }
-    }
-}
-
-/// `to` relative to the folder `from` (both relative to one root).
-fn relative(from: &Path, to: &Path) -> String {
-    let f: Vec<_> = from.components().collect();
-    let t: Vec<_> = to.components().collect();
-    let common = f.iter().zip(&t).take_while(|(a, b)| a == b).count();
-    let mut parts: Vec<String> = vec!["..".into(); f.len() - common];
-    parts.extend(
-        t[common..]
-            .iter()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
-    );
-    parts.join("/")
 }
 
 fn totals(items: &[Item]) -> Totals {

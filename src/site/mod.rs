@@ -8,6 +8,7 @@ mod feed;
 pub mod markdown;
 mod model;
 mod output;
+mod overview;
 mod pages;
 pub mod paths;
 mod search_index;
@@ -136,7 +137,7 @@ pub fn export(kb: &Kb, opts: &ExportOptions, progress: &dyn Progress) -> Result<
     out.push(pages::browse(&shared)?);
     let actions = pages::action_views(&shared);
     out.push(pages::actions(&shared, &actions)?);
-    out.push(pages::overview(&shared, &actions)?);
+    out.push(overview::overview(&shared, &actions)?);
     out.push(pages::trends(&shared)?);
     out.push(pages::search(&shared, &filters)?);
     out.push(Page {

@@ -30,10 +30,25 @@ impl Outside {
 }
 
 impl Bounds {
+    /// The root resolved once per thread and root: every document read
+    /// checks against it, so it must not cost a `realpath` each time.
     pub fn new(root: &Path) -> Bounds {
-        Bounds {
-            canon: std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf()),
+        thread_local! {
+            static LAST: std::cell::RefCell<Option<(PathBuf, PathBuf)>> =
+                const { std::cell::RefCell::new(None) };
         }
+        let canon = LAST.with(|last| {
+            let mut last = last.borrow_mut();
+            match last.as_ref() {
+                Some((r, c)) if r == root => c.clone(),
+                _ => {
+                    let c = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+                    *last = Some((root.to_path_buf(), c.clone()));
+                    c
+                }
+            }
+        });
+        Bounds { canon }
     }
 
     /// The resolved root.

@@ -228,6 +228,11 @@ fn mtime_ns(meta: &std::fs::Metadata) -> i128 {
 /// (links out of the KB are left out). `None` when the folder cannot be read.
 pub fn list_dir(root: &Path, rel: &Path) -> Option<DirListing> {
     let bounds = Bounds::new(root);
+    // A folder that became a link out of the KB (a pull replaced it) is
+    // unreadable here, so the caller rescans and `scan` reports it.
+    if bounds.resolve(&root.join(rel)).is_err() {
+        return None;
+    }
     let mut out = DirListing::default();
     for entry in std::fs::read_dir(root.join(rel)).ok()? {
         let Ok(entry) = entry else { continue };

@@ -7,7 +7,7 @@ use super::data::{self, SearchOutcome};
 use super::input::Edit;
 use super::theme::Theme;
 use crate::config::Config;
-use crate::doc::Kind;
+use crate::doc::{Doc, Kind};
 use crate::kb::Kb;
 use crate::lint::Finding;
 use crate::record::Record;
@@ -138,8 +138,8 @@ pub struct App {
     pub size: (u16, u16),
     /// Fixed in tests; the wall clock otherwise.
     pub clock: Option<DateTime<Utc>>,
-    /// The document being edited in `$EDITOR`, with its text before.
-    pub editing: Option<(PathBuf, Kind, Option<String>, bool)>,
+    /// The document being edited in `$EDITOR`, and whether it is new.
+    pub editing: Option<(PathBuf, Kind, bool)>,
     pub should_quit: bool,
 }
 
@@ -203,10 +203,16 @@ pub enum Action {
     KbLoaded(Box<data::Loaded>),
     /// Similar incidents of a document arrived.
     SimilarDone(String, Vec<crate::similar::Similar>),
-    /// The editor returned (Err holds why it failed).
-    EditorDone(Result<(), String>),
-    /// An edit of an existing document was applied (the note), or why not.
-    Edited(Result<String, String>),
+    /// An editor round trip ended: the document as saved, and what to say.
+    Saved(Saved),
+}
+
+/// What the event loop hands back after an editor round trip: the document
+/// read back (none when nothing could be saved) and the status-bar note.
+#[derive(Debug)]
+pub struct Saved {
+    pub doc: Option<Box<Doc>>,
+    pub note: String,
 }
 
 /// Background work after a write, for the event loop to start.
@@ -505,22 +511,23 @@ pub fn update(app: &mut App, action: Action) -> Option<Effect> {
             app.findings = findings;
             app.stats = Some(stats);
             app.refresh_actions();
-            super::ops::reopen(app);
+            // The KB's parse of the open document is the file as it is now.
+            let newer = app
+                .open
+                .as_ref()
+                .and_then(|o| app.kb.as_ref()?.by_path(&o.doc.path).cloned());
+            super::ops::refresh_open(app, newer);
             None
         }
         Action::SimilarDone(id, found) => {
             app.similar.insert(id.clone(), found);
             if app.open.as_ref().is_some_and(|o| o.doc.id == id) {
-                super::ops::reopen(app);
+                super::ops::refresh_open(app, None);
             }
             None
         }
-        Action::EditorDone(result) => {
-            super::ops::editor_done(app, result);
-            None
-        }
-        Action::Edited(result) => {
-            super::ops::edited(app, result);
+        Action::Saved(saved) => {
+            super::ops::saved(app, saved);
             None
         }
         other => {

@@ -117,19 +117,30 @@ fn e_asks_for_the_editor_and_takes_the_change_back() {
             message: message.clone()
         })
     );
-    // What the runner does: the editor changes the title in its copy.
-    let session = crate::change::EditSession::start(dir.path(), &rel).unwrap();
-    let text = std::fs::read_to_string(session.path()).unwrap().replace(
-        "title: DNS resolver timeouts",
-        "title: DNS resolver timeouts in eu-west",
+    // What the event loop does: the editor changes the title in its copy.
+    let saved = crate::tui::effects::existing_document(
+        dir.path(),
+        &app.config,
+        &rel,
+        Kind::Postmortem,
+        &message,
+        |copy| {
+            let text = std::fs::read_to_string(copy).unwrap().replace(
+                "title: DNS resolver timeouts",
+                "title: DNS resolver timeouts in eu-west",
+            );
+            std::fs::write(copy, text).unwrap();
+            Ok(())
+        },
     );
-    std::fs::write(session.path(), text).unwrap();
-    let done = session.finish(&message).unwrap();
-    assert!(matches!(
-        done,
-        crate::change::Edited::Saved { merged: false, .. }
-    ));
-    update(&mut app, Action::Edited(Ok("saved".into())));
+    assert!(
+        saved
+            .note
+            .contains("postmortem: edit 2023-11-02-dns-timeouts"),
+        "{}",
+        saved.note
+    );
+    update(&mut app, Action::Saved(saved));
     assert_eq!(app.screen, Screen::Read);
     assert_eq!(
         app.open.as_ref().unwrap().doc.title,
@@ -140,13 +151,22 @@ fn e_asks_for_the_editor_and_takes_the_change_back() {
             .iter()
             .any(|r| r.title == "DNS resolver timeouts in eu-west")
     );
-    // A failed edit says why and keeps the document open.
+    // Nothing changed: said so. A failed editor says why.
     key(&mut app, KeyCode::Char('e'));
-    update(
-        &mut app,
-        Action::Edited(Err("editor `vi` exited with 1".into())),
+    let saved = crate::tui::effects::existing_document(
+        dir.path(),
+        &app.config,
+        &rel,
+        Kind::Postmortem,
+        &message,
+        |_| Err("editor `vi` exited with 1".into()),
     );
-    assert_eq!(app.message, "error: editor `vi` exited with 1");
+    update(&mut app, Action::Saved(saved));
+    assert_eq!(
+        app.message,
+        "error: editor: editor `vi` exited with 1; no changes to postmortems/2023-11-02-dns-timeouts.md"
+    );
+    assert_eq!(app.screen, Screen::Read);
 }
 
 #[test]
@@ -173,7 +193,9 @@ fn n_fills_the_form_completes_a_factor_and_writes_from_the_template() {
         key(&mut app, KeyCode::Enter),
         Some(Effect::Edit(rel.clone()))
     );
-    update(&mut app, Action::EditorDone(Ok(())));
+    let saved =
+        crate::tui::effects::new_document(dir.path(), &app.config, &rel, Kind::Postmortem, Ok(()));
+    update(&mut app, Action::Saved(saved));
     let doc = &app.open.as_ref().unwrap().doc;
     assert_eq!(doc.title, "Login outage");
     assert_eq!(doc.meta.severity.as_deref(), Some("SEV2"));

@@ -66,11 +66,6 @@ pub fn read_doc(root: &Path, cfg: &Config, rel: &Path, kind: Kind) -> Result<Doc
         .map_err(|e| anyhow::anyhow!("{}: {}", e.path.display(), e.message))
 }
 
-/// The stored text of a document.
-pub fn read_text(root: &Path, rel: &Path) -> Result<String> {
-    Ok(store::read_text(root, rel)?)
-}
-
 /// Commits a file the editor (or a new draft) just wrote, through the shared
 /// write path. Returns a note for the status bar; a failed commit leaves the
 /// saved file as it is and says why.

@@ -7,6 +7,7 @@ pub mod app;
 mod bench;
 mod data;
 mod detail;
+mod effects;
 mod form;
 mod help;
 mod history;
@@ -31,6 +32,7 @@ mod snapshot_tests;
 #[cfg(test)]
 mod test_kb;
 
+use crate::doc::Kind;
 use anyhow::{Context, Result};
 use app::{Action, App, Effect, Job, update};
 use ratatui::DefaultTerminal;
@@ -92,41 +94,6 @@ fn load_in_background(root: PathBuf, tx: Sender<Analysis>) {
             .map_err(|e| format!("{e:#}"));
         let _ = tx.send(loaded);
     });
-}
-
-/// Runs the editor on a copy of the document and applies the edit through
-/// the shared write path. Returns the status-bar note.
-fn edit_existing(
-    root: &std::path::Path,
-    rel: &std::path::Path,
-    message: &str,
-) -> Result<String, String> {
-    use crate::change::{EditSession, Edited};
-    let session = EditSession::start(root, rel).map_err(|e| e.to_string())?;
-    let editor = crate::editor::edit(session.path());
-    let outcome = session.finish(message).map_err(|e| e.to_string())?;
-    let note = match outcome {
-        Edited::Unchanged => format!("no changes to {}", rel.display()),
-        Edited::Saved { changed, merged } => {
-            let note = changed.note();
-            if merged {
-                format!("{note} (merged with a change saved meanwhile)")
-            } else {
-                note
-            }
-        }
-        Edited::Conflict { kept } => {
-            return Err(format!(
-                "{} changed while you edited it, on the same lines; it is unchanged and your version is kept at {}",
-                rel.display(),
-                kept.display()
-            ));
-        }
-    };
-    match editor {
-        Ok(()) => Ok(note),
-        Err(e) => Err(format!("editor: {e}; {note}")),
-    }
 }
 
 fn research(app: &mut App, w: &Workers) {
@@ -249,16 +216,22 @@ fn handle(
         None | Some(Effect::Quit) => {}
         Some(Effect::Search { id, query }) => w.search.send(id, query),
         Some(Effect::Edit(rel)) => {
+            let kind = app.editing.as_ref().map_or(Kind::Postmortem, |e| e.1);
             terminal::suspend().context("cannot hand the terminal to the editor")?;
             let result = crate::editor::edit(&app.root.join(&rel)).map_err(|e| e.to_string());
             terminal::resume(terminal).context("cannot take the terminal back from the editor")?;
-            update(app, Action::EditorDone(result));
+            let saved = effects::new_document(&app.root, &app.config, &rel, kind, result);
+            update(app, Action::Saved(saved));
         }
         Some(Effect::EditExisting { rel, message }) => {
+            let kind = app.editing.as_ref().map_or(Kind::Postmortem, |e| e.1);
             terminal::suspend().context("cannot hand the terminal to the editor")?;
-            let result = edit_existing(&app.root, &rel, &message);
+            let saved =
+                effects::existing_document(&app.root, &app.config, &rel, kind, &message, |p| {
+                    crate::editor::edit(p).map_err(|e| e.to_string())
+                });
             terminal::resume(terminal).context("cannot take the terminal back from the editor")?;
-            update(app, Action::Edited(result));
+            update(app, Action::Saved(saved));
         }
     }
     Ok(())

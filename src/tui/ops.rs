@@ -15,23 +15,26 @@ use std::path::{Path, PathBuf};
 /// Reads a document and makes it the open one (the screen is not changed).
 pub fn open_path(app: &mut App, rel: &Path, kind: Kind) {
     match data::read_doc(&app.root, &app.config, rel, kind) {
-        Ok(doc) => {
-            if app.kb.is_some() && !app.similar.contains_key(&doc.id) {
-                app.jobs.push(Job::Similar(doc.id.clone()));
-            }
-            let side = side_items(app, &doc);
-            let findings = findings(app, &doc);
-            app.open = Some(OpenDoc {
-                doc,
-                scroll: 0,
-                side,
-                side_selected: 0,
-                findings,
-                rendered: Default::default(),
-            });
-        }
+        Ok(doc) => open_doc(app, doc),
         Err(e) => app.say(format!("cannot open {}: {e:#}", rel.display())),
     }
+}
+
+/// Makes `doc` the open document, at its top (no I/O).
+pub fn open_doc(app: &mut App, doc: Doc) {
+    if app.kb.is_some() && !app.similar.contains_key(&doc.id) {
+        app.jobs.push(Job::Similar(doc.id.clone()));
+    }
+    let side = side_items(app, &doc);
+    let findings = findings(app, &doc);
+    app.open = Some(OpenDoc {
+        doc,
+        scroll: 0,
+        side,
+        side_selected: 0,
+        findings,
+        rendered: Default::default(),
+    });
 }
 
 /// Related documents, runbooks used, backlinks (once the KB is loaded).
@@ -242,6 +245,13 @@ fn reveal(app: &mut App, needle: &str) {
 /// the KB and the search worker's view of the index.
 pub fn after_write(app: &mut App, rel: &Path, kind: Kind) -> anyhow::Result<()> {
     let doc = data::read_doc(&app.root, &app.config, rel, kind)?;
+    apply_doc(app, doc);
+    Ok(())
+}
+
+/// A document as it was just saved, in the lists, the KB and the open view
+/// (no I/O); the search worker re-checks the index.
+pub fn apply_doc(app: &mut App, doc: Doc) {
     let rec = Record::from_doc(&doc);
     let rel_s = rec.path.clone();
     match app.records.iter_mut().find(|r| r.path == rel_s) {
@@ -273,23 +283,23 @@ pub fn after_write(app: &mut App, rel: &Path, kind: Kind) -> anyhow::Result<()> 
     app.jobs.push(Job::RefreshIndex);
     app.refresh_rows();
     app.refresh_actions();
-    if app.open.as_ref().is_some_and(|o| o.doc.path == rel) {
-        reopen(app);
+    if app.open.as_ref().is_some_and(|o| o.doc.path == doc.path) {
+        refresh_open(app, Some(doc));
     }
-    Ok(())
 }
 
-/// Reads the open document again (its file, findings or side panel
-/// changed), keeping the reader's place: the same line, or the end when
-/// they were at the end.
-pub fn reopen(app: &mut App) {
+/// Redraws the open document from `newer` (or as it is) with a fresh side
+/// panel and findings, keeping the reader's place: the same line, or the end
+/// when they were at the end. No I/O.
+pub fn refresh_open(app: &mut App, newer: Option<Doc>) {
     let Some(o) = &app.open else {
         return;
     };
-    let (rel, kind, scroll, sel) = (o.doc.path.clone(), o.doc.kind, o.scroll, o.side_selected);
+    let (scroll, sel) = (o.scroll, o.side_selected);
     let at_end =
         app.screen == Screen::Read && scroll > 0 && scroll >= super::ui::detail_max_scroll(app);
-    open_path(app, &rel, kind);
+    let doc = newer.unwrap_or_else(|| o.doc.clone());
+    open_doc(app, doc);
     let max = super::ui::detail_max_scroll(app);
     if let Some(o) = app.open.as_mut() {
         o.scroll = if at_end { max } else { scroll.min(max) };
@@ -308,67 +318,24 @@ pub fn start_edit(app: &mut App) -> Option<Effect> {
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     let message = format!("{}: edit {stem}", kind.as_str());
-    app.editing = Some((rel.clone(), kind, None, false));
+    app.editing = Some((rel.clone(), kind, false));
     Some(Effect::EditExisting { rel, message })
 }
 
-/// An edit of an existing document came back from the runner: refresh what
-/// shows it and say what happened.
-pub fn edited(app: &mut App, result: Result<String, String>) {
-    let Some((rel, kind, _, _)) = app.editing.take() else {
+/// An editor round trip came back from the event loop: show the document as
+/// it was saved and say what happened (no I/O).
+pub fn saved(app: &mut App, saved: super::app::Saved) {
+    let Some((rel, kind, created)) = app.editing.take() else {
         return;
     };
-    match result {
-        Ok(note) => {
-            if let Err(e) = after_write(app, &rel, kind) {
-                app.say(format!("error: {e:#}"));
-            } else {
-                app.say(note);
-            }
+    if let Some(doc) = saved.doc {
+        let open_it = app.open.as_ref().is_none_or(|o| o.doc.path != rel);
+        apply_doc(app, (*doc).clone());
+        if open_it {
+            open_doc(app, *doc);
         }
-        Err(e) => app.say(format!("error: {e}")),
     }
-    if app.open.as_ref().is_none_or(|o| o.doc.path != rel) {
-        open_path(app, &rel, kind);
-    }
-    if app.open.is_some() {
-        app.screen = Screen::Read;
-        app.focus = Focus::Detail;
-    }
-}
-
-/// The editor returned: if the file changed (or is new), save the change
-/// into the index and git, then show the document.
-pub fn editor_done(app: &mut App, result: Result<(), String>) {
-    let Some((rel, kind, before, created)) = app.editing.take() else {
-        return;
-    };
-    if let Err(e) = &result {
-        app.say(format!("editor: {e}; the file is kept as it is"));
-    }
-    let after = data::read_text(&app.root, &rel).ok();
-    let changed = created || after != before;
-    if !changed {
-        if result.is_ok() {
-            app.say(format!("no changes to {}", rel.display()));
-        }
-        return;
-    }
-    let stem = rel
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let verb = if created { "add" } else { "edit" };
-    let msg = format!("{}: {verb} {stem}", kind.as_str());
-    let note = data::record_change(&app.root, &rel, &msg);
-    match after_write(app, &rel, kind) {
-        Ok(()) => {
-            if result.is_ok() {
-                app.say(note);
-            }
-        }
-        Err(e) => app.say(format!("error: {e:#}")),
-    }
+    app.say(saved.note);
     if created {
         app.tab = if kind == Kind::Runbook {
             Tab::Runbooks
@@ -376,9 +343,6 @@ pub fn editor_done(app: &mut App, result: Result<(), String>) {
             Tab::Postmortems
         };
         app.refresh_rows();
-    }
-    if app.open.as_ref().is_none_or(|o| o.doc.path != rel) {
-        open_path(app, &rel, kind);
     }
     if app.open.is_some() {
         app.screen = Screen::Read;

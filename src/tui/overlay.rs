@@ -364,7 +364,7 @@ fn submit_form(app: &mut App, mut f: NewForm) -> Option<Effect> {
     };
     match draft::create(&app.root, &app.config, &new) {
         Ok(rel) => {
-            app.editing = Some((rel.clone(), f.kind, None, true));
+            app.editing = Some((rel.clone(), f.kind, true));
             app.say(format!("created {}", rel.display()));
             Some(Effect::Edit(rel))
         }
