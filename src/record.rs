@@ -10,10 +10,10 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Record {
     pub id: String,
-    pub kind: String,
+    pub kind: Kind,
     pub title: String,
     pub date: Option<NaiveDate>,
-    pub status: String,
+    pub status: Status,
     pub severity: Option<String>,
     pub services: Vec<String>,
     pub factors: Vec<String>,
@@ -46,10 +46,10 @@ impl Record {
         owners.dedup();
         Record {
             id: d.id.clone(),
-            kind: d.kind.as_str().into(),
+            kind: d.kind,
             title: d.title.clone(),
             date: d.sort_date(),
-            status: d.status().as_str().into(),
+            status: d.status(),
             severity: d.meta.severity.clone(),
             services: d.meta.services.clone(),
             factors: d.meta.factors.clone(),
@@ -98,8 +98,8 @@ impl Filter {
             want.as_ref()
                 .is_none_or(|w| have.iter().any(|h| h.eq_ignore_ascii_case(w)))
         };
-        self.kind.is_none_or(|k| k.as_str() == r.kind)
-            && self.status.is_none_or(|s| s.as_str() == r.status)
+        self.kind.is_none_or(|k| k == r.kind)
+            && self.status.is_none_or(|s| s == r.status)
             && eq(&self.severity, r.severity.as_deref().unwrap_or(""))
             && any(&self.service, &r.services)
             && any(&self.factor, &r.factors)

@@ -92,7 +92,7 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
     if args.on_this_day {
         let today = crate::clock::today();
         records.retain(|r| {
-            r.kind == "postmortem" && r.date.is_some_and(|d| crate::stats::on_this_day(d, today))
+            r.kind == Kind::Postmortem && r.date.is_some_and(|d| crate::stats::on_this_day(d, today))
         });
     }
     print_records(&records, args.format)?;
@@ -125,7 +125,7 @@ pub fn print_records(records: &[Record], format: Format) -> Result<()> {
                 t.row(vec![
                     r.date.map(|d| d.to_string()).unwrap_or_else(|| "-".into()),
                     r.severity.clone().unwrap_or_else(|| "-".into()),
-                    r.status.clone(),
+                    r.status.as_str().to_string(),
                     r.id.clone(),
                     r.title.clone(),
                 ]);

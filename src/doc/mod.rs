@@ -18,7 +18,7 @@ pub use time::{parse_date, parse_timestamp, parse_timestamp_in, period};
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use chrono_tz::Tz;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 /// The sections of the built-in postmortem template, in order: lint expects
@@ -38,7 +38,7 @@ pub const TEMPLATE_SECTIONS: [&str; 11] = [
 ];
 
 /// What a document is: a postmortem of an incident, or a runbook.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     Postmortem,
@@ -62,7 +62,9 @@ impl Kind {
 }
 
 /// Review state of a document; drafts stay out of the exported site.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord, Default,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     #[default]

@@ -173,8 +173,8 @@ pub fn to_document(f: &Fields, doc: &Doc) -> TantivyDocument {
     let mut d = TantivyDocument::default();
     d.add_text(f.path, &rec.path);
     d.add_text(f.id, &rec.id);
-    d.add_text(f.kind, &rec.kind);
-    d.add_text(f.status, &rec.status);
+    d.add_text(f.kind, rec.kind.as_str());
+    d.add_text(f.status, rec.status.as_str());
     if let Some(s) = &rec.severity {
         d.add_text(f.severity, s);
     }

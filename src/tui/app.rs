@@ -323,7 +323,7 @@ impl App {
     pub fn count_kind(&self, kind: Kind) -> usize {
         self.records
             .iter()
-            .filter(|r| r.kind == kind.as_str())
+            .filter(|r| r.kind == kind)
             .count()
     }
 
@@ -357,7 +357,6 @@ impl App {
             self.rows.clear();
             return;
         };
-        let kind = kind.as_str();
         if self.search.active() {
             self.rows = (0..self.search.outcome.hits.len())
                 .filter(|&i| {
@@ -458,7 +457,7 @@ impl App {
 /// The values of a record for one facet.
 pub fn facet_values(r: &Record, g: FacetGroup) -> Vec<String> {
     match g {
-        FacetGroup::Status => vec![r.status.clone()],
+        FacetGroup::Status => vec![r.status.as_str().to_string()],
         FacetGroup::Severity => r.severity.iter().cloned().collect(),
         FacetGroup::Service => r.services.clone(),
         FacetGroup::Factor => r.factors.clone(),

@@ -89,7 +89,7 @@ fn badge_line(app: &App, r: &Record) -> Line<'static> {
         ));
         spans.push(Span::styled(" · ", th.dim()));
     }
-    spans.push(Span::styled(r.status.clone(), th.status(&r.status)));
+    spans.push(Span::styled(r.status.as_str(), th.status(r.status)));
     if let Some(d) = r.date {
         spans.push(Span::styled(" · ", th.dim()));
         spans.push(Span::raw(d.to_string()));

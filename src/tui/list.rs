@@ -126,7 +126,7 @@ fn row<'a>(
     Some(Row::new(vec![
         Cell::from(date),
         Cell::from(Span::styled(sev, sev_style)),
-        Cell::from(Span::styled(rec.status.clone(), th.status(&rec.status))),
+        Cell::from(Span::styled(rec.status.as_str(), th.status(rec.status))),
         Cell::from(Text::from(title)),
         Cell::from(Span::styled(last, th.dim())),
     ]))

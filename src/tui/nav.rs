@@ -187,7 +187,7 @@ fn open_selected(app: &mut App) -> Option<Effect> {
             .and_then(|s| s.target.clone()),
         (Tab::Trends, _, _) | (_, Screen::Read, _) => None,
         _ => app.selected_record().map(|r| {
-            let kind = crate::doc::Kind::parse(&r.kind).unwrap_or(crate::doc::Kind::Postmortem);
+            let kind = r.kind;
             (std::path::PathBuf::from(&r.path), kind)
         }),
     };

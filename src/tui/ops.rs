@@ -43,7 +43,7 @@ fn side_items(app: &App, doc: &Doc) -> Vec<SideItem> {
     let target = |r: &Record| {
         Some((
             PathBuf::from(&r.path),
-            Kind::parse(&r.kind).unwrap_or(Kind::Postmortem),
+            r.kind,
         ))
     };
     let mut out = Vec::new();
@@ -162,7 +162,7 @@ pub fn target(app: &App) -> Option<(PathBuf, Kind, String)> {
     app.selected_record().map(|r| {
         (
             PathBuf::from(&r.path),
-            Kind::parse(&r.kind).unwrap_or(Kind::Postmortem),
+            r.kind,
             r.id.clone(),
         )
     })

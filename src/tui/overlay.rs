@@ -144,7 +144,7 @@ pub fn open_facets(app: &mut App) {
             FacetGroup::Service,
             FacetGroup::Factor,
         ];
-        for r in recs.into_iter().filter(|r| r.kind == kind.as_str()) {
+        for r in recs.into_iter().filter(|r| r.kind == kind) {
             for (order, g) in groups.iter().enumerate() {
                 for v in facet_values(r, *g) {
                     add(*g, order, v);

@@ -50,11 +50,11 @@ impl Theme {
         }
     }
 
-    pub fn status(&self, status: &str) -> Style {
+    pub fn status(&self, status: crate::doc::Status) -> Style {
         match status {
-            "published" => self.fg(Color::Green),
-            "review" => self.fg(Color::Cyan),
-            _ => self.fg(Color::Gray),
+            crate::doc::Status::Published => self.fg(Color::Green),
+            crate::doc::Status::Review => self.fg(Color::Cyan),
+            crate::doc::Status::Draft => self.fg(Color::Gray),
         }
     }
 
