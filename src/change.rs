@@ -95,6 +95,25 @@ fn reindex(root: &Path, rel: &Path) {
     }
 }
 
+/// Why a new action item's `due:` is refused, by the parser's own rule (not
+/// found by lint later); `None` when it has none or a date. Pure, so the TUI
+/// checks it at the prompt.
+pub fn due_problem(item: &str) -> Option<String> {
+    let ctx = crate::doc::ParseContext {
+        timezone: chrono_tz::UTC,
+        default_kind: crate::doc::Kind::Postmortem,
+    };
+    let text = format!(
+        "# Check\n\n## Action items\n\n- [ ] {}\n",
+        item.replace('\n', " ")
+    );
+    let doc = crate::doc::Doc::parse(&text, Path::new("check.md"), &ctx);
+    doc.problems
+        .iter()
+        .any(|p| p.code == "bad-due-date")
+        .then(|| format!("`{item}`: its due: is not a date; write due:YYYY-MM-DD"))
+}
+
 /// Appends an open action item (`@owner`, `due:`, `#type` tokens kept).
 pub fn add_action(
     root: &Path,
@@ -110,19 +129,8 @@ pub fn add_action(
         };
         let id = crate::doc::Doc::parse(before, rel, &ctx).id;
         let after = crate::doc::edit::append_action(before, item);
-        // A `due:` that is not a date is refused now, by the parser's own
-        // rule, rather than found by lint later.
-        let bad = |t: &str| {
-            crate::doc::Doc::parse(t, rel, &ctx)
-                .problems
-                .into_iter()
-                .filter(|p| p.code == "bad-due-date")
-                .count()
-        };
-        if bad(&after) > bad(before) {
-            return Err(crate::error::Error::Invalid(format!(
-                "`{item}`: its due: is not a date; write due:YYYY-MM-DD"
-            )));
+        if let Some(e) = due_problem(item) {
+            return Err(crate::error::Error::Invalid(e));
         }
         Ok((after, format!("{}: action item in {id}", kind.as_str())))
     })

@@ -117,6 +117,20 @@ impl Default for ActionSettings {
 }
 
 impl Config {
+    /// The folder-implied kind of a KB-relative path, as `store::scan`
+    /// decides it.
+    pub fn kind_of(&self, rel: &std::path::Path) -> crate::doc::Kind {
+        use crate::doc::Kind;
+        use std::path::Path;
+        let pm = Path::new(&self.paths.postmortems);
+        let rb = Path::new(&self.paths.runbooks);
+        match (rel.starts_with(pm), rel.starts_with(rb)) {
+            (true, true) if rb != pm && rb.starts_with(pm) => Kind::Runbook,
+            (false, true) => Kind::Runbook,
+            _ => Kind::Postmortem,
+        }
+    }
+
     /// Parses `lore.toml` text; `path` is only used in messages.
     pub fn parse(text: &str, path: &Path) -> Result<Config> {
         let mut cfg: Config = toml::from_str(text).map_err(|e| Error::Config {

@@ -19,6 +19,16 @@ pub struct Kb {
     by_id: HashMap<String, usize>,
 }
 
+/// Short: a KB is too large to print whole.
+impl std::fmt::Debug for Kb {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Kb")
+            .field("root", &self.root)
+            .field("docs", &self.docs.len())
+            .finish_non_exhaustive()
+    }
+}
+
 impl Kb {
     /// Loads the KB at `root`: reads `lore.toml` and parses every document in
     /// parallel. Only a broken `lore.toml` is an error; bad documents are kept

@@ -36,7 +36,7 @@ impl Which {
     }
 
     /// The timeline line a stamp adds.
-    fn entry(self) -> &'static str {
+    pub fn entry(self) -> &'static str {
         match self {
             Which::Started => "Incident started",
             Which::Detected => "Detected",

@@ -92,7 +92,8 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
     if args.on_this_day {
         let today = crate::clock::today();
         records.retain(|r| {
-            r.kind == Kind::Postmortem && r.date.is_some_and(|d| crate::stats::on_this_day(d, today))
+            r.kind == Kind::Postmortem
+                && r.date.is_some_and(|d| crate::stats::on_this_day(d, today))
         });
     }
     print_records(&records, args.format)?;

@@ -5,7 +5,6 @@
 use super::manifest::{self, Entry, Manifest};
 use super::schema::{self, Fields};
 use crate::config::Config;
-use crate::doc::Kind;
 use crate::error::{Error, Result};
 use crate::store::{self, SourceFile};
 use rayon::prelude::*;
@@ -58,17 +57,6 @@ pub fn index_dir(root: &Path) -> PathBuf {
 
 fn index_err(e: impl std::fmt::Display) -> Error {
     Error::Index(e.to_string())
-}
-
-/// The folder-implied kind of a path, as `store::scan` decides it.
-fn kind_of(rel: &Path, cfg: &Config) -> Kind {
-    let pm = Path::new(&cfg.paths.postmortems);
-    let rb = Path::new(&cfg.paths.runbooks);
-    match (rel.starts_with(pm), rel.starts_with(rb)) {
-        (true, true) if rb != pm && rb.starts_with(pm) => Kind::Runbook,
-        (false, true) => Kind::Runbook,
-        _ => Kind::Postmortem,
-    }
 }
 
 /// Takes the lock that serializes index writers (in `.lore/`, so it survives
@@ -225,7 +213,7 @@ pub(crate) fn ensure(
             .iter()
             .map(|p| SourceFile {
                 rel: p.clone(),
-                kind: kind_of(p, cfg),
+                kind: cfg.kind_of(p),
             })
             .collect()
     };
@@ -265,7 +253,7 @@ pub fn update_paths(root: &Path, paths: &[PathBuf]) -> Result<UpdateStats> {
         .map(|p| {
             let rel = p.strip_prefix(root).unwrap_or(p).to_path_buf();
             SourceFile {
-                kind: kind_of(&rel, &cfg),
+                kind: cfg.kind_of(&rel),
                 rel,
             }
         })

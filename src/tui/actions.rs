@@ -1,8 +1,8 @@
 //! The Actions tab: every action item across postmortems — done or open,
 //! due date (red when overdue), owner, text and the postmortem it belongs to.
 
-use super::app::{App, Focus};
-use super::ui::focused;
+use super::model::App;
+use super::state::Focus;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Span;
@@ -19,7 +19,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     );
     let block = Block::default()
         .borders(Borders::ALL)
-        .border_style(th.border(focused(app, Focus::List)))
+        .border_style(th.border(app.focused(Focus::List)))
         .title(title);
     let cap = area.height.saturating_sub(3) as usize;
     let rows: Vec<Row> = a
@@ -74,7 +74,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         .header(header)
         .block(block)
         .column_spacing(1)
-        .row_highlight_style(th.selected(focused(app, Focus::List)));
+        .row_highlight_style(th.selected(app.focused(Focus::List)));
     let mut state =
         TableState::default().with_selected((!empty).then(|| a.selected.saturating_sub(a.offset)));
     frame.render_stateful_widget(table, area, &mut state);

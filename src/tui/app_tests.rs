@@ -2,25 +2,34 @@
 //! actions change what the user would see or write what they would expect.
 
 use super::*;
-use crate::tui::data::{SearchHit, SearchOutcome};
 use crate::tui::keymap::{self, Context};
-use crate::tui::test_kb;
+use crate::tui::test_kb::{self, search_of, step};
 use ratatui::crossterm::event::{
     Event, KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
 
-fn key(app: &mut App, code: KeyCode) -> Option<Effect> {
+/// A key as the event loop handles it: effects performed, a frame drawn.
+/// Returns the effects left (searches, the editor).
+fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
     let ev = Event::Key(KeyEvent::new(code, KeyModifiers::NONE));
-    keymap::map_event(app, &ev).and_then(|a| update(app, a))
+    match keymap::map_event(app, &ev) {
+        Some(a) => step(app, a),
+        None => Vec::new(),
+    }
 }
 
-fn typed(app: &mut App, text: &str) -> Option<Effect> {
-    let mut last = None;
+fn typed(app: &mut App, text: &str) -> Vec<Effect> {
+    let mut last = Vec::new();
     for c in text.chars() {
         last = key(app, KeyCode::Char(c));
     }
     last
 }
+
+const MAIN: Context = Context::Main {
+    actions_tab: false,
+    reading: false,
+};
 
 fn ids(app: &App) -> Vec<String> {
     app.rows
@@ -33,32 +42,43 @@ fn ids(app: &App) -> Vec<String> {
 #[test]
 fn keys_mean_different_things_in_text_fields() {
     let k = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+    assert!(matches!(keymap::map_key(MAIN, k('j')), Some(Action::Down)));
+    assert!(matches!(keymap::map_key(MAIN, k('q')), Some(Action::Quit)));
     assert!(matches!(
-        keymap::map_key(Context::Main, Tab::Postmortems, k('j')),
-        Some(Action::Down)
-    ));
-    assert!(matches!(
-        keymap::map_key(Context::Main, Tab::Postmortems, k('q')),
-        Some(Action::Quit)
-    ));
-    assert!(matches!(
-        keymap::map_key(Context::Text, Tab::Postmortems, k('j')),
+        keymap::map_key(Context::Text, k('j')),
         Some(Action::Input(crate::tui::input::Edit::Insert('j')))
     ));
     assert!(matches!(
-        keymap::map_key(Context::Text, Tab::Postmortems, k('q')),
+        keymap::map_key(Context::Text, k('q')),
         Some(Action::Input(crate::tui::input::Edit::Insert('q')))
     ));
     let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
     assert!(matches!(
-        keymap::map_key(Context::Text, Tab::Postmortems, ctrl_c),
+        keymap::map_key(Context::Text, ctrl_c),
         Some(Action::Quit)
     ));
     assert!(matches!(
-        keymap::map_key(Context::Main, Tab::Actions, k('o')),
+        keymap::map_key(
+            Context::Main {
+                actions_tab: true,
+                reading: false
+            },
+            k('o')
+        ),
         Some(Action::CycleActionShow)
     ));
-    assert!(keymap::map_key(Context::Main, Tab::Postmortems, k('o')).is_none());
+    assert!(keymap::map_key(MAIN, k('o')).is_none());
+    // While reading, the arrows do not switch tabs (and close the document).
+    let reading = Context::Main {
+        actions_tab: false,
+        reading: true,
+    };
+    let right = KeyEvent::new(KeyCode::Right, KeyModifiers::NONE);
+    assert!(keymap::map_key(reading, right).is_none());
+    assert!(matches!(
+        keymap::map_key(MAIN, right),
+        Some(Action::NextTab)
+    ));
 }
 
 #[test]
@@ -180,22 +200,16 @@ fn typing_sends_the_newest_query_and_stale_results_are_dropped() {
     key(&mut app, KeyCode::Char('/'));
     assert!(app.search.typing);
     assert_eq!(
-        typed(&mut app, "la"),
-        Some(Effect::Search {
-            id: 2,
-            query: "kind:postmortem la".into()
-        })
+        search_of(&typed(&mut app, "la")),
+        Some((2, "kind:postmortem la".into()))
     );
     assert_eq!(
-        key(&mut app, KeyCode::Char('g')),
-        Some(Effect::Search {
-            id: 3,
-            query: "kind:postmortem lag".into()
-        })
+        search_of(&key(&mut app, KeyCode::Char('g'))),
+        Some((3, "kind:postmortem lag".into()))
     );
     // An answer to "la" arriving after "lag" was typed is labelled "la":
     // the bar does not claim it answers "lag".
-    update(
+    step(
         &mut app,
         Action::SearchDone {
             id: 2,
@@ -213,7 +227,7 @@ fn typing_sends_the_newest_query_and_stale_results_are_dropped() {
         total: 1,
         fuzzy: false,
     };
-    update(
+    step(
         &mut app,
         Action::SearchDone {
             id: 3,
@@ -226,7 +240,7 @@ fn typing_sends_the_newest_query_and_stale_results_are_dropped() {
         total: 1,
         fuzzy: false,
     };
-    update(
+    step(
         &mut app,
         Action::SearchDone {
             id: 2,
@@ -258,11 +272,8 @@ fn typing_sends_the_newest_query_and_stale_results_are_dropped() {
     key(&mut app, KeyCode::Esc);
     key(&mut app, KeyCode::Char('/'));
     assert_eq!(
-        key(&mut app, KeyCode::Char('x')),
-        Some(Effect::Search {
-            id: 5,
-            query: "kind:postmortem severity:SEV1 x".into()
-        })
+        search_of(&key(&mut app, KeyCode::Char('x'))),
+        Some((5, "kind:postmortem severity:SEV1 x".into()))
     );
 }
 
@@ -277,7 +288,9 @@ fn mouse_click_selects_then_opens_and_wheel_scrolls() {
             row,
             modifiers: KeyModifiers::NONE,
         });
-        keymap::map_event(app, &ev).and_then(|a| update(app, a))
+        if let Some(a) = keymap::map_event(app, &ev) {
+            step(app, a);
+        }
     };
     // Row 0 tabs, 1 bar, 2 border, 3 header, 4 first row.
     click(&mut app, 5);
@@ -293,7 +306,7 @@ fn mouse_click_selects_then_opens_and_wheel_scrolls() {
         modifiers: KeyModifiers::NONE,
     });
     let a = keymap::map_event(&app, &wheel).unwrap();
-    update(&mut app, a);
+    step(&mut app, a);
     assert_eq!(app.open.as_ref().unwrap().scroll, 3);
     // Clicking the Trends tab label switches tabs.
     let ev = Event::Mouse(MouseEvent {
@@ -303,7 +316,7 @@ fn mouse_click_selects_then_opens_and_wheel_scrolls() {
         modifiers: KeyModifiers::NONE,
     });
     let a = keymap::map_event(&app, &ev).unwrap();
-    update(&mut app, a);
+    step(&mut app, a);
     assert_eq!(app.tab, Tab::Trends);
 }
 
@@ -315,7 +328,7 @@ fn help_opens_and_closes_and_q_quits() {
     assert!(matches!(app.overlay, Some(Overlay::Help { .. })));
     key(&mut app, KeyCode::Esc);
     assert!(app.overlay.is_none());
-    assert_eq!(key(&mut app, KeyCode::Char('q')), Some(Effect::Quit));
+    key(&mut app, KeyCode::Char('q'));
     assert!(app.should_quit);
 }
 
@@ -325,17 +338,11 @@ fn lint_findings_show_inline_in_the_open_document() {
     let mut app = test_kb::app(dir.path());
     key(&mut app, KeyCode::Char('G'));
     key(&mut app, KeyCode::Enter);
-    let lines: Vec<String> = crate::tui::detail::lines_for(&app, 98)
-        .iter()
-        .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
-        .collect();
-    let finding = lines
-        .iter()
-        .find(|l| l.starts_with("✖ "))
-        .expect("a finding line");
-    assert_eq!(
-        finding,
-        "✖ line 9: `detected: yesterday` is not a valid timestamp; write RFC 3339 like 2024-03-12T14:02:00Z"
+    // The finding shows in the header (wrapped to the pane).
+    let screen = test_kb::frame(&mut app);
+    assert!(
+        screen.contains("✖ line 9: `detected: yesterday` is not a valid"),
+        "{screen}"
     );
 }
 
@@ -343,7 +350,7 @@ fn lint_findings_show_inline_in_the_open_document() {
 fn readme_lists_every_key_of_the_help_overlay() {
     let readme =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    for (keys, what) in keymap::HELP {
+    for (keys, what) in keymap::help_rows() {
         let row = format!("| {keys} | {what} |");
         assert!(readme.contains(&row), "README lacks the key row {row}");
     }
@@ -386,9 +393,10 @@ fn a_reader_at_the_end_stays_there_when_the_terminal_narrows() {
     key(&mut app, KeyCode::Enter);
     key(&mut app, KeyCode::Char('G'));
     let wide_end = app.open.as_ref().unwrap().scroll;
-    assert_eq!(wide_end, crate::tui::ui::detail_max_scroll(&app));
-    update(&mut app, Action::Resize(90, 30));
-    let narrow_end = crate::tui::ui::detail_max_scroll(&app);
+    assert!(wide_end > 0);
+    assert_eq!(wide_end, app.geometry.detail_max_scroll());
+    step(&mut app, Action::Resize(90, 30));
+    let narrow_end = app.geometry.detail_max_scroll();
     assert!(narrow_end > wide_end, "narrower text wraps into more lines");
     assert_eq!(app.open.as_ref().unwrap().scroll, narrow_end);
 }
@@ -429,29 +437,18 @@ fn the_open_document_is_rendered_once_per_width() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = test_kb::app(dir.path());
     key(&mut app, KeyCode::Enter);
-    let size = ratatui::layout::Rect::new(0, 0, app.size.0, app.size.1);
-    let width = crate::tui::ui::areas(&app, size)
-        .detail
-        .width
-        .saturating_sub(2);
-    let a = crate::tui::detail::lines_for(&app, width);
+    let first = test_kb::renders();
+    assert!(first >= 1);
     key(&mut app, KeyCode::Char('j'));
     key(&mut app, KeyCode::Char('j'));
-    let b = crate::tui::detail::lines_for(&app, width);
-    assert!(
-        std::sync::Arc::ptr_eq(&a, &b),
+    assert_eq!(
+        test_kb::renders(),
+        first,
         "scrolling reuses the rendered lines"
     );
-    let narrow = crate::tui::detail::lines_for(&app, width / 2);
-    assert!(
-        narrow.len() > a.len(),
-        "a new width renders again, wrapping more"
-    );
+    step(&mut app, Action::Resize(90, 30));
+    assert_eq!(test_kb::renders(), first + 1, "a new width renders again");
     key(&mut app, KeyCode::Esc);
     key(&mut app, KeyCode::Enter);
-    let c = crate::tui::detail::lines_for(&app, width / 2);
-    assert!(
-        !std::sync::Arc::ptr_eq(&narrow, &c),
-        "reopening renders afresh"
-    );
+    assert!(test_kb::renders() > first + 1, "reopening renders afresh");
 }

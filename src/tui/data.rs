@@ -2,48 +2,18 @@
 //! document list, reading one document, search hits, git history and diffs,
 //! saving and committing. Views and `update` see only the plain types here.
 
+use super::state::{CommitRow, Loaded, SearchHit, SearchOutcome};
 use crate::config::Config;
 use crate::doc::{Doc, Kind};
 use crate::kb::Kb;
 use crate::lint::Finding;
 use crate::record::Record;
-use crate::stats::Stats;
 use crate::store::{self, SourceFile};
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use std::collections::HashMap;
-use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-
-/// One search result as the list shows it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SearchHit {
-    pub record: Record,
-    /// A short excerpt of the body around the matched words.
-    pub snippet: String,
-    /// Byte ranges of `snippet` holding matched words.
-    pub highlights: Vec<Range<usize>>,
-}
-
-/// What one search request returned.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SearchOutcome {
-    pub hits: Vec<SearchHit>,
-    pub total: usize,
-    /// The words matched only after typo correction.
-    pub fuzzy: bool,
-}
-
-/// One commit that touched a document.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CommitRow {
-    pub id: String,
-    pub short: String,
-    pub date: String,
-    pub author: String,
-    pub subject: String,
-}
 
 /// The records every list starts from.
 pub fn load_records(root: &Path) -> Result<Vec<Record>> {
@@ -101,13 +71,37 @@ pub fn user_name(root: &Path) -> Option<String> {
     crate::store::git::user_name(root)
 }
 
+/// What the worker searches with: the index, or a stand-in in tests.
+pub trait Backend: Send {
+    fn search(&self, query: &str, limit: usize) -> Result<SearchOutcome, String>;
+    /// Picks up files written since the index was opened.
+    fn refresh(&mut self) -> Result<(), String>;
+}
+
+/// A backend from a plain function (nothing to refresh).
+#[cfg(test)]
+pub struct FnBackend<F>(pub F);
+
+#[cfg(test)]
+impl<F> Backend for FnBackend<F>
+where
+    F: Fn(&str, usize) -> Result<SearchOutcome, String> + Send,
+{
+    fn search(&self, query: &str, limit: usize) -> Result<SearchOutcome, String> {
+        (self.0)(query, limit)
+    }
+    fn refresh(&mut self) -> Result<(), String> {
+        Ok(())
+    }
+}
+
 /// The worker's backend, or why search is unavailable.
-pub type Backend = Result<Box<dyn super::search::Backend>, String>;
+pub type Opened = Result<Box<dyn Backend>, String>;
 
 /// The search index as the worker's backend.
 struct IndexBackend(crate::index::Searcher);
 
-impl super::search::Backend for IndexBackend {
+impl Backend for IndexBackend {
     fn search(&self, query: &str, limit: usize) -> Result<SearchOutcome, String> {
         let r = self.0.search(query, limit).map_err(|e| e.to_string())?;
         Ok(SearchOutcome {
@@ -134,23 +128,15 @@ impl super::search::Backend for IndexBackend {
 /// record from its stored fields, so start-up parses no Markdown. When the
 /// index cannot be opened, the records come from parsing the files and the
 /// search reports why it is unavailable.
-pub fn open_index(root: &Path) -> Result<(Vec<Record>, Backend)> {
+pub fn open_index(root: &Path) -> Result<(Vec<Record>, Opened)> {
     match crate::index::Searcher::open(root).and_then(|s| Ok((s.records()?, s))) {
         Ok((records, searcher)) => Ok((records, Ok(Box::new(IndexBackend(searcher))))),
         Err(e) => Ok((load_records(root)?, Err(format!("search unavailable: {e}")))),
     }
 }
 
-/// The parsed KB with what is computed over all of it: lint findings by
-/// file and the trend figures.
-pub struct Loaded {
-    pub kb: Arc<Kb>,
-    pub findings: HashMap<PathBuf, Vec<Finding>>,
-    pub stats: Stats,
-}
-
 /// Lints the KB and computes its trend figures as of `today`.
-pub fn analyse(kb: Arc<Kb>, today: NaiveDate) -> Loaded {
+pub fn analyse(kb: Arc<Kb>, today: NaiveDate, from_disk: bool) -> Loaded {
     let mut findings: HashMap<PathBuf, Vec<Finding>> = HashMap::new();
     for f in crate::lint::lint(&kb, today) {
         findings.entry(f.path.clone()).or_default().push(f);
@@ -160,5 +146,6 @@ pub fn analyse(kb: Arc<Kb>, today: NaiveDate) -> Loaded {
         kb,
         findings,
         stats,
+        from_disk,
     }
 }

@@ -3,9 +3,10 @@
 //! document from its stored fields. Also the side panel of related
 //! documents, backlinks and similar incidents.
 
-use super::app::{App, Focus, OpenDoc, Screen};
+use super::layout::Geometry;
+use super::model::App;
+use super::state::{Focus, OpenDoc, Screen};
 use super::theme::Theme;
-use super::ui::focused;
 use crate::doc::{Doc, Level};
 use crate::record::Record;
 use ratatui::Frame;
@@ -14,7 +15,19 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use std::sync::Arc;
 
-pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
+/// The open document's lines, rendered once per revision and width: the
+/// view's own memo (not the model's), so scrolling never renders Markdown.
+#[derive(Default)]
+pub struct Rendered {
+    key: Option<(u64, u16)>,
+    lines: Arc<Vec<Line<'static>>>,
+    /// Renders so far (tests check that scrolling renders nothing).
+    pub count: usize,
+}
+
+/// Draws the pane and records in `g` how many lines it holds and the scroll
+/// it was drawn at (clamped, kept at the end, or moved to reveal a line).
+pub fn draw(frame: &mut Frame, app: &App, area: Rect, memo: &mut Rendered, g: &mut Geometry) {
     let th = &app.theme;
     let title = match (&app.open, app.selected_record()) {
         (Some(o), _) if app.screen == Screen::Read => format!(" {} ", o.doc.path.display()),
@@ -23,34 +36,94 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     };
     let block = Block::default()
         .borders(Borders::ALL)
-        .border_style(th.border(focused(app, Focus::Detail)))
+        .border_style(th.border(app.focused(Focus::Detail)))
         .title(title);
-    let inner_w = area.width.saturating_sub(2);
-    let lines = lines_for(app, inner_w);
-    let inner_h = area.height.saturating_sub(2) as usize;
-    let max = lines.len().saturating_sub(inner_h);
-    let scroll = match (&app.open, app.screen) {
-        (Some(o), Screen::Read) => o.scroll,
-        _ => app.preview_scroll,
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let reading = app.open.as_ref().filter(|_| app.screen == Screen::Read);
+    let mut body = inner;
+    if let Some(line) = reading.and_then(|o| live_line(app, &o.doc)) {
+        frame.render_widget(Paragraph::new(line), Rect { height: 1, ..inner });
+        body.y += 1;
+        body.height = body.height.saturating_sub(1);
     }
-    .min(max);
-    let shown: Vec<Line> = lines.iter().skip(scroll).take(inner_h).cloned().collect();
-    frame.render_widget(Paragraph::new(shown).block(block), area);
+    let lines = lines_for(app, inner.width, memo);
+    let rows = body.height as usize;
+    let max = lines.len().saturating_sub(rows);
+    let scroll = match reading {
+        Some(o) => {
+            let found = o
+                .reveal
+                .as_deref()
+                .and_then(|needle| find_line(&lines, needle));
+            match found {
+                Some(i) => i.saturating_sub(rows / 2).min(max),
+                None if o.stick_end => max,
+                None => o.scroll.min(max),
+            }
+        }
+        None => app.preview_scroll.min(max),
+    };
+    g.doc_rev = reading.map(|o| o.rev);
+    g.detail_lines = lines.len();
+    g.detail_rows = rows;
+    g.detail_scroll = scroll;
+    let shown: Vec<Line> = lines.iter().skip(scroll).take(rows).cloned().collect();
+    frame.render_widget(Paragraph::new(shown), body);
 }
 
-/// Every line the pane would show at `width`, before scrolling. The open
-/// document's lines are rendered once per width and then reused.
-pub fn lines_for(app: &App, width: u16) -> Arc<Vec<Line<'static>>> {
+/// The first line holding the first words of `needle`.
+fn find_line(lines: &[Line], needle: &str) -> Option<usize> {
+    let words: String = needle
+        .split_whitespace()
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ");
+    if words.is_empty() {
+        return None;
+    }
+    lines.iter().position(|l| {
+        let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
+        text.contains(&words)
+    })
+}
+
+/// For a live incident (started, not resolved): how long it has run and
+/// which stamps are set, above the document.
+fn live_line(app: &App, d: &Doc) -> Option<Line<'static>> {
+    let m = &d.stamps;
+    let started = m.started?;
+    if m.resolved.is_some() || d.status() != crate::doc::Status::Draft {
+        return None;
+    }
+    let secs = (app.now() - started.to_utc()).num_seconds();
+    if !(0..=14 * 86_400).contains(&secs) {
+        return None;
+    }
+    let th = &app.theme;
+    let mark = |n: &str, t: Option<chrono::DateTime<chrono::FixedOffset>>| match t {
+        Some(_) => Span::styled(format!("  ✓ {n}"), th.key()),
+        None => Span::styled(format!("  · {n}"), th.dim()),
+    };
+    Some(Line::from(vec![
+        Span::styled(" LIVE ", th.selected(true).patch(th.bold())),
+        Span::styled(format!(" {} since started", duration(secs)), th.bold()),
+        mark("detected (D)", m.detected),
+        mark("mitigated (M)", m.mitigated),
+        mark("resolved (R)", m.resolved),
+    ]))
+}
+
+/// Every line the pane would show at `width`, before scrolling.
+fn lines_for(app: &App, width: u16, memo: &mut Rendered) -> Arc<Vec<Line<'static>>> {
     match (&app.open, app.screen) {
         (Some(o), Screen::Read) => {
-            if let Some((w, lines)) = o.rendered.borrow().as_ref()
-                && *w == width
-            {
-                return Arc::clone(lines);
+            if memo.key != Some((o.rev, width)) {
+                memo.lines = Arc::new(doc_lines(app, o, width));
+                memo.key = Some((o.rev, width));
+                memo.count += 1;
             }
-            let lines = Arc::new(doc_lines(app, o, width));
-            *o.rendered.borrow_mut() = Some((width, Arc::clone(&lines)));
-            lines
+            Arc::clone(&memo.lines)
         }
         _ => Arc::new(match app.selected_record() {
             Some(r) if app.tab.kind().is_some() => preview_lines(app, r, width),
@@ -265,7 +338,7 @@ fn side_lines(app: &App, o: &OpenDoc, width: usize) -> (Vec<Line<'static>>, Vec<
     let mut lines = Vec::new();
     let mut map = Vec::new();
     let mut section = "";
-    let sel = focused(app, Focus::Side);
+    let sel = app.focused(Focus::Side);
     for (i, item) in o.side.iter().enumerate() {
         if item.section != section {
             if !section.is_empty() {
@@ -321,27 +394,9 @@ fn side_lines(app: &App, o: &OpenDoc, width: usize) -> (Vec<Line<'static>>, Vec<
     (lines, map)
 }
 
-/// Which side-panel entry each drawn row shows.
-pub fn side_rows(o: &OpenDoc) -> Vec<Option<usize>> {
-    let mut map = Vec::new();
-    let mut section = "";
-    for (i, item) in o.side.iter().enumerate() {
-        if item.section != section {
-            if !section.is_empty() {
-                map.push(None);
-            }
-            section = item.section;
-            map.push(None);
-        }
-        map.push(Some(i));
-        if item.detail.is_some() {
-            map.push(Some(i));
-        }
-    }
-    map
-}
-
-pub fn draw_side(frame: &mut Frame, app: &App, area: Rect) {
+/// Draws the side panel, scrolled to keep the selected entry in view, and
+/// records in `g` which entry each drawn row shows.
+pub fn draw_side(frame: &mut Frame, app: &App, area: Rect, g: &mut Geometry) {
     let Some(o) = &app.open else {
         return;
     };
@@ -355,8 +410,10 @@ pub fn draw_side(frame: &mut Frame, app: &App, area: Rect) {
     let offset = (sel_row + 1).saturating_sub(inner_h);
     let block = Block::default()
         .borders(Borders::ALL)
-        .border_style(th.border(focused(app, Focus::Side)))
+        .border_style(th.border(app.focused(Focus::Side)))
         .title(" See also ");
+    g.side_top = area.y + 1;
+    g.side_rows = map.into_iter().skip(offset).take(inner_h).collect();
     let shown: Vec<Line> = lines.into_iter().skip(offset).take(inner_h).collect();
     frame.render_widget(Paragraph::new(shown).block(block), area);
 }

@@ -1,14 +1,76 @@
-//! The editor round trips the event loop runs for `update` (which does no
-//! I/O for them): run the editor, save through the library's write path,
-//! read the document back, and hand the result to `update` as
-//! `Action::Saved`.
+//! The library calls behind the effects: `perform` runs one `Io` (on the
+//! runner's I/O worker, or directly in tests) and answers with the `Action`
+//! that carries its result; the editor round trips (run by the event loop,
+//! which owns the terminal) save through the library's write path and read
+//! the document back as `Action::Saved`.
 
-use super::app::Saved;
+use super::action::{Action, Io, Saved, Write};
 use super::data;
 use crate::change::{EditSession, Edited};
 use crate::config::Config;
-use crate::doc::Kind;
+use crate::doc::{Doc, Kind};
 use std::path::Path;
+
+/// Runs one library call and returns its result as an action.
+pub fn perform(root: &Path, cfg: &Config, io: Io) -> Action {
+    match io {
+        Io::Read { rel, kind, item } => Action::Read {
+            result: data::read_doc(root, cfg, &rel, kind)
+                .map(Box::new)
+                .map_err(|e| format!("{e:#}")),
+            rel,
+            item,
+        },
+        Io::Write {
+            rel,
+            kind,
+            change,
+            reveal,
+        } => Action::Wrote {
+            result: write(root, cfg, &rel, kind, change),
+            rel,
+            reveal,
+        },
+        Io::Create(new) => Action::Created(
+            crate::draft::create(root, cfg, &new)
+                .map(|rel| (rel, new.kind))
+                .map_err(|e| e.to_string()),
+        ),
+        Io::History { rel, title } => Action::HistoryLoaded {
+            result: data::history(root, &rel).map_err(|e| format!("{e:#}")),
+            rel,
+            title,
+        },
+        Io::Diff { rel, commit } => Action::DiffLoaded {
+            result: data::diff(root, &rel, &commit).map_err(|e| format!("{e:#}")),
+            commit,
+        },
+    }
+}
+
+/// One change through the library call the CLI makes for it, then the
+/// document read back.
+fn write(
+    root: &Path,
+    cfg: &Config,
+    rel: &Path,
+    kind: Kind,
+    change: Write,
+) -> Result<(String, Box<Doc>), String> {
+    use crate::lifecycle as life;
+    let changed = match change {
+        Write::Timeline { text, now } => life::add_timeline(root, cfg, rel, &text, now),
+        Write::ActionItem { text } => crate::change::add_action(root, cfg, rel, kind, &text),
+        Write::Stamp { which, at } => life::stamp(root, cfg, rel, which, at),
+        Write::SetAction { item, done } => life::set_action(root, cfg, rel, &item, done),
+        Write::Status { kb, to } => life::set_status(root, &kb, rel, to, false),
+    }
+    .map_err(|e| e.to_string())?;
+    let note = changed.note();
+    let doc = data::read_doc(root, cfg, rel, kind)
+        .map_err(|e| format!("{note}; cannot read it back: {e:#}"))?;
+    Ok((note, Box::new(doc)))
+}
 
 /// After the editor closed on a new document: commit it and read it back.
 pub fn new_document(

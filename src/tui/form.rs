@@ -1,8 +1,10 @@
 //! The `n` form (kind, title, severity, services, factors with completion
-//! from the taxonomy) and the one-line prompts of `t` and `a`.
+//! from the taxonomy, started now, date), the one-line prompts of `t`, `a`
+//! and the stamps, and the action-item picker of Space in a document.
 
-use super::app::{App, FormField, NewForm, Prompt, PromptKind};
 use super::input::Input;
+use super::model::App;
+use super::state::{FormField, ItemPicker, NewForm, Prompt, PromptKind};
 use super::theme::Theme;
 use crate::doc::Kind;
 use ratatui::Frame;
@@ -48,7 +50,7 @@ fn label(th: &Theme, name: &str, active: bool) -> Span<'static> {
 pub fn draw(frame: &mut Frame, app: &App, f: &NewForm) {
     let th = &app.theme;
     let suggestions = super::overlay::factor_suggestions(app, f);
-    let h = 10 + suggestions.len().min(6) as u16 + u16::from(f.error.is_some()) * 2;
+    let h = 12 + suggestions.len().min(6) as u16 + u16::from(f.error.is_some()) * 2;
     let rect = centered(frame.area(), 76, h);
     frame.render_widget(Clear, rect);
     let is_pm = f.kind == Kind::Postmortem;
@@ -108,6 +110,26 @@ pub fn draw(frame: &mut Frame, app: &App, f: &NewForm) {
                     spans.push(Span::styled("(postmortems only)", th.dim()));
                 }
             }
+            FormField::Started => {
+                spans.push(label(th, "started", active));
+                if is_pm {
+                    for (now, text) in [(false, "written later"), (true, "started now (live)")] {
+                        let style = if f.started_now == now {
+                            th.selected(true)
+                        } else {
+                            th.dim()
+                        };
+                        spans.push(Span::styled(format!(" {text} "), style));
+                        spans.push(Span::raw(" "));
+                    }
+                } else {
+                    spans.push(Span::styled("(postmortems only)", th.dim()));
+                }
+            }
+            FormField::Date => {
+                spans.push(label(th, "date", active));
+                spans.extend(input_spans(&f.date, active));
+            }
         }
         lines.push(Line::from(spans));
         if field == FormField::Factors && active && is_pm {
@@ -153,12 +175,16 @@ pub fn draw_prompt(frame: &mut Frame, app: &App, p: &Prompt) {
     frame.render_widget(Clear, rect);
     let (title, hint) = match p.kind {
         PromptKind::Timeline => (
-            format!(" Timeline entry for {} (stamped now) ", p.doc_id),
-            "what happened, e.g. Rolled back checkout to v2.30 · Enter adds · Esc cancels",
+            format!(" Timeline entry for {} ", p.doc_id),
+            "time pre-filled (now), editable · goes in time order · Enter adds · Esc cancels",
         ),
         PromptKind::ActionItem => (
             format!(" Action item for {} ", p.doc_id),
             "text @owner due:YYYY-MM-DD #prevent|detect|mitigate|process · Enter adds · Esc cancels",
+        ),
+        PromptKind::Stamp(w) => (
+            format!(" {} — {} ", w.entry(), p.doc_id),
+            "the time: now, or edit it (HH:MM or YYYY-MM-DD HH:MM) · Enter stamps · Esc cancels",
         ),
     };
     let mut spans = vec![Span::styled("› ", th.key())];
@@ -172,5 +198,46 @@ pub fn draw_prompt(frame: &mut Frame, app: &App, p: &Prompt) {
         .borders(Borders::ALL)
         .border_style(th.border(true))
         .title(title);
+    frame.render_widget(Paragraph::new(lines).block(block), rect);
+}
+
+/// Space in a document: its action items, the selected one toggled by Space.
+pub fn draw_items(frame: &mut Frame, app: &App, p: &ItemPicker) {
+    let Some(o) = &app.open else {
+        return;
+    };
+    let th = &app.theme;
+    let items = &o.doc.action_items;
+    let rect = centered(frame.area(), 84, items.len().min(12) as u16 + 4);
+    frame.render_widget(Clear, rect);
+    let inner_h = rect.height.saturating_sub(4) as usize;
+    let offset = (p.selected + 1).saturating_sub(inner_h);
+    let mut lines: Vec<Line> = items
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(inner_h)
+        .map(|(i, a)| {
+            let mark = if a.done { "[x] " } else { "[ ] " };
+            let text = super::markdown::fit(&a.text, rect.width.saturating_sub(8) as usize);
+            let line = Line::from(vec![Span::raw(format!(" {mark}")), Span::raw(text)]);
+            if i == p.selected {
+                line.style(th.selected(true))
+            } else if a.done {
+                line.style(th.dim())
+            } else {
+                line
+            }
+        })
+        .collect();
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled(
+        " ↑↓ choose · Space done / open again (commits) · Esc closes",
+        th.dim(),
+    )));
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(th.border(true))
+        .title(format!(" Action items — {} ", o.doc.id));
     frame.render_widget(Paragraph::new(lines).block(block), rect);
 }

@@ -1,7 +1,8 @@
 //! The `h` overlay: the commits that touched a document, and the diff of
 //! the selected one.
 
-use super::app::{App, HistoryView};
+use super::model::App;
+use super::state::HistoryView;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};

@@ -2,16 +2,244 @@
 //! `Action` according to what has the keyboard (a text field, an overlay or
 //! the main screen).
 
-use super::app::{Action, App, FormField, Overlay, Tab};
+use super::action::Action;
 use super::input::Edit;
+use super::model::App;
+use super::state::{Overlay, Screen, Tab};
+use crate::lifecycle::Which;
 use ratatui::crossterm::event::{
     Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
 };
 
+/// Where a binding applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum When {
+    /// Everywhere, text fields included (arrows, page keys).
+    Always,
+    /// Outside text fields: lists, help, the main screen.
+    NotTyping,
+    /// The main screen.
+    Main,
+    /// The main screen, except while reading a document.
+    Browsing,
+    /// The main screen on the Actions tab.
+    ActionsTab,
+}
+
+/// One key and what it does.
+pub struct Key(pub KeyCode, pub When, pub fn() -> Action);
+
+/// One row of the key table: the keys, as the help screen names them, and
+/// what they do. Key handling and the help screen both read this table.
+pub struct Binding {
+    pub label: &'static str,
+    pub help: &'static str,
+    pub keys: &'static [Key],
+}
+
+use KeyCode::Char as C;
+use When::{ActionsTab, Always, Browsing, Main, NotTyping};
+
+/// Every key of the main screen and the lists, in the help screen's order.
+pub const BINDINGS: &[Binding] = &[
+    Binding {
+        label: "↑ ↓  j k",
+        help: "move in the list, scroll the document",
+        keys: &[
+            Key(KeyCode::Up, Always, || Action::Up),
+            Key(KeyCode::Down, Always, || Action::Down),
+            Key(C('k'), NotTyping, || Action::Up),
+            Key(C('j'), NotTyping, || Action::Down),
+        ],
+    },
+    Binding {
+        label: "g G  Home End",
+        help: "first / last",
+        keys: &[
+            Key(C('g'), NotTyping, || Action::Top),
+            Key(C('G'), NotTyping, || Action::Bottom),
+            Key(KeyCode::Home, NotTyping, || Action::Top),
+            Key(KeyCode::End, NotTyping, || Action::Bottom),
+        ],
+    },
+    Binding {
+        label: "PgUp PgDn",
+        help: "a page up / down",
+        keys: &[
+            Key(KeyCode::PageUp, Always, || Action::PageUp),
+            Key(KeyCode::PageDown, Always, || Action::PageDown),
+        ],
+    },
+    Binding {
+        label: "Enter",
+        help: "open the selected document, side-panel entry or action item",
+        keys: &[Key(KeyCode::Enter, Main, || Action::Open)],
+    },
+    Binding {
+        label: "Esc",
+        help: "back: to the linked-from document, close it, leave the search",
+        keys: &[Key(KeyCode::Esc, Main, || Action::Back)],
+    },
+    Binding {
+        label: "Tab",
+        help: "next pane: list ↔ preview, document ↔ side panel",
+        keys: &[
+            Key(KeyCode::Tab, Main, || Action::NextPane),
+            Key(KeyCode::BackTab, Main, || Action::NextPane),
+        ],
+    },
+    Binding {
+        label: "1 2 3 4  [ ]",
+        help: "tabs: Postmortems, Runbooks, Actions, Trends",
+        keys: &[
+            Key(C('1'), Main, || Action::GoTab(Tab::Postmortems)),
+            Key(C('2'), Main, || Action::GoTab(Tab::Runbooks)),
+            Key(C('3'), Main, || Action::GoTab(Tab::Actions)),
+            Key(C('4'), Main, || Action::GoTab(Tab::Trends)),
+            Key(C(']'), Main, || Action::NextTab),
+            Key(C('['), Main, || Action::PrevTab),
+        ],
+    },
+    Binding {
+        label: "← →",
+        help: "previous / next tab (not while reading a document)",
+        keys: &[
+            Key(KeyCode::Left, Browsing, || Action::PrevTab),
+            Key(KeyCode::Right, Browsing, || Action::NextTab),
+        ],
+    },
+    Binding {
+        label: "/",
+        help: "search as you type (words, \"phrases\", field:value, -word, OR)",
+        keys: &[Key(C('/'), Main, || Action::StartSearch)],
+    },
+    Binding {
+        label: "s",
+        help: "sort: newest, oldest, most severe first",
+        keys: &[Key(C('s'), Main, || Action::CycleSort)],
+    },
+    Binding {
+        label: "f",
+        help: "facets: filter by status, severity, service, factor, owner",
+        keys: &[Key(C('f'), Main, || Action::OpenFacets)],
+    },
+    Binding {
+        label: "c",
+        help: "clear filters",
+        keys: &[Key(C('c'), Main, || Action::ClearFilters)],
+    },
+    Binding {
+        label: "o",
+        help: "Actions tab: open, overdue or all items",
+        keys: &[Key(C('o'), ActionsTab, || Action::CycleActionShow)],
+    },
+    Binding {
+        label: "n",
+        help: "new postmortem or runbook: form (started now, date), $EDITOR",
+        keys: &[Key(C('n'), Main, || Action::New)],
+    },
+    Binding {
+        label: "e",
+        help: "edit the document in $VISUAL / $EDITOR",
+        keys: &[Key(C('e'), Main, || Action::EditDoc)],
+    },
+    Binding {
+        label: "t",
+        help: "timeline entry: time pre-filled, editable; in time order",
+        keys: &[Key(C('t'), Main, || Action::AddTimeline)],
+    },
+    Binding {
+        label: "a",
+        help: "add an action item (@owner due:YYYY-MM-DD #type)",
+        keys: &[Key(C('a'), Main, || Action::AddAction)],
+    },
+    Binding {
+        label: "D M R",
+        help: "stamp detected / mitigated / resolved (now, editable)",
+        keys: &[
+            Key(C('D'), Main, || Action::Stamp(Which::Detected)),
+            Key(C('M'), Main, || Action::Stamp(Which::Mitigated)),
+            Key(C('R'), Main, || Action::Stamp(Which::Resolved)),
+        ],
+    },
+    Binding {
+        label: "Space",
+        help: "action item done / open (Actions tab; picker in a document)",
+        keys: &[Key(C(' '), Main, || Action::ToggleActionItem)],
+    },
+    Binding {
+        label: "S",
+        help: "status draft → review → published (lint-gated)",
+        keys: &[Key(C('S'), Main, || Action::AdvanceStatus)],
+    },
+    Binding {
+        label: "h",
+        help: "git history of the document; Enter shows a revision's diff",
+        keys: &[Key(C('h'), Main, || Action::History)],
+    },
+    Binding {
+        label: "r",
+        help: "reload the KB (changes on disk also show by themselves)",
+        keys: &[Key(C('r'), Main, || Action::Reload)],
+    },
+    Binding {
+        label: "?",
+        help: "this help",
+        keys: &[Key(C('?'), Main, || Action::Help)],
+    },
+    Binding {
+        label: "q  Ctrl-C",
+        help: "quit",
+        keys: &[Key(C('q'), NotTyping, || Action::Quit)],
+    },
+];
+
+/// Help rows for what is not a key of the table above.
+pub const NOTES: &[(&str, &str)] = &[
+    (
+        "mouse",
+        "wheel scrolls, click selects, click again opens, click a tab",
+    ),
+    (
+        "in forms",
+        "Tab next field (completes a factor), ← → change a choice, Enter create",
+    ),
+    (
+        "in text",
+        "Ctrl-U clear, Ctrl-W delete word, Ctrl-A / Ctrl-E start / end",
+    ),
+];
+
+/// Every row of the help screen (and the README's key table).
+pub fn help_rows() -> Vec<(&'static str, &'static str)> {
+    BINDINGS
+        .iter()
+        .map(|b| (b.label, b.help))
+        .chain(NOTES.iter().copied())
+        .collect()
+}
+
+/// The action of `k` in the table, where `applies` says a binding's place
+/// is the current one.
+fn lookup(k: KeyEvent, applies: impl Fn(When) -> bool) -> Option<Action> {
+    let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
+    if ctrl {
+        return None;
+    }
+    BINDINGS
+        .iter()
+        .flat_map(|b| b.keys)
+        .find(|key| key.0 == k.code && applies(key.1))
+        .map(|key| (key.2)())
+}
+
 /// What receives the keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Context {
-    Main,
+    Main {
+        actions_tab: bool,
+        reading: bool,
+    },
     /// A text field: the search bar or a prompt.
     Text,
     /// The new-document form (text fields and choices).
@@ -25,20 +253,23 @@ pub enum Context {
 pub fn context(app: &App) -> Context {
     match &app.overlay {
         Some(Overlay::Help { .. }) => Context::Help,
-        Some(Overlay::Facets(_) | Overlay::History(_)) => Context::List,
+        Some(Overlay::Facets(_) | Overlay::History(_) | Overlay::Items(_)) => Context::List,
         Some(Overlay::Prompt(_)) => Context::Text,
         Some(Overlay::Form(f)) => Context::Form {
-            choice: matches!(f.field, FormField::Kind | FormField::Severity),
+            choice: f.field.is_choice(),
         },
         None if app.search.typing => Context::Text,
-        None => Context::Main,
+        None => Context::Main {
+            actions_tab: app.tab == Tab::Actions,
+            reading: app.screen == Screen::Read,
+        },
     }
 }
 
 /// Turns a terminal event into an action, if it means one.
 pub fn map_event(app: &App, ev: &Event) -> Option<Action> {
     match ev {
-        Event::Key(k) if k.kind != KeyEventKind::Release => map_key(context(app), app.tab, *k),
+        Event::Key(k) if k.kind != KeyEventKind::Release => map_key(context(app), *k),
         Event::Mouse(m) => match m.kind {
             MouseEventKind::ScrollDown => Some(Action::Scroll {
                 x: m.column,
@@ -62,7 +293,7 @@ pub fn map_event(app: &App, ev: &Event) -> Option<Action> {
 }
 
 /// Keys shared by every context: Ctrl-C quits from anywhere.
-pub fn map_key(ctx: Context, tab: Tab, k: KeyEvent) -> Option<Action> {
+pub fn map_key(ctx: Context, k: KeyEvent) -> Option<Action> {
     let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
     if ctrl && k.code == KeyCode::Char('c') {
         return Some(Action::Quit);
@@ -88,26 +319,27 @@ pub fn map_key(ctx: Context, tab: Tab, k: KeyEvent) -> Option<Action> {
             KeyCode::Char('q') => Some(Action::Quit),
             _ => None,
         },
-        Context::Main => main_key(tab, k),
+        Context::Main {
+            actions_tab,
+            reading,
+        } => lookup(k, |w| match w {
+            Always | NotTyping | Main => true,
+            Browsing => !reading,
+            ActionsTab => actions_tab,
+        }),
     }
 }
 
-/// Arrows, page keys and (outside text fields) `j`/`k`/`g`/`G`.
+/// Arrows and page keys everywhere; outside text fields `j`/`k`/`g`/`G`.
 fn movement(ctx: Context, k: KeyEvent) -> Option<Action> {
     let typing = matches!(ctx, Context::Text | Context::Form { .. });
-    Some(match k.code {
-        KeyCode::Up => Action::Up,
-        KeyCode::Down => Action::Down,
-        KeyCode::PageUp => Action::PageUp,
-        KeyCode::PageDown => Action::PageDown,
-        KeyCode::Home if !typing => Action::Top,
-        KeyCode::End if !typing => Action::Bottom,
-        KeyCode::Char('k') if !typing => Action::Up,
-        KeyCode::Char('j') if !typing => Action::Down,
-        KeyCode::Char('g') if !typing => Action::Top,
-        KeyCode::Char('G') if !typing => Action::Bottom,
-        _ => return None,
-    })
+    let moves = [Action::Up, Action::Down, Action::PageUp, Action::PageDown];
+    let a = lookup(k, |w| w == Always || (w == NotTyping && !typing))?;
+    let is_move = moves
+        .iter()
+        .any(|m| std::mem::discriminant(m) == std::mem::discriminant(&a))
+        || matches!(a, Action::Top | Action::Bottom);
+    is_move.then_some(a)
 }
 
 fn edit_key(k: KeyEvent) -> Option<Edit> {
@@ -148,88 +380,3 @@ fn form_key(k: KeyEvent, choice: bool) -> Option<Action> {
         _ => edit_key(k).map(Action::Input),
     }
 }
-
-fn main_key(tab: Tab, k: KeyEvent) -> Option<Action> {
-    Some(match k.code {
-        KeyCode::Char('q') => Action::Quit,
-        KeyCode::Char('?') => Action::Help,
-        KeyCode::Esc => Action::Back,
-        KeyCode::Enter => Action::Open,
-        KeyCode::Tab | KeyCode::BackTab => Action::NextPane,
-        KeyCode::Char('/') => Action::StartSearch,
-        KeyCode::Char('1') => Action::GoTab(Tab::Postmortems),
-        KeyCode::Char('2') => Action::GoTab(Tab::Runbooks),
-        KeyCode::Char('3') => Action::GoTab(Tab::Actions),
-        KeyCode::Char('4') => Action::GoTab(Tab::Trends),
-        KeyCode::Char(']') | KeyCode::Right => Action::NextTab,
-        KeyCode::Char('[') | KeyCode::Left => Action::PrevTab,
-        KeyCode::Char('s') => Action::CycleSort,
-        KeyCode::Char('f') => Action::OpenFacets,
-        KeyCode::Char('c') => Action::ClearFilters,
-        KeyCode::Char('o') if tab == Tab::Actions => Action::CycleActionShow,
-        KeyCode::Char('n') => Action::New,
-        KeyCode::Char('e') => Action::EditDoc,
-        KeyCode::Char('t') => Action::AddTimeline,
-        KeyCode::Char('a') => Action::AddAction,
-        KeyCode::Char('D') => Action::Stamp(crate::lifecycle::Which::Detected),
-        KeyCode::Char('M') => Action::Stamp(crate::lifecycle::Which::Mitigated),
-        KeyCode::Char('R') => Action::Stamp(crate::lifecycle::Which::Resolved),
-        KeyCode::Char(' ') if tab == Tab::Actions => Action::ToggleActionItem,
-        KeyCode::Char('S') => Action::AdvanceStatus,
-        KeyCode::Char('h') => Action::History,
-        _ => return None,
-    })
-}
-
-/// Every key, for the help overlay and the README: (keys, what they do).
-pub const HELP: &[(&str, &str)] = &[
-    ("↑ ↓  j k", "move in the list, scroll the document"),
-    ("g G  Home End", "first / last"),
-    ("PgUp PgDn", "a page up / down"),
-    ("Enter", "open the selected document (or side-panel entry)"),
-    (
-        "Esc",
-        "back: close the document, leave the search, clear it",
-    ),
-    ("Tab", "next pane: list ↔ preview, document ↔ side panel"),
-    (
-        "1 2 3 4  [ ]  ← →",
-        "tabs: Postmortems, Runbooks, Actions, Trends",
-    ),
-    (
-        "/",
-        "search as you type (words, \"phrases\", field:value, -word, OR)",
-    ),
-    ("s", "sort: newest, oldest, most severe first"),
-    (
-        "f",
-        "facets: filter by status, severity, service, factor (owner in Actions)",
-    ),
-    ("c", "clear filters"),
-    ("o", "Actions tab: open, overdue or all items"),
-    ("n", "new postmortem or runbook (form, then $EDITOR)"),
-    ("e", "edit the document in $VISUAL / $EDITOR"),
-    ("t", "timeline entry: a typed HH:MM or now, in time order"),
-    ("a", "add an action item (@owner due:YYYY-MM-DD #type)"),
-    ("D M R", "stamp detected / mitigated / resolved now"),
-    ("Space", "Actions tab: mark the selected item done / open"),
-    ("S", "status draft → review → published (lint-gated)"),
-    (
-        "h",
-        "git history of the document; Enter shows a revision's diff",
-    ),
-    ("?", "this help"),
-    ("q  Ctrl-C", "quit"),
-    (
-        "mouse",
-        "wheel scrolls, click selects, click again opens, click a tab",
-    ),
-    (
-        "in forms",
-        "Tab next field (completes a factor), ← → change a choice, Enter create",
-    ),
-    (
-        "in text",
-        "Ctrl-U clear, Ctrl-W delete word, Ctrl-A / Ctrl-E start / end",
-    ),
-];

@@ -1,9 +1,9 @@
 //! The document list (date, severity, status, title, factors; search hits
 //! with their highlighted snippet) and the facet picker.
 
-use super::app::{App, FacetPicker, Focus, RowRef};
+use super::model::App;
+use super::state::{FacetPicker, Focus, RowRef};
 use super::theme::Theme;
-use super::ui::focused;
 use crate::doc::Kind;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
@@ -32,7 +32,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     };
     let block = Block::default()
         .borders(Borders::ALL)
-        .border_style(th.border(focused(app, Focus::List)))
+        .border_style(th.border(app.focused(Focus::List)))
         .title(title);
     let cap = app.list_capacity();
     let height = app.row_height() as u16;
@@ -76,7 +76,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         .header(header)
         .block(block)
         .column_spacing(1)
-        .row_highlight_style(th.selected(focused(app, Focus::List) || app.search.typing));
+        .row_highlight_style(th.selected(app.focused(Focus::List) || app.search.typing));
     let mut state = TableState::default()
         .with_selected((!empty).then(|| app.selected.saturating_sub(app.offset)));
     frame.render_stateful_widget(table, area, &mut state);
@@ -205,17 +205,19 @@ pub fn draw_facets(frame: &mut Frame, app: &App, p: &FacetPicker) {
         .take(inner_h)
         .map(|(i, e)| {
             let on = match e.group {
-                super::app::FacetGroup::Owner => {
+                super::state::FacetGroup::Owner => {
                     app.actions.owner.as_deref() == Some(e.value.as_str())
                 }
                 g => app
                     .filter
                     .get(&g)
-                    .is_some_and(|v| v.eq_ignore_ascii_case(&e.value)),
+                    .is_some_and(|vs| vs.iter().any(|v| v.eq_ignore_ascii_case(&e.value))),
             };
             let mark = if on { "● " } else { "○ " };
             let value_style = match e.group {
-                super::app::FacetGroup::Severity => th.severity(app.config.severity_rank(&e.value)),
+                super::state::FacetGroup::Severity => {
+                    th.severity(app.config.severity_rank(&e.value))
+                }
                 _ => Style::new(),
             };
             let mut l = Line::from(vec![

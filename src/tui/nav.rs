@@ -1,18 +1,25 @@
 //! `update` for the main screens (no overlay open): moving through lists,
-//! opening documents, tabs, panes, the search bar and the mouse.
+//! opening documents, tabs, panes, the search bar and the mouse. No I/O and
+//! no view code: clicks are mapped with the layout and the drawn geometry.
 
-use super::app::{Action, ActionShow, App, Effect, Focus, Overlay, Screen, Sort, Tab};
-use super::ui;
-use ratatui::layout::{Position, Rect};
+use super::action::Action;
+use super::layout;
+use super::model::App;
+use super::ops::request_open;
+use super::state::{ActionShow, Focus, Overlay, Screen, Sort, Tab};
+use ratatui::layout::Position;
+use std::path::PathBuf;
 
-pub fn update(app: &mut App, action: Action) -> Option<Effect> {
+pub fn update(app: &mut App, action: Action) {
     if app.search.typing {
         match action {
             Action::Input(e) => {
-                if app.search.input.apply(e) {
-                    return super::search::request(app);
+                if app.search.input.apply(e)
+                    && let Some(e) = super::search::request(app)
+                {
+                    app.effect(e);
                 }
-                return None;
+                return;
             }
             Action::Submit => {
                 app.search.typing = false;
@@ -21,11 +28,11 @@ pub fn update(app: &mut App, action: Action) -> Option<Effect> {
             }
             Action::Back => {
                 app.search.typing = false;
-                return None;
+                return;
             }
             Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Quit => {}
             Action::Scroll { .. } | Action::Click { .. } => {}
-            _ => return None,
+            _ => return,
         }
     }
     match action {
@@ -39,7 +46,7 @@ pub fn update(app: &mut App, action: Action) -> Option<Effect> {
         Action::PageDown => step(app, page(app) as isize),
         Action::Top => step(app, isize::MIN / 2),
         Action::Bottom => step(app, isize::MAX / 2),
-        Action::Open => return open_selected(app),
+        Action::Open => open_selected(app),
         Action::Back => back(app),
         Action::NextPane => next_pane(app),
         Action::StartSearch => {
@@ -69,7 +76,7 @@ pub fn update(app: &mut App, action: Action) -> Option<Effect> {
             } else {
                 app.filter.clear();
                 app.refresh_rows();
-                app.jobs.push(super::app::Job::Research);
+                app.research();
             }
             app.say("filters cleared");
         }
@@ -84,29 +91,26 @@ pub fn update(app: &mut App, action: Action) -> Option<Effect> {
             app.refresh_actions();
         }
         Action::New => super::overlay::open_form(app),
-        Action::EditDoc => return super::ops::start_edit(app),
-        Action::AddTimeline => super::ops::open_prompt(app, super::app::PromptKind::Timeline),
-        Action::AddAction => super::ops::open_prompt(app, super::app::PromptKind::ActionItem),
-        Action::Stamp(which) => super::ops::stamp(app, which),
-        Action::ToggleActionItem => super::ops::toggle_action_item(app),
-        Action::AdvanceStatus => super::ops::advance_status(app),
+        Action::EditDoc => super::writes::start_edit(app),
+        Action::AddTimeline => super::writes::open_prompt(app, super::state::PromptKind::Timeline),
+        Action::AddAction => super::writes::open_prompt(app, super::state::PromptKind::ActionItem),
+        Action::Stamp(which) => super::writes::stamp(app, which),
+        Action::ToggleActionItem => super::writes::toggle_action_item(app),
+        Action::AdvanceStatus => super::writes::advance_status(app),
         Action::History => super::overlay::open_history(app),
+        Action::Reload => super::ops::changed(app, &[]),
         Action::Scroll { x, y, down } => scroll_at(app, x, y, down),
-        Action::Click { x, y } => return click(app, x, y),
-        Action::Quit => {
-            app.should_quit = true;
-            return Some(Effect::Quit);
-        }
+        Action::Click { x, y } => click(app, x, y),
+        Action::Quit => app.should_quit = true,
         _ => {}
     }
-    None
 }
 
 /// Lines or rows one PgUp/PgDn moves in the focused pane.
 fn page(app: &App) -> usize {
     let reading = app.screen == Screen::Read || app.focus == Focus::Detail;
     if reading && app.tab.kind().is_some() {
-        let a = ui::areas(app, Rect::new(0, 0, app.size.0, app.size.1));
+        let a = layout::screen(app);
         return (a.detail.height as usize).saturating_sub(3).max(1);
     }
     app.list_capacity().saturating_sub(1).max(1)
@@ -123,8 +127,9 @@ fn go_tab(app: &mut App, t: Tab) {
     app.focus = Focus::List;
     app.selected = 0;
     app.offset = 0;
+    app.back_stack.clear();
     app.refresh_rows();
-    app.jobs.push(super::app::Job::Research);
+    app.research();
 }
 
 /// Moves the selection or scrolls the focused pane by `delta` lines.
@@ -151,13 +156,13 @@ fn step(app: &mut App, delta: isize) {
             }
         }
         (_, Screen::Read, _) => {
-            let max = ui::detail_max_scroll(app);
+            let max = app.detail_max_scroll();
             if let Some(o) = app.open.as_mut() {
                 o.scroll = mv(o.scroll, max + 1);
             }
         }
         (_, Screen::Browse, Focus::Detail) => {
-            let max = ui::detail_max_scroll(app);
+            let max = app.detail_max_scroll();
             app.preview_scroll = mv(app.preview_scroll, max + 1);
         }
         _ => {
@@ -172,60 +177,49 @@ fn step(app: &mut App, delta: isize) {
 }
 
 /// Enter: open the selected document (list, side panel or action item).
-fn open_selected(app: &mut App) -> Option<Effect> {
-    let target = match (app.tab, app.screen, app.focus) {
-        (Tab::Actions, _, _) => app.actions.rows.get(app.actions.selected).map(|r| {
-            (
-                std::path::PathBuf::from(&r.path),
-                crate::doc::Kind::Postmortem,
-            )
-        }),
-        (_, Screen::Read, Focus::Side) => app
-            .open
-            .as_ref()
-            .and_then(|o| o.side.get(o.side_selected))
-            .and_then(|s| s.target.clone()),
-        (Tab::Trends, _, _) | (_, Screen::Read, _) => None,
-        _ => app.selected_record().map(|r| {
-            let kind = r.kind;
-            (std::path::PathBuf::from(&r.path), kind)
-        }),
-    };
-    if let Some((rel, kind)) = target {
-        if app.tab == Tab::Actions {
-            app.tab = Tab::Postmortems;
-            app.back_to = Some(Tab::Actions);
-            app.refresh_rows();
+fn open_selected(app: &mut App) {
+    match (app.tab, app.screen, app.focus) {
+        (Tab::Actions, Screen::Browse, _) => {
+            if let Some(r) = app.actions.rows.get(app.actions.selected) {
+                let (rel, line) = (PathBuf::from(&r.path), r.item.line);
+                request_open(app, rel, crate::doc::Kind::Postmortem, Some(line));
+            }
         }
-        super::ops::open_path(app, &rel, kind);
-        if app.open.is_some() {
-            app.screen = Screen::Read;
-            app.focus = Focus::Detail;
-            select_path(app, &rel);
+        (_, Screen::Read, Focus::Side) => {
+            let Some(o) = app.open.as_ref() else { return };
+            if let Some((rel, kind)) = o.side.get(o.side_selected).and_then(|s| s.target.clone()) {
+                // Following a link: Esc comes back here.
+                app.back_stack.push(o.clone());
+                request_open(app, rel, kind, None);
+            }
         }
-    }
-    None
-}
-
-/// Selects the list row of a path, if shown.
-fn select_path(app: &mut App, rel: &std::path::Path) {
-    let rel = rel.to_string_lossy();
-    if let Some(i) = app
-        .rows
-        .iter()
-        .position(|&r| app.row_record(r).is_some_and(|x| x.path == rel))
-    {
-        app.selected = i;
-        app.clamp_offset();
+        (Tab::Trends, _, _) | (_, Screen::Read, _) => {}
+        _ => {
+            if let Some(r) = app.selected_record() {
+                let (rel, kind) = (PathBuf::from(&r.path), r.kind);
+                request_open(app, rel, kind, None);
+            }
+        }
     }
 }
 
-/// Esc: close the document, then stop the search.
+/// Esc: back to the document a link was followed from, else close the
+/// document, then stop the search.
 fn back(app: &mut App) {
     if app.screen == Screen::Read {
+        if let Some(prev) = app.back_stack.pop() {
+            let path = prev.doc.path.clone();
+            app.open = Some(prev);
+            super::ops::select_path(app, &path);
+            // It may have changed meanwhile: the KB's parse is the newest.
+            let newer = app.kb.as_ref().and_then(|kb| kb.by_path(&path).cloned());
+            super::ops::refresh_open(app, newer);
+            return;
+        }
         app.screen = Screen::Browse;
         app.open = None;
         app.focus = Focus::List;
+        app.clamp_offset();
         if let Some(t) = app.back_to.take() {
             go_tab(app, t);
         }
@@ -233,7 +227,9 @@ fn back(app: &mut App) {
         app.focus = Focus::List;
     } else if app.search.active() {
         app.search.input = Default::default();
-        let _ = super::search::request(app);
+        if let Some(e) = super::search::request(app) {
+            app.effect(e);
+        }
     } else if app.tab == Tab::Actions && app.actions.owner.is_some() {
         app.actions.owner = None;
         app.refresh_actions();
@@ -250,7 +246,7 @@ fn next_pane(app: &mut App) {
 }
 
 fn scroll_at(app: &mut App, x: u16, y: u16, down: bool) {
-    let a = ui::areas(app, Rect::new(0, 0, app.size.0, app.size.1));
+    let a = layout::screen(app);
     let p = Position::new(x, y);
     let old = app.focus;
     if a.detail.contains(p) {
@@ -266,14 +262,14 @@ fn scroll_at(app: &mut App, x: u16, y: u16, down: bool) {
     }
 }
 
-fn click(app: &mut App, x: u16, y: u16) -> Option<Effect> {
-    let a = ui::areas(app, Rect::new(0, 0, app.size.0, app.size.1));
+fn click(app: &mut App, x: u16, y: u16) {
+    let a = layout::screen(app);
     let p = Position::new(x, y);
     if a.tabs.contains(p) {
-        if let Some(t) = ui::tab_at(app, a.tabs, x) {
+        if let Some(t) = layout::tab_at(app, a.tabs, x) {
             go_tab(app, t);
         }
-        return None;
+        return;
     }
     if a.list.contains(p) && y >= a.list_first_row {
         let row = (y - a.list_first_row) as usize / app.row_height();
@@ -290,7 +286,7 @@ fn click(app: &mut App, x: u16, y: u16) -> Option<Effect> {
                 app.preview_scroll = 0;
                 app.focus = Focus::List;
                 if again {
-                    return open_selected(app);
+                    open_selected(app);
                 }
             }
         }
@@ -298,12 +294,9 @@ fn click(app: &mut App, x: u16, y: u16) -> Option<Effect> {
         app.focus = Focus::Detail;
     } else if a.side.contains(p) {
         app.focus = Focus::Side;
-        if let Some(o) = app.open.as_mut() {
-            let i = ui::side_item_at(o, a.side, y);
-            if let Some(i) = i {
-                o.side_selected = i;
-            }
+        let i = app.geometry.side_item_at(y);
+        if let (Some(o), Some(i)) = (app.open.as_mut(), i) {
+            o.side_selected = i;
         }
     }
-    None
 }

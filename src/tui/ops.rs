@@ -1,51 +1,87 @@
-//! What the UI does to documents: open one (with its side panel and lint
-//! findings), add a timeline entry or action item, draft a new one, and take
-//! back a document from `$EDITOR` — each write saved, re-indexed and committed.
+//! Opening documents in the model: the open one with its side panel and
+//! lint findings, what a read, a KB load or a change on disk brings back.
+//! No I/O: reads are asked for as `Io::Read` and answered with
+//! `Action::Read`.
 
-use super::app::{
-    App, DocFinding, Effect, Focus, Job, OpenDoc, Overlay, Prompt, PromptKind, Screen, SideItem,
-    Tab,
-};
-use super::data;
-use super::input::Input;
+use super::action::{Effect, Io};
+use super::model::App;
+use super::state::{DocFinding, Focus, Loaded, OpenDoc, Screen, SideItem, Tab};
 use crate::doc::{Doc, Kind, Level};
 use crate::record::Record;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-/// Reads a document and makes it the open one (the screen is not changed).
-pub fn open_path(app: &mut App, rel: &Path, kind: Kind) {
-    match data::read_doc(&app.root, &app.config, rel, kind) {
-        Ok(doc) => open_doc(app, doc),
-        Err(e) => app.say(format!("cannot open {}: {e:#}", rel.display())),
+/// Asks for a document to be read and opened (at an action item).
+pub fn request_open(app: &mut App, rel: PathBuf, kind: Kind, item: Option<usize>) {
+    app.effect(Effect::Io(Io::Read { rel, kind, item }));
+}
+
+/// A document asked for came back: open it for reading.
+pub fn read(app: &mut App, rel: PathBuf, item: Option<usize>, result: Result<Box<Doc>, String>) {
+    let doc = match result {
+        Ok(d) => *d,
+        Err(e) => {
+            app.back_stack.pop();
+            app.say(format!("error: cannot open {}: {e}", rel.display()));
+            return;
+        }
+    };
+    // Items of the Actions tab are postmortems; the list shows them there.
+    if app.tab == Tab::Actions {
+        app.tab = Tab::Postmortems;
+        app.back_to = Some(Tab::Actions);
+        app.refresh_rows();
+    }
+    let line = item
+        .and_then(|i| doc.action_items.get(i))
+        .map(|a| a.text.clone());
+    open_doc(app, doc);
+    if let Some(o) = app.open.as_mut() {
+        o.reveal = line;
+    }
+    app.screen = Screen::Read;
+    app.focus = Focus::Detail;
+    select_path(app, &rel);
+}
+
+/// Selects the list row of a path, if shown.
+pub fn select_path(app: &mut App, rel: &Path) {
+    let rel = rel.to_string_lossy();
+    if let Some(i) = app
+        .rows
+        .iter()
+        .position(|&r| app.row_record(r).is_some_and(|x| x.path == rel))
+    {
+        app.selected = i;
+        app.clamp_offset();
     }
 }
 
-/// Makes `doc` the open document, at its top (no I/O).
+/// Makes `doc` the open document, at its top.
 pub fn open_doc(app: &mut App, doc: Doc) {
     if app.kb.is_some() && !app.similar.contains_key(&doc.id) {
-        app.jobs.push(Job::Similar(doc.id.clone()));
+        app.effect(Effect::Similar(doc.id.clone()));
     }
     let side = side_items(app, &doc);
     let findings = findings(app, &doc);
+    let rev = app.next_rev;
+    app.next_rev += 1;
     app.open = Some(OpenDoc {
         doc,
         scroll: 0,
         side,
         side_selected: 0,
         findings,
-        rendered: Default::default(),
+        rev,
+        stick_end: false,
+        reveal: None,
     });
 }
 
 /// Related documents, runbooks used, backlinks (once the KB is loaded).
 fn side_items(app: &App, doc: &Doc) -> Vec<SideItem> {
     let by_id = |id: &str| app.records.iter().find(|r| r.id == id);
-    let target = |r: &Record| {
-        Some((
-            PathBuf::from(&r.path),
-            r.kind,
-        ))
-    };
+    let target = |r: &Record| Some((PathBuf::from(&r.path), r.kind));
     let mut out = Vec::new();
     for (section, ids) in [
         ("Related", &doc.meta.related),
@@ -159,267 +195,83 @@ pub fn target(app: &App) -> Option<(PathBuf, Kind, String)> {
             .map(|r| (PathBuf::from(&r.path), Kind::Postmortem, r.doc_id.clone()));
     }
     app.tab.kind()?;
-    app.selected_record().map(|r| {
-        (
-            PathBuf::from(&r.path),
-            r.kind,
-            r.id.clone(),
-        )
-    })
-}
-
-pub fn open_prompt(app: &mut App, kind: PromptKind) {
-    let Some((rel, doc_kind, doc_id)) = target(app) else {
-        app.say("select a document first");
-        return;
-    };
-    if doc_kind == Kind::Runbook {
-        app.say("timeline entries and action items belong to postmortems");
-        return;
-    }
-    app.overlay = Some(Overlay::Prompt(Prompt {
-        kind,
-        input: Input::default(),
-        rel,
-        doc_kind,
-        doc_id,
-    }));
-}
-
-/// Enter in a prompt: append the line, save, index, commit.
-pub fn submit_prompt(app: &mut App, p: Prompt) {
-    let text = p.input.text.trim();
-    if text.is_empty() {
-        app.say("nothing added: the entry was empty");
-        return;
-    }
-    let now = app.now().with_timezone(&app.config.tz);
-    let result = (|| -> anyhow::Result<String> {
-        let changed = match p.kind {
-            PromptKind::Timeline => crate::lifecycle::add_timeline(
-                &app.root,
-                &app.config,
-                &p.rel,
-                text,
-                now.fixed_offset(),
-            )?,
-            PromptKind::ActionItem => {
-                crate::change::add_action(&app.root, &app.config, &p.rel, p.doc_kind, text)?
-            }
-        };
-        after_write(app, &p.rel, p.doc_kind)?;
-        Ok(changed.note())
-    })();
-    match result {
-        Ok(note) => app.say(note),
-        Err(e) => app.say(format!("error: {e:#}")),
-    }
-    reveal(app, text);
-}
-
-/// Scrolls the open document so the first line holding `needle` sits in the
-/// middle of the pane.
-fn reveal(app: &mut App, needle: &str) {
-    let a = super::ui::areas(
-        app,
-        ratatui::layout::Rect::new(0, 0, app.size.0, app.size.1),
-    );
-    let width = a.detail.width.saturating_sub(2);
-    let half = (a.detail.height.saturating_sub(2) / 2) as usize;
-    let first_words: String = needle
-        .split_whitespace()
-        .take(3)
-        .collect::<Vec<_>>()
-        .join(" ");
-    let found = super::detail::lines_for(app, width).iter().position(|l| {
-        let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
-        text.contains(&first_words)
-    });
-    let max = super::ui::detail_max_scroll(app);
-    if let (Some(i), Some(o)) = (found, app.open.as_mut()) {
-        o.scroll = i.saturating_sub(half).min(max);
-    }
-}
-
-/// After a file was written and committed: re-read it and update the lists,
-/// the KB and the search worker's view of the index.
-pub fn after_write(app: &mut App, rel: &Path, kind: Kind) -> anyhow::Result<()> {
-    let doc = data::read_doc(&app.root, &app.config, rel, kind)?;
-    apply_doc(app, doc);
-    Ok(())
-}
-
-/// A document as it was just saved, in the lists, the KB and the open view
-/// (no I/O); the search worker re-checks the index.
-pub fn apply_doc(app: &mut App, doc: Doc) {
-    let rec = Record::from_doc(&doc);
-    let rel_s = rec.path.clone();
-    match app.records.iter_mut().find(|r| r.path == rel_s) {
-        Some(r) => *r = rec,
-        None => app.records.push(rec),
-    }
-    if let Some(kb) = &app.kb {
-        // A new KB with this document replaced; lint, trends and similar
-        // incidents are recomputed off the UI thread.
-        let mut docs: Vec<Doc> = kb
-            .docs
-            .iter()
-            .filter(|d| d.path != doc.path)
-            .cloned()
-            .collect();
-        docs.push(doc.clone());
-        let kb = crate::kb::Kb::from_docs(
-            kb.root.clone(),
-            kb.config.clone(),
-            docs,
-            kb.file_errors.clone(),
-        );
-        app.kb = Some(std::sync::Arc::new(kb));
-        app.similar.clear();
-        app.jobs.push(Job::NewKb);
-        app.jobs.push(Job::Reanalyse);
-    }
-    app.findings.remove(&doc.path);
-    app.jobs.push(Job::RefreshIndex);
-    app.refresh_rows();
-    app.refresh_actions();
-    if app.open.as_ref().is_some_and(|o| o.doc.path == doc.path) {
-        refresh_open(app, Some(doc));
-    }
+    app.selected_record()
+        .map(|r| (PathBuf::from(&r.path), r.kind, r.id.clone()))
 }
 
 /// Redraws the open document from `newer` (or as it is) with a fresh side
 /// panel and findings, keeping the reader's place: the same line, or the end
-/// when they were at the end. No I/O.
+/// when they were at the end.
 pub fn refresh_open(app: &mut App, newer: Option<Doc>) {
+    let max = app.detail_max_scroll();
     let Some(o) = &app.open else {
         return;
     };
-    let (scroll, sel) = (o.scroll, o.side_selected);
-    let at_end =
-        app.screen == Screen::Read && scroll > 0 && scroll >= super::ui::detail_max_scroll(app);
+    let (scroll, sel, reveal) = (o.scroll, o.side_selected, o.reveal.clone());
+    let at_end = app.screen == Screen::Read && scroll > 0 && scroll >= max;
     let doc = newer.unwrap_or_else(|| o.doc.clone());
     open_doc(app, doc);
-    let max = super::ui::detail_max_scroll(app);
     if let Some(o) = app.open.as_mut() {
-        o.scroll = if at_end { max } else { scroll.min(max) };
+        o.scroll = scroll;
+        o.stick_end = at_end;
+        o.reveal = reveal;
         o.side_selected = sel.min(o.side.len().saturating_sub(1));
     }
 }
 
-/// `e`: remember the text before, then ask the loop to run the editor.
-pub fn start_edit(app: &mut App) -> Option<Effect> {
-    let Some((rel, kind, _)) = target(app) else {
-        app.say("select a document first");
-        return None;
-    };
-    let stem = rel
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let message = format!("{}: edit {stem}", kind.as_str());
-    app.editing = Some((rel.clone(), kind, false));
-    Some(Effect::EditExisting { rel, message })
-}
-
-/// An editor round trip came back from the event loop: show the document as
-/// it was saved and say what happened (no I/O).
-pub fn saved(app: &mut App, saved: super::app::Saved) {
-    let Some((rel, kind, created)) = app.editing.take() else {
+/// The whole KB was read or analysed: findings, trends, action items, and
+/// (read from disk) the lists and the open document as the files are now.
+pub fn loaded(app: &mut App, loaded: Loaded) {
+    // An analysis of a KB that a later write replaced is stale.
+    if !loaded.from_disk
+        && app
+            .kb
+            .as_ref()
+            .is_some_and(|kb| !Arc::ptr_eq(kb, &loaded.kb))
+    {
         return;
-    };
-    if let Some(doc) = saved.doc {
-        let open_it = app.open.as_ref().is_none_or(|o| o.doc.path != rel);
-        apply_doc(app, (*doc).clone());
-        if open_it {
-            open_doc(app, *doc);
-        }
     }
-    app.say(saved.note);
-    if created {
-        app.tab = if kind == Kind::Runbook {
-            Tab::Runbooks
-        } else {
-            Tab::Postmortems
-        };
+    let Loaded {
+        kb,
+        findings,
+        stats,
+        from_disk,
+    } = loaded;
+    if from_disk && app.kb.is_some() {
+        // A reload: the records now come from the files as they are.
+        app.records = kb.docs.iter().map(Record::from_doc).collect();
         app.refresh_rows();
+        app.effect(Effect::RefreshIndex);
+        app.research();
     }
-    if app.open.is_some() {
-        app.screen = Screen::Read;
-        app.focus = Focus::Detail;
-    }
-}
-
-/// The postmortem a lifecycle key acts on, or a note why there is none.
-fn postmortem_target(app: &mut App) -> Option<(PathBuf, Kind, String)> {
-    match target(app) {
-        Some(t) if t.1 == Kind::Postmortem => Some(t),
-        Some(_) => {
-            app.say("stamps and action items belong to postmortems");
-            None
+    app.kb = Some(Arc::clone(&kb));
+    // Answers about the previous KB may be out of date.
+    app.similar.clear();
+    app.effect(Effect::SetKb(kb));
+    app.findings = findings;
+    app.stats = Some(stats);
+    app.refresh_actions();
+    // The KB's parse of the open document is the file as it is now.
+    let newer = app
+        .open
+        .as_ref()
+        .and_then(|o| app.kb.as_ref()?.by_path(&o.doc.path).cloned());
+    match (&app.open, &newer) {
+        (Some(_), None) if from_disk => {
+            app.say("the open document was removed on disk");
+            app.open = None;
+            app.screen = Screen::Browse;
+            app.focus = Focus::List;
         }
-        None => {
-            app.say("select a postmortem first");
-            None
-        }
+        _ => refresh_open(app, newer),
     }
 }
 
-/// `D` `M` `R`: the stamp now, through the library call `lore stamp` makes.
-pub fn stamp(app: &mut App, which: crate::lifecycle::Which) {
-    let Some((rel, kind, _)) = postmortem_target(app) else {
-        return;
-    };
-    let now = app.now().with_timezone(&app.config.tz).fixed_offset();
-    let result = crate::lifecycle::stamp(&app.root, &app.config, &rel, which, now)
-        .map_err(anyhow::Error::from)
-        .and_then(|c| after_write(app, &rel, kind).map(|_| c.note()));
-    match result {
-        Ok(note) => app.say(note),
-        Err(e) => app.say(format!("error: {e:#}")),
+/// Files changed on disk (another responder, `git pull`): read the KB again.
+/// Our own writes are already in the model; reading again is harmless.
+pub fn changed(app: &mut App, paths: &[PathBuf]) {
+    if paths.is_empty() {
+        app.say("reloading the knowledge base");
     }
-}
-
-/// Space on the Actions tab: the selected item done, or open again.
-pub fn toggle_action_item(app: &mut App) {
-    let Some(row) = app.actions.rows.get(app.actions.selected).cloned() else {
-        app.say("no action item selected");
-        return;
-    };
-    let rel = PathBuf::from(&row.path);
-    let result =
-        crate::lifecycle::set_action(&app.root, &app.config, &rel, &row.item, !row.item.done)
-            .map_err(anyhow::Error::from)
-            .and_then(|c| after_write(app, &rel, Kind::Postmortem).map(|_| c.note()));
-    match result {
-        Ok(note) => app.say(note),
-        Err(e) => app.say(format!("error: {e:#}")),
-    }
-}
-
-/// `S`: the next status, refused with lint's errors when publishing.
-pub fn advance_status(app: &mut App) {
-    let Some((rel, kind, _)) = target(app) else {
-        app.say("select a document first");
-        return;
-    };
-    let Some(kb) = app.kb.clone() else {
-        app.say("still reading the knowledge base; try again in a moment");
-        return;
-    };
-    let current = kb
-        .by_path(&rel)
-        .map_or(crate::doc::Status::Draft, |d| d.status());
-    let next = crate::lifecycle::next_status(current);
-    if next == current {
-        app.say(format!("already {}", current.as_str()));
-        return;
-    }
-    let result = crate::lifecycle::set_status(&app.root, &kb, &rel, next, false)
-        .map_err(anyhow::Error::from)
-        .and_then(|c| after_write(app, &rel, kind).map(|_| c.note()));
-    match result {
-        Ok(note) => app.say(note),
-        Err(e) => app.say(format!("error: {e:#}")),
-    }
+    app.effect(Effect::LoadKb);
 }

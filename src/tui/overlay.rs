@@ -1,23 +1,28 @@
 //! `update` while an overlay is open: help, the facet picker, the new-document
-//! form, the one-line prompts and the history browser.
+//! form, the one-line prompts, the history browser and the action-item
+//! picker. No I/O: history, diffs and new documents are asked for as `Io`.
 
-use super::app::{
-    Action, App, Effect, FacetEntry, FacetGroup, FacetPicker, FormField, HistoryView, NewForm,
-    Overlay, Tab, facet_values,
-};
-use super::data;
+use super::action::{Action, Effect, Io};
 use super::input::{Edit, Input};
+use super::model::{App, facet_values};
+use super::state::{
+    CommitRow, FacetEntry, FacetGroup, FacetPicker, FormField, HistoryView, ItemPicker, NewForm,
+    Overlay, Tab,
+};
 use crate::doc::Kind;
-use crate::draft::{self, NewDoc};
+use crate::draft::NewDoc;
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 
-pub fn update(app: &mut App, action: Action) -> Option<Effect> {
-    let overlay = app.overlay.take()?;
+pub fn update(app: &mut App, action: Action) {
+    let Some(overlay) = app.overlay.take() else {
+        return;
+    };
     if let Action::Quit = action
         && !matches!(overlay, Overlay::Form(_) | Overlay::Prompt(_))
     {
         app.should_quit = true;
-        return Some(Effect::Quit);
+        return;
     }
     match overlay {
         Overlay::Help { scroll } => match action {
@@ -89,7 +94,7 @@ pub fn update(app: &mut App, action: Action) -> Option<Effect> {
             Action::ClearFilters => {
                 app.filter.clear();
                 app.actions.owner = None;
-                app.jobs.push(super::app::Job::Research);
+                app.research();
                 app.refresh_rows();
                 app.refresh_actions();
                 open_facets(app);
@@ -101,14 +106,33 @@ pub fn update(app: &mut App, action: Action) -> Option<Effect> {
                 p.input.apply(e);
                 app.overlay = Some(Overlay::Prompt(p));
             }
-            Action::Submit => super::ops::submit_prompt(app, p),
+            Action::Submit => super::writes::submit_prompt(app, p),
             Action::Back => app.say("nothing added"),
             _ => app.overlay = Some(Overlay::Prompt(p)),
         },
-        Overlay::Form(f) => return form(app, f, action),
+        Overlay::Form(f) => form(app, f, action),
         Overlay::History(h) => history(app, h, action),
+        Overlay::Items(p) => items(app, p, action),
     }
-    None
+}
+
+/// The open document's action items: move, Space or Enter toggles.
+fn items(app: &mut App, mut p: ItemPicker, action: Action) {
+    let n = app.open.as_ref().map_or(0, |o| o.doc.action_items.len());
+    match action {
+        Action::Up => p.selected = p.selected.saturating_sub(1),
+        Action::Down => p.selected = (p.selected + 1).min(n.saturating_sub(1)),
+        Action::Top => p.selected = 0,
+        Action::Bottom => p.selected = n.saturating_sub(1),
+        Action::ToggleFacet | Action::Submit | Action::Open | Action::ToggleActionItem => {
+            super::writes::toggle_picked(app, p.selected);
+        }
+        Action::Back => return,
+        _ => {}
+    }
+    if n > 0 {
+        app.overlay = Some(Overlay::Items(p));
+    }
 }
 
 /// Opens the facet picker with the values present in the current list.
@@ -190,7 +214,7 @@ pub fn open_facets(app: &mut App) {
     }));
 }
 
-/// Turns a facet value on (replacing another value of its group) or off.
+/// Turns a facet value on (beside the others chosen in its group) or off.
 fn toggle(app: &mut App, e: &FacetEntry) {
     if e.group == FacetGroup::Owner {
         let v = (e.value != "(no owner)").then(|| e.value.clone());
@@ -200,17 +224,18 @@ fn toggle(app: &mut App, e: &FacetEntry) {
         app.refresh_actions();
         return;
     }
-    let on = app
-        .filter
-        .get(&e.group)
-        .is_some_and(|v| v.eq_ignore_ascii_case(&e.value));
-    if on {
+    let values = app.filter.entry(e.group).or_default();
+    match values.iter().position(|v| v.eq_ignore_ascii_case(&e.value)) {
+        Some(i) => {
+            values.remove(i);
+        }
+        None => values.push(e.value.clone()),
+    }
+    if values.is_empty() {
         app.filter.remove(&e.group);
-    } else {
-        app.filter.insert(e.group, e.value.clone());
     }
     app.refresh_rows();
-    app.jobs.push(super::app::Job::Research);
+    app.research();
 }
 
 pub fn open_form(app: &mut App) {
@@ -225,6 +250,8 @@ pub fn open_form(app: &mut App) {
         severity: None,
         services: Input::default(),
         factors: Input::default(),
+        started_now: false,
+        date: Input::with_text(&app.today().to_string()),
         field: FormField::Title,
         error: None,
     }));
@@ -268,13 +295,13 @@ fn split_list(s: &str) -> Vec<String> {
         .collect()
 }
 
-fn form(app: &mut App, mut f: NewForm, action: Action) -> Option<Effect> {
+fn form(app: &mut App, mut f: NewForm, action: Action) {
     let fields = FormField::ALL;
     let at = fields.iter().position(|x| *x == f.field).unwrap_or(0);
     match action {
         Action::Back => {
             app.say("new document cancelled");
-            return None;
+            return;
         }
         Action::FormNext | Action::Down => f.field = fields[(at + 1) % fields.len()],
         Action::FormPrev | Action::Up => f.field = fields[(at + fields.len() - 1) % fields.len()],
@@ -304,34 +331,31 @@ fn form(app: &mut App, mut f: NewForm, action: Action) -> Option<Effect> {
                 let next = (cur + d as isize).rem_euclid(n as isize + 1) as usize;
                 f.severity = next.checked_sub(1);
             }
+            FormField::Started => {
+                f.started_now = !f.started_now;
+                if f.started_now {
+                    // A live incident is today's.
+                    f.date = Input::with_text(&app.today().to_string());
+                }
+            }
             _ => {
                 let e = if d < 0 { Edit::Left } else { Edit::Right };
                 field_input(&mut f).map(|i| i.apply(e));
             }
         },
-        Action::Input(e) => match f.field {
-            FormField::Kind | FormField::Severity => {
+        Action::Input(e) => {
+            if f.field.is_choice() {
                 if let Edit::Insert(' ') = e {
-                    app.overlay = Some(Overlay::Form(f));
-                    return form_cycle(app);
+                    return form(app, f, Action::FormCycle(1));
                 }
-            }
-            _ => {
+            } else {
                 field_input(&mut f).map(|i| i.apply(e));
             }
-        },
+        }
         Action::Submit => return submit_form(app, f),
         _ => {}
     }
     app.overlay = Some(Overlay::Form(f));
-    None
-}
-
-fn form_cycle(app: &mut App) -> Option<Effect> {
-    if let Some(Overlay::Form(f)) = app.overlay.take() {
-        return form(app, f, Action::FormCycle(1));
-    }
-    None
 }
 
 fn field_input(f: &mut NewForm) -> Option<&mut Input> {
@@ -339,61 +363,127 @@ fn field_input(f: &mut NewForm) -> Option<&mut Input> {
         FormField::Title => Some(&mut f.title),
         FormField::Services => Some(&mut f.services),
         FormField::Factors => Some(&mut f.factors),
+        FormField::Date => Some(&mut f.date),
         _ => None,
     }
 }
 
-/// Writes the new document from the template and asks for the editor.
-fn submit_form(app: &mut App, mut f: NewForm) -> Option<Effect> {
+/// Checks the form and asks for the document to be written from the
+/// template; the form stays open until the answer (`created`).
+fn submit_form(app: &mut App, mut f: NewForm) {
+    let now = app.now().with_timezone(&app.config.tz).fixed_offset();
+    let date = match chrono::NaiveDate::parse_from_str(f.date.text.trim(), "%Y-%m-%d") {
+        Ok(d) => d,
+        Err(_) => {
+            f.error = Some(format!(
+                "the date `{}` is not a date: write YYYY-MM-DD",
+                f.date.text.trim()
+            ));
+            f.field = FormField::Date;
+            app.overlay = Some(Overlay::Form(f));
+            return;
+        }
+    };
+    let is_pm = f.kind == Kind::Postmortem;
     let new = NewDoc {
         kind: f.kind,
         title: f.title.text.trim().to_string(),
-        date: app.today(),
+        date,
         severity: f
             .severity
             .and_then(|i| app.config.severities.levels.get(i).cloned())
-            .filter(|_| f.kind == Kind::Postmortem),
+            .filter(|_| is_pm),
         services: split_list(&f.services.text),
-        factors: if f.kind == Kind::Postmortem {
+        factors: if is_pm {
             split_list(&f.factors.text)
         } else {
             Vec::new()
         },
-        authors: data::user_name(&app.root).into_iter().collect(),
-        started: None,
+        authors: app.author.iter().cloned().collect(),
+        started: (is_pm && f.started_now).then_some(now),
     };
-    match draft::create(&app.root, &app.config, &new) {
-        Ok(rel) => {
-            app.editing = Some((rel.clone(), f.kind, true));
-            app.say(format!("created {}", rel.display()));
-            Some(Effect::Edit(rel))
-        }
-        Err(e) => {
-            f.error = Some(e.to_string());
-            app.overlay = Some(Overlay::Form(f));
+    // The checks `draft::create` makes, before anything is written.
+    if let Err(e) = new.validate(&app.config) {
+        f.error = Some(e.to_string());
+        app.overlay = Some(Overlay::Form(f));
+        return;
+    }
+    f.error = None;
+    app.overlay = Some(Overlay::Form(f));
+    app.effect(Effect::Io(Io::Create(new)));
+}
+
+/// The new document was written (then the editor opens on it), or not.
+pub fn created(app: &mut App, result: Result<(PathBuf, Kind), String>) {
+    let form = match app.overlay.take() {
+        Some(Overlay::Form(f)) => Some(f),
+        other => {
+            app.overlay = other;
             None
         }
+    };
+    match result {
+        Ok((rel, kind)) => {
+            app.editing = Some((rel.clone(), kind, true));
+            app.say(format!("created {}", rel.display()));
+            app.effect(Effect::Edit(rel));
+        }
+        Err(e) => match form {
+            Some(mut f) => {
+                f.error = Some(e);
+                app.overlay = Some(Overlay::Form(f));
+            }
+            None => app.say(format!("error: {e}")),
+        },
     }
 }
 
+/// `h`: ask for the history of the document acted on.
 pub fn open_history(app: &mut App) {
-    let Some((rel, _, id)) = super::ops::target(app) else {
+    let Some((rel, _, title)) = super::ops::target(app) else {
         app.say("select a document first");
         return;
     };
-    match data::history(&app.root, &rel) {
-        Ok(commits) if commits.is_empty() => app.say(format!("{id} has no commits yet")),
+    app.effect(Effect::Io(Io::History { rel, title }));
+}
+
+/// The history arrived: show it (unless nothing touched the document).
+pub fn history_loaded(
+    app: &mut App,
+    rel: PathBuf,
+    title: String,
+    result: Result<Vec<CommitRow>, String>,
+) {
+    match result {
+        Ok(commits) if commits.is_empty() => app.say(format!("{title} has no commits yet")),
         Ok(commits) => {
             app.overlay = Some(Overlay::History(HistoryView {
                 rel,
-                title: id,
+                title,
                 commits,
                 selected: 0,
                 diff: None,
                 scroll: 0,
             }))
         }
-        Err(e) => app.say(format!("history: {e:#}")),
+        Err(e) => app.say(format!("error: history: {e}")),
+    }
+}
+
+/// A revision's diff arrived: show it in the history browser still open.
+pub fn diff_loaded(app: &mut App, commit: String, result: Result<String, String>) {
+    let Some(Overlay::History(h)) = app.overlay.as_mut() else {
+        return;
+    };
+    if h.commits.get(h.selected).is_none_or(|c| c.id != commit) {
+        return;
+    }
+    match result {
+        Ok(d) => {
+            h.diff = Some(d.lines().map(str::to_string).collect());
+            h.scroll = 0;
+        }
+        Err(e) => app.say(format!("error: diff: {e}")),
     }
 }
 
@@ -429,13 +519,10 @@ fn history(app: &mut App, mut h: HistoryView, action: Action) {
         Action::Back | Action::History => return,
         Action::Open | Action::Submit => {
             if let Some(c) = h.commits.get(h.selected) {
-                match data::diff(&app.root, &h.rel, &c.id) {
-                    Ok(d) => {
-                        h.diff = Some(d.lines().map(str::to_string).collect());
-                        h.scroll = 0;
-                    }
-                    Err(e) => app.say(format!("diff: {e:#}")),
-                }
+                app.effect(Effect::Io(Io::Diff {
+                    rel: h.rel.clone(),
+                    commit: c.id.clone(),
+                }));
             }
         }
         _ => {}

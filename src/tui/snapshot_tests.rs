@@ -1,17 +1,14 @@
 //! Every screen drawn on a 100x30 `TestBackend` over the fixture KB (fixed
 //! dates, clock at 2024-04-15, no colour) and compared with insta snapshots.
 
-use super::app::{Action, App, HistoryView, Overlay, update};
-use super::data::{CommitRow, SearchHit, SearchOutcome};
-use super::test_kb;
+use super::app::{Action, App, CommitRow, HistoryView, Overlay, SearchHit, SearchOutcome};
+use super::test_kb::{self, step};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 
-fn screen(app: &App) -> String {
-    let mut t = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
-    t.draw(|f| super::ui::draw(f, app)).unwrap();
-    t.backend().to_string()
+fn screen(app: &mut App) -> String {
+    test_kb::frame(app)
 }
 
 fn keys(app: &mut App, keys: &str) {
@@ -24,7 +21,7 @@ fn keys(app: &mut App, keys: &str) {
         };
         let ev = Event::Key(KeyEvent::new(code, KeyModifiers::NONE));
         if let Some(a) = super::keymap::map_event(app, &ev) {
-            update(app, a);
+            step(app, a);
         }
     }
 }
@@ -32,16 +29,16 @@ fn keys(app: &mut App, keys: &str) {
 #[test]
 fn browse_postmortems() {
     let dir = tempfile::tempdir().unwrap();
-    let app = test_kb::app(dir.path());
-    insta::assert_snapshot!(screen(&app));
+    let mut app = test_kb::app(dir.path());
+    insta::assert_snapshot!(screen(&mut app));
 }
 
 #[test]
 fn wide_terminal_adds_a_preview() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = test_kb::app(dir.path());
-    update(&mut app, Action::Resize(150, 24));
-    insta::assert_snapshot!(screen(&app));
+    step(&mut app, Action::Resize(150, 24));
+    insta::assert_snapshot!(screen(&mut app));
 }
 
 #[test]
@@ -49,9 +46,9 @@ fn read_document_with_side_panel() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = test_kb::app(dir.path());
     keys(&mut app, "\n");
-    insta::assert_snapshot!(screen(&app));
+    insta::assert_snapshot!(screen(&mut app));
     keys(&mut app, "jjjjjjjjjjjjjjjjjjjj");
-    insta::assert_snapshot!("read_document_scrolled", screen(&app));
+    insta::assert_snapshot!("read_document_scrolled", screen(&mut app));
 }
 
 #[test]
@@ -66,7 +63,7 @@ fn search_results_with_snippets() {
         highlights: vec![15..23, 24..31],
     }];
     let id = app.search.sent;
-    update(
+    step(
         &mut app,
         Action::SearchDone {
             id,
@@ -77,7 +74,7 @@ fn search_results_with_snippets() {
             }),
         },
     );
-    insta::assert_snapshot!(screen(&app));
+    insta::assert_snapshot!(screen(&mut app));
 }
 
 #[test]
@@ -85,7 +82,7 @@ fn facet_picker() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = test_kb::app(dir.path());
     keys(&mut app, "f");
-    insta::assert_snapshot!(screen(&app));
+    insta::assert_snapshot!(screen(&mut app));
 }
 
 #[test]
@@ -93,7 +90,7 @@ fn runbooks_tab() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = test_kb::app(dir.path());
     keys(&mut app, "2");
-    insta::assert_snapshot!(screen(&app));
+    insta::assert_snapshot!(screen(&mut app));
 }
 
 #[test]
@@ -101,7 +98,7 @@ fn actions_tab() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = test_kb::app(dir.path());
     keys(&mut app, "3");
-    insta::assert_snapshot!(screen(&app));
+    insta::assert_snapshot!(screen(&mut app));
 }
 
 #[test]
@@ -109,7 +106,7 @@ fn trends_tab() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = test_kb::app(dir.path());
     keys(&mut app, "4");
-    insta::assert_snapshot!(screen(&app));
+    insta::assert_snapshot!(screen(&mut app));
 }
 
 #[test]
@@ -117,7 +114,7 @@ fn help_overlay() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = test_kb::app(dir.path());
     keys(&mut app, "?");
-    insta::assert_snapshot!(screen(&app));
+    insta::assert_snapshot!(screen(&mut app));
 }
 
 #[test]
@@ -125,9 +122,9 @@ fn new_document_form_with_factor_completion() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = test_kb::app(dir.path());
     keys(&mut app, "nLogin outage\t");
-    update(&mut app, Action::FormCycle(1));
+    step(&mut app, Action::FormCycle(1));
     keys(&mut app, "\tauth\tcon");
-    insta::assert_snapshot!(screen(&app));
+    insta::assert_snapshot!(screen(&mut app));
 }
 
 #[test]
@@ -135,7 +132,7 @@ fn timeline_prompt() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = test_kb::app(dir.path());
     keys(&mut app, "\ntRolled back");
-    insta::assert_snapshot!(screen(&app));
+    insta::assert_snapshot!(screen(&mut app));
 }
 
 #[test]
@@ -169,7 +166,7 @@ fn history_and_diff() {
         diff: None,
         scroll: 0,
     }));
-    insta::assert_snapshot!(screen(&app));
+    insta::assert_snapshot!(screen(&mut app));
     if let Some(Overlay::History(h)) = app.overlay.as_mut() {
         h.diff = Some(
             "--- a/postmortems/2024-03-12-checkout-failover.md\n+++ b/postmortems/2024-03-12-checkout-failover.md\n@@ -30,3 +30,4 @@\n - 14:09 Alert CheckoutErrorRate pages the on-call\n - 14:40 Traffic moved off the lagging replicas\n+- 15:02 Replicas re-synced"
@@ -178,15 +175,15 @@ fn history_and_diff() {
                 .collect(),
         );
     }
-    insta::assert_snapshot!("history_diff", screen(&app));
+    insta::assert_snapshot!("history_diff", screen(&mut app));
 }
 
 #[test]
 fn narrow_terminal_shows_the_list_alone() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = test_kb::app(dir.path());
-    update(&mut app, Action::Resize(70, 16));
-    insta::assert_snapshot!(screen(&app));
+    step(&mut app, Action::Resize(70, 16));
+    insta::assert_snapshot!(screen(&mut app));
 }
 
 #[test]
@@ -195,14 +192,21 @@ fn severities_are_coloured_unless_no_color() {
     let mut app = test_kb::app(dir.path());
     app.theme.color = true;
     let mut t = Terminal::new(TestBackend::new(100, 30)).unwrap();
-    t.draw(|f| super::ui::draw(f, &app)).unwrap();
+    let mut view = super::ui::View::default();
+    t.draw(|f| {
+        super::ui::draw(f, &app, &mut view);
+    })
+    .unwrap();
     // Row 4 is the newest postmortem, a SEV1; its severity cell starts at x=12.
     let buf = t.backend().buffer();
     let cell = &buf[(12, 4)];
     assert_eq!(cell.symbol(), "S");
     assert_eq!(cell.fg, ratatui::style::Color::Red);
     app.theme.color = false;
-    t.draw(|f| super::ui::draw(f, &app)).unwrap();
+    t.draw(|f| {
+        super::ui::draw(f, &app, &mut view);
+    })
+    .unwrap();
     assert_eq!(
         t.backend().buffer()[(12, 4)].fg,
         ratatui::style::Color::Reset

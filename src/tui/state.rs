@@ -3,12 +3,144 @@
 //! panel, the search bar's state and the Actions tab. Plain data; `update`
 //! (in `app`) changes it.
 
-use super::app::ActionShow;
-use super::data::{CommitRow, SearchOutcome};
 use super::input::Input;
 use crate::actions::ActionRow;
 use crate::doc::{Doc, Kind, Level};
+use crate::kb::Kb;
+use crate::lint::Finding;
+use crate::record::Record;
+use crate::stats::Stats;
+use std::collections::HashMap;
+use std::ops::Range;
 use std::path::PathBuf;
+use std::sync::Arc;
+
+/// The four tabs, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    Postmortems,
+    Runbooks,
+    Actions,
+    Trends,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 4] = [Tab::Postmortems, Tab::Runbooks, Tab::Actions, Tab::Trends];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Tab::Postmortems => "Postmortems",
+            Tab::Runbooks => "Runbooks",
+            Tab::Actions => "Actions",
+            Tab::Trends => "Trends",
+        }
+    }
+
+    /// The kind of document a list tab shows.
+    pub fn kind(self) -> Option<Kind> {
+        match self {
+            Tab::Postmortems => Some(Kind::Postmortem),
+            Tab::Runbooks => Some(Kind::Runbook),
+            _ => None,
+        }
+    }
+
+    pub fn index(self) -> usize {
+        Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
+    }
+}
+
+/// Whether the list or one open document fills the main area.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Browse,
+    Read,
+}
+
+/// The pane that takes the movement keys; `Tab` cycles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    List,
+    Detail,
+    Side,
+}
+
+/// How the document list is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    Newest,
+    Oldest,
+    Severity,
+}
+
+impl Sort {
+    pub fn label(self) -> &'static str {
+        match self {
+            Sort::Newest => "newest first",
+            Sort::Oldest => "oldest first",
+            Sort::Severity => "most severe first",
+        }
+    }
+}
+
+/// Which action items the Actions tab shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActionShow {
+    Open,
+    Overdue,
+    All,
+}
+
+impl ActionShow {
+    pub fn label(self) -> &'static str {
+        match self {
+            ActionShow::Open => "open",
+            ActionShow::Overdue => "overdue",
+            ActionShow::All => "all",
+        }
+    }
+}
+
+/// One search result as the list shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchHit {
+    pub record: Record,
+    /// A short excerpt of the body around the matched words.
+    pub snippet: String,
+    /// Byte ranges of `snippet` holding matched words.
+    pub highlights: Vec<Range<usize>>,
+}
+
+/// What one search request returned.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SearchOutcome {
+    pub hits: Vec<SearchHit>,
+    pub total: usize,
+    /// The words matched only after typo correction.
+    pub fuzzy: bool,
+}
+
+/// One commit that touched a document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CommitRow {
+    pub id: String,
+    pub short: String,
+    pub date: String,
+    pub author: String,
+    pub subject: String,
+}
+
+/// The parsed KB with what is computed over all of it: lint findings by
+/// file and the trend figures.
+#[derive(Debug)]
+pub struct Loaded {
+    pub kb: Arc<Kb>,
+    pub findings: HashMap<PathBuf, Vec<Finding>>,
+    pub stats: Stats,
+    /// Read from the files (a load or reload), not an analysis of the
+    /// model's own KB after a write.
+    pub from_disk: bool,
+}
 
 /// A facet a list can be narrowed by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -52,6 +184,8 @@ pub struct FacetPicker {
 pub enum PromptKind {
     Timeline,
     ActionItem,
+    /// The time of a stamp, pre-filled with now.
+    Stamp(crate::lifecycle::Which),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -71,16 +205,30 @@ pub enum FormField {
     Severity,
     Services,
     Factors,
+    /// Whether the incident is live: "started now" stamps `started:`.
+    Started,
+    /// The document's date (postmortems are often written the day after).
+    Date,
 }
 
 impl FormField {
-    pub const ALL: [FormField; 5] = [
+    pub const ALL: [FormField; 7] = [
         FormField::Kind,
         FormField::Title,
         FormField::Severity,
         FormField::Services,
         FormField::Factors,
+        FormField::Started,
+        FormField::Date,
     ];
+
+    /// Fields changed with ←/→ or Space rather than typed into.
+    pub fn is_choice(self) -> bool {
+        matches!(
+            self,
+            FormField::Kind | FormField::Severity | FormField::Started
+        )
+    }
 }
 
 /// The `n` form: enough to write a document from the template.
@@ -92,6 +240,9 @@ pub struct NewForm {
     pub severity: Option<usize>,
     pub services: Input,
     pub factors: Input,
+    /// Declared live: `started:` is now.
+    pub started_now: bool,
+    pub date: Input,
     pub field: FormField,
     pub error: Option<String>,
 }
@@ -109,11 +260,21 @@ pub struct HistoryView {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Overlay {
-    Help { scroll: usize },
+    Help {
+        scroll: usize,
+    },
     Facets(FacetPicker),
     Form(NewForm),
     Prompt(Prompt),
     History(HistoryView),
+    /// Space in a document: its action items, to mark done or open.
+    Items(ItemPicker),
+}
+
+/// The action items of the open document, one selected.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ItemPicker {
+    pub selected: usize,
 }
 
 /// An entry of the side panel next to an open document.
@@ -144,15 +305,15 @@ pub struct OpenDoc {
     pub side: Vec<SideItem>,
     pub side_selected: usize,
     pub findings: Vec<DocFinding>,
-    /// The rendered lines at the last width drawn: the document is rendered
-    /// once per width, not on every frame and scroll key. An `OpenDoc` is
-    /// rebuilt whenever its document or findings change.
-    pub rendered: RenderCache,
+    /// Changes whenever what the pane shows changes (document, findings,
+    /// side panel), so the view renders the Markdown again only then.
+    pub rev: u64,
+    /// Keep the reader at the end when the next frame is drawn (they were
+    /// at the end before a resize or a reload).
+    pub stick_end: bool,
+    /// Scroll to the first line holding this text when next drawn.
+    pub reveal: Option<String>,
 }
-
-/// Lines rendered for one width.
-pub type RenderCache =
-    std::cell::RefCell<Option<(u16, std::sync::Arc<Vec<ratatui::text::Line<'static>>>)>>;
 
 /// The search bar and its latest results.
 #[derive(Debug, Clone, Default)]
@@ -193,4 +354,34 @@ pub struct ActionsView {
     pub owner: Option<String>,
     pub selected: usize,
     pub offset: usize,
+}
+
+/// What a drawn frame showed, handed back to the model (`Action::Drawn`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Geometry {
+    /// The revision of the open document drawn (`OpenDoc::rev`), if any.
+    pub doc_rev: Option<u64>,
+    /// Lines the detail pane's content holds, and rows it shows.
+    pub detail_lines: usize,
+    pub detail_rows: usize,
+    /// The scroll the detail pane was drawn at.
+    pub detail_scroll: usize,
+    /// Which side-panel entry each drawn row of the panel shows (the first
+    /// entry is the panel's first inner row).
+    pub side_rows: Vec<Option<usize>>,
+    /// Screen row of the side panel's first inner row.
+    pub side_top: u16,
+}
+
+impl Geometry {
+    /// The furthest the detail pane can scroll.
+    pub fn detail_max_scroll(&self) -> usize {
+        self.detail_lines.saturating_sub(self.detail_rows)
+    }
+
+    /// The side-panel entry drawn at screen row `y`.
+    pub fn side_item_at(&self, y: u16) -> Option<usize> {
+        let row = y.checked_sub(self.side_top)? as usize;
+        self.side_rows.get(row).copied().flatten()
+    }
 }

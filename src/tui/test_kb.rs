@@ -1,8 +1,12 @@
 //! A small fixture knowledge base for the TUI's unit and snapshot tests,
-//! written to a temp dir with fixed dates so screens are reproducible.
+//! written to a temp dir with fixed dates so screens are reproducible, and
+//! a harness that plays the event loop: it performs the effects `update`
+//! asks for here and now (as the runner would on its workers) and draws a
+//! frame after each action, handing the geometry back.
 
-use super::app::App;
+use super::app::{Action, App, Effect, update};
 use super::theme::Theme;
+use super::{data, effects};
 use crate::config::Config;
 use crate::kb::Kb;
 use crate::record::Record;
@@ -142,12 +146,87 @@ pub fn app(dir: &Path) -> App {
     let config = Config::load(dir).unwrap();
     let mut app = App::new(dir.to_path_buf(), config, records, Theme { color: false });
     app.clock = chrono::Utc.with_ymd_and_hms(2024, 4, 15, 12, 0, 0).single();
-    let similar = super::similar::all(&kb);
-    let loaded = super::data::analyse(std::sync::Arc::new(kb), app.today());
-    super::app::update(&mut app, super::app::Action::KbLoaded(Box::new(loaded)));
-    // What the similar-incidents thread would answer, all at once.
-    app.similar = similar;
-    app.jobs.clear();
-    super::app::update(&mut app, super::app::Action::Resize(100, 30));
+    let loaded = data::analyse(std::sync::Arc::new(kb), app.today(), true);
+    run(&mut app, Action::KbLoaded(Box::new(loaded)));
+    run(&mut app, Action::Resize(100, 30));
     app
+}
+
+/// Runs `action` and everything it leads to, performing the effects the
+/// runner would (reads, writes, KB analysis, similar incidents) in order.
+/// Returns the effects left: searches and editor round trips.
+pub fn run(app: &mut App, action: Action) -> Vec<Effect> {
+    let mut left = Vec::new();
+    let mut queue = std::collections::VecDeque::from([action]);
+    while let Some(a) = queue.pop_front() {
+        for e in update(app, a) {
+            match e {
+                Effect::Io(io) => queue.push_back(effects::perform(&app.root, &app.config, io)),
+                Effect::Analyse { kb, today } => {
+                    queue.push_back(Action::KbLoaded(Box::new(data::analyse(kb, today, false))))
+                }
+                Effect::LoadKb => queue.push_back(match data::load_kb(&app.root) {
+                    Ok(kb) => Action::KbLoaded(Box::new(data::analyse(
+                        std::sync::Arc::new(kb),
+                        app.today(),
+                        true,
+                    ))),
+                    Err(e) => Action::KbFailed(e.to_string()),
+                }),
+                Effect::Similar(id) => {
+                    if let Some(kb) = app.kb.clone()
+                        && let Some(d) = kb.get(&id)
+                    {
+                        let found = crate::similar::similar_to(&kb, d, super::runner::SIMILAR);
+                        queue.push_back(Action::SimilarDone(id, found));
+                    }
+                }
+                Effect::SetKb(_) | Effect::RefreshIndex => {}
+                other => left.push(other),
+            }
+        }
+    }
+    left
+}
+
+thread_local! {
+    /// The view's memo across the frames of one test (tests run one per
+    /// thread).
+    static VIEW: std::cell::RefCell<super::ui::View> = Default::default();
+}
+
+/// Draws a frame at the model's size, hands the geometry back, and returns
+/// the screen as text.
+pub fn frame(app: &mut App) -> String {
+    let mut t =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(app.size.0, app.size.1)).unwrap();
+    let mut g = None;
+    VIEW.with(|v| {
+        t.draw(|f| g = Some(super::ui::draw(f, app, &mut v.borrow_mut())))
+            .unwrap();
+    });
+    if let Some(g) = g {
+        run(app, Action::Drawn(g));
+    }
+    t.backend().to_string()
+}
+
+/// How often the view rendered an open document's Markdown in this test.
+pub fn renders() -> usize {
+    VIEW.with(|v| v.borrow().renders())
+}
+
+/// One action as the event loop runs it: effects performed, then a frame.
+pub fn step(app: &mut App, action: Action) -> Vec<Effect> {
+    let left = run(app, action);
+    frame(app);
+    left
+}
+
+/// The search an effect list asks for, as (id, query).
+pub fn search_of(effects: &[Effect]) -> Option<(u64, String)> {
+    effects.iter().find_map(|e| match e {
+        Effect::Search { id, query } => Some((*id, query.clone())),
+        _ => None,
+    })
 }

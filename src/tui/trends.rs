@@ -2,8 +2,8 @@
 //! contributing factors, and time to detect / mitigate / resolve as median
 //! and p90 (durations are skewed, so never a bare mean), from `lore::stats`.
 
-use super::app::App;
 use super::detail::duration;
+use super::model::App;
 use crate::stats::Distribution;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};

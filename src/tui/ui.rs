@@ -2,78 +2,33 @@
 //! filter bar, the status bar, and where each pane lies (also used to map
 //! mouse clicks). Views only read the model.
 
-use super::app::{App, Focus, Overlay, Screen, Tab};
+use super::layout::{Geometry, areas, tab_columns};
+use super::model::App;
+use super::state::{Overlay, Tab};
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-/// Where each part of the screen is.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Areas {
-    pub tabs: Rect,
-    pub bar: Rect,
-    pub list: Rect,
-    /// Screen row of the first list row (below the border and header).
-    pub list_first_row: u16,
-    pub list_rows: usize,
-    pub detail: Rect,
-    pub side: Rect,
-    pub status: Rect,
+/// What the view keeps between frames: its own memo of rendered lines.
+#[derive(Default)]
+pub struct View {
+    rendered: super::detail::Rendered,
 }
 
-/// Lays out the screen for the current model.
-pub fn areas(app: &App, area: Rect) -> Areas {
-    let [tabs, bar, main, status] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Length(1),
-        Constraint::Min(3),
-        Constraint::Length(1),
-    ])
-    .areas(area);
-    let mut a = Areas {
-        tabs,
-        bar,
-        status,
-        ..Areas::default()
-    };
-    match (app.tab, app.screen) {
-        (Tab::Trends, _) => a.detail = main,
-        (Tab::Actions, _) => a.list = main,
-        (_, Screen::Read) => {
-            if main.width >= 80 {
-                let side_w = (main.width / 3).clamp(28, 48);
-                let [d, s] = Layout::horizontal([Constraint::Min(40), Constraint::Length(side_w)])
-                    .areas(main);
-                a.detail = d;
-                a.side = s;
-            } else {
-                a.detail = main;
-            }
-        }
-        (_, Screen::Browse) => {
-            if main.width >= 140 {
-                let [l, d] =
-                    Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)])
-                        .areas(main);
-                a.list = l;
-                a.detail = d;
-            } else {
-                a.list = main;
-            }
-        }
+impl View {
+    /// How many times an open document's Markdown was rendered.
+    #[cfg(test)]
+    pub fn renders(&self) -> usize {
+        self.rendered.count
     }
-    if a.list.height > 0 {
-        // Border and header row above the first row, border below the last.
-        a.list_first_row = a.list.y + 2;
-        a.list_rows = a.list.height.saturating_sub(3) as usize;
-    }
-    a
 }
 
-/// Draws the whole screen.
-pub fn draw(frame: &mut Frame, app: &App) {
+/// Draws the whole screen and returns where everything was drawn, for the
+/// model (`Action::Drawn`).
+pub fn draw(frame: &mut Frame, app: &App, view: &mut View) -> Geometry {
+    let mut g = Geometry::default();
     let a = areas(app, frame.area());
     draw_tabs(frame, app, a.tabs);
     draw_bar(frame, app, a.bar);
@@ -85,10 +40,10 @@ pub fn draw(frame: &mut Frame, app: &App) {
                 super::list::draw(frame, app, a.list);
             }
             if a.detail.height > 0 {
-                super::detail::draw(frame, app, a.detail);
+                super::detail::draw(frame, app, a.detail, &mut view.rendered, &mut g);
             }
             if a.side.height > 0 {
-                super::detail::draw_side(frame, app, a.side);
+                super::detail::draw_side(frame, app, a.side, &mut g);
             }
         }
     }
@@ -99,9 +54,11 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Some(Overlay::Form(f)) => super::form::draw(frame, app, f),
         Some(Overlay::Prompt(p)) => super::form::draw_prompt(frame, app, p),
         Some(Overlay::History(h)) => super::history::draw(frame, app, h),
+        Some(Overlay::Items(p)) => super::form::draw_items(frame, app, p),
         None => {}
     }
     clean_cells(frame.buffer_mut());
+    g
 }
 
 /// Every cell through the one terminal sanitizer (`term::clean`), whichever
@@ -120,42 +77,6 @@ fn clean_cells(buf: &mut ratatui::buffer::Buffer) {
             cell.set_symbol(&sym);
         }
     }
-}
-
-fn tab_label(app: &App, t: Tab) -> String {
-    let n = match t {
-        Tab::Postmortems => Some(app.count_kind(crate::doc::Kind::Postmortem)),
-        Tab::Runbooks => Some(app.count_kind(crate::doc::Kind::Runbook)),
-        Tab::Actions if app.kb.is_some() => Some(app.actions.rows.len()),
-        _ => None,
-    };
-    match n {
-        Some(n) => format!(" {} {} {} ", t.index() + 1, t.title(), n),
-        None => format!(" {} {} ", t.index() + 1, t.title()),
-    }
-}
-
-/// Column spans of the tabs in the tab bar.
-fn tab_columns(app: &App, area: Rect) -> Vec<(u16, u16, Tab, String)> {
-    let mut x = area.x;
-    Tab::ALL
-        .iter()
-        .map(|&t| {
-            let label = tab_label(app, t);
-            let w = unicode_width::UnicodeWidthStr::width(label.as_str()) as u16;
-            let span = (x, x + w, t, label);
-            x += w + 1;
-            span
-        })
-        .collect()
-}
-
-/// The tab under column `x` of the tab bar.
-pub fn tab_at(app: &App, tabs: Rect, x: u16) -> Option<Tab> {
-    tab_columns(app, tabs)
-        .into_iter()
-        .find(|(start, end, _, _)| x >= *start && x < *end)
-        .map(|(_, _, t, _)| t)
 }
 
 fn draw_tabs(frame: &mut Frame, app: &App, area: Rect) {
@@ -245,9 +166,9 @@ fn draw_bar(frame: &mut Frame, app: &App, area: Rect) {
             }
             let mut filters: Vec<_> = app.filter.iter().collect();
             filters.sort_by_key(|(g, _)| g.label());
-            for (g, v) in filters {
+            for (g, vs) in filters {
                 spans.push(Span::styled(format!("  {}:", g.label()), th.dim()));
-                spans.push(Span::styled(v.clone(), th.key()));
+                spans.push(Span::styled(vs.join("|"), th.key()));
             }
             if !s.active() {
                 spans.push(Span::styled(format!("  · {}", app.sort.label()), th.dim()));
@@ -276,27 +197,4 @@ fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
         Span::raw(right),
     ]);
     frame.render_widget(Paragraph::new(line).style(th.status_bar()), area);
-}
-
-/// The furthest the detail pane can scroll at the current size.
-pub fn detail_max_scroll(app: &App) -> usize {
-    let a = areas(app, Rect::new(0, 0, app.size.0, app.size.1));
-    if a.detail.height == 0 {
-        return 0;
-    }
-    let inner_h = a.detail.height.saturating_sub(2) as usize;
-    let lines = super::detail::lines_for(app, a.detail.width.saturating_sub(2)).len();
-    lines.saturating_sub(inner_h)
-}
-
-/// The side-panel entry drawn at screen row `y`.
-pub fn side_item_at(open: &super::app::OpenDoc, side: Rect, y: u16) -> Option<usize> {
-    let rows = super::detail::side_rows(open);
-    let row = y.checked_sub(side.y + 1)? as usize;
-    rows.get(row).copied().flatten()
-}
-
-/// Whether a pane has the keyboard, for its border colour.
-pub fn focused(app: &App, pane: Focus) -> bool {
-    app.overlay.is_none() && !app.search.typing && app.focus == pane
 }

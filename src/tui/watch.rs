@@ -1,0 +1,102 @@
+//! Watching the KB's files (notify, debounced): a document or `lore.toml`
+//! changed by another process — another responder, `git pull`, `lore sync`,
+//! an editor — reaches the model as `Action::Changed` with the KB-relative
+//! paths. lore's own folders (`.lore/`, `.git/`) and temporary files are
+//! not reported.
+
+use super::action::Action;
+use crate::config::Config;
+use notify_debouncer_full::notify::{RecommendedWatcher, RecursiveMode};
+use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::Sender;
+use std::time::Duration;
+
+/// How long changes are gathered before they are reported: an editor's
+/// save or a `git pull` is one report.
+const DEBOUNCE: Duration = Duration::from_millis(300);
+
+/// Keeps the watch alive; dropping it stops it.
+pub struct Watch {
+    _debouncer: Debouncer<RecommendedWatcher, RecommendedCache>,
+}
+
+/// Watches the KB root (for `lore.toml`) and the documents folders.
+pub fn start(root: &Path, cfg: &Config, out: Sender<Action>) -> Result<Watch, String> {
+    use crate::store::confine;
+    let base = confine::Bounds::new(root).root().to_path_buf();
+    let strip = base.clone();
+    let mut debouncer = new_debouncer(DEBOUNCE, None, move |res: DebounceEventResult| {
+        let Ok(events) = res else {
+            // The watcher lost track (overflow): read everything again.
+            let _ = out.send(Action::Changed(Vec::new()));
+            return;
+        };
+        let mut paths: Vec<PathBuf> = events
+            .iter()
+            .flat_map(|e| e.paths.iter())
+            .filter_map(|p| relevant(&strip, p))
+            .collect();
+        paths.sort();
+        paths.dedup();
+        if !paths.is_empty() {
+            let _ = out.send(Action::Changed(paths));
+        }
+    })
+    .map_err(|e| e.to_string())?;
+    debouncer
+        .watch(&base, RecursiveMode::NonRecursive)
+        .map_err(|e| e.to_string())?;
+    for folder in [&cfg.paths.postmortems, &cfg.paths.runbooks] {
+        // A folder that is a link out of the KB is never watched (nor read).
+        let Ok(dir) = confine::inside(&base, Path::new(folder)) else {
+            continue;
+        };
+        if dir.is_dir() {
+            debouncer
+                .watch(&dir, RecursiveMode::Recursive)
+                .map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(Watch {
+        _debouncer: debouncer,
+    })
+}
+
+/// The KB-relative path of a change worth reporting: a Markdown document
+/// or `lore.toml`, outside lore's and git's own folders, not a temporary
+/// file of a write in progress.
+fn relevant(root: &Path, p: &Path) -> Option<PathBuf> {
+    let rel = p.strip_prefix(root).ok()?;
+    let first = rel.components().next()?.as_os_str().to_str()?;
+    if first.starts_with('.') {
+        return None;
+    }
+    let name = rel.file_name()?.to_str()?;
+    if name.starts_with('.') || name.ends_with('~') {
+        return None;
+    }
+    let doc = matches!(
+        rel.extension().and_then(|e| e.to_str()),
+        Some("md" | "markdown")
+    );
+    (doc || rel == Path::new("lore.toml")).then(|| rel.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_documents_and_the_config_are_reported() {
+        let root = Path::new("/kb");
+        let r = |p: &str| relevant(root, Path::new(p));
+        assert_eq!(r("/kb/postmortems/a.md"), Some("postmortems/a.md".into()));
+        assert_eq!(r("/kb/lore.toml"), Some("lore.toml".into()));
+        assert_eq!(r("/kb/.lore/index/meta.json"), None);
+        assert_eq!(r("/kb/.git/index"), None);
+        assert_eq!(r("/kb/postmortems/.a.md.tmp123"), None);
+        assert_eq!(r("/kb/postmortems/notes.txt"), None);
+        assert_eq!(r("/elsewhere/a.md"), None);
+    }
+}
