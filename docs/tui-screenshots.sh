@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Regenerates docs/tui.png and docs/tui-search.png: runs lore on a copy of the
-# sample knowledge base in a 150x38 tmux session with colour, searches, opens
-# a document, and renders each capture with docs/ansi_to_png.py (Pillow).
+# Regenerates docs/tui.png, docs/tui-search.png and docs/tui-live.png: runs
+# lore on a copy of the sample knowledge base in a 150x38 tmux session with
+# colour, searches, opens a document, declares a live incident (stamps and a
+# timeline entry), and renders each capture with docs/ansi_to_png.py (Pillow).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --quiet --bin lore
@@ -9,7 +10,7 @@ kb=$(mktemp -d)
 trap 'tmux -L lore-shots kill-server 2>/dev/null || true; rm -rf "$kb"' EXIT
 cp -r lore.toml postmortems templates "$kb"/
 tmux -L lore-shots -f /dev/null new-session -d -x 150 -y 38 \
-  "cd $kb && env -u NO_COLOR TERM=xterm-256color $PWD/target/debug/lore; sleep 60"
+  "cd $kb && env -u NO_COLOR TERM=xterm-256color EDITOR=true VISUAL=true $PWD/target/debug/lore; sleep 60"
 sleep 2
 tmux -L lore-shots send-keys /
 tmux -L lore-shots send-keys -l "replica lag"
@@ -22,3 +23,24 @@ sleep 0.5
 tmux -L lore-shots capture-pane -e -p > "$kb/read.ansi"
 python3 docs/ansi_to_png.py "$kb/search.ansi" docs/tui-search.png
 python3 docs/ansi_to_png.py "$kb/read.ansi" docs/tui.png
+# A live incident: declared with `n` (started now), detected, one entry.
+tmux -L lore-shots send-keys Escape
+sleep 0.5
+tmux -L lore-shots send-keys n
+sleep 0.3
+tmux -L lore-shots send-keys -l "Edge 502s on checkout"
+tmux -L lore-shots send-keys Tab Right Right Tab
+tmux -L lore-shots send-keys -l "edge, checkout"
+tmux -L lore-shots send-keys Tab Tab Space Enter
+sleep 1.5
+tmux -L lore-shots send-keys D
+sleep 0.3
+tmux -L lore-shots send-keys Enter
+sleep 0.8
+tmux -L lore-shots send-keys t
+sleep 0.3
+tmux -L lore-shots send-keys -l "Paged the edge on-call; 502s on 30% of checkout requests"
+tmux -L lore-shots send-keys Enter
+sleep 1.5
+tmux -L lore-shots capture-pane -e -p > "$kb/live.ansi"
+python3 docs/ansi_to_png.py "$kb/live.ansi" docs/tui-live.png

@@ -319,11 +319,16 @@ pub fn parse_at(
     w.rest.trim().is_empty().then_some(w.at).flatten()
 }
 
-/// Now, in the KB's zone, as a fixed-offset time.
+/// Now, in the KB's zone, as a fixed-offset time to the second.
 pub fn now(cfg: &Config) -> DateTime<FixedOffset> {
-    cfg.tz
-        .from_utc_datetime(&chrono::Utc::now().naive_utc())
-        .fixed_offset()
+    at_second(cfg, chrono::Utc::now())
+}
+
+/// `t` in the KB's zone, to the second: stamps carry no fractions.
+pub fn at_second(cfg: &Config, t: chrono::DateTime<chrono::Utc>) -> DateTime<FixedOffset> {
+    use chrono::Timelike;
+    let t = t.with_nanosecond(0).unwrap_or(t);
+    cfg.tz.from_utc_datetime(&t.naive_utc()).fixed_offset()
 }
 
 #[cfg(test)]

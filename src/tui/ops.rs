@@ -256,14 +256,10 @@ pub fn loaded(app: &mut App, loaded: Loaded) {
         .open
         .as_ref()
         .and_then(|o| app.kb.as_ref()?.by_path(&o.doc.path).cloned());
-    match (&app.open, &newer) {
-        (Some(_), None) if from_disk => {
-            app.say("the open document was removed on disk");
-            app.open = None;
-            app.screen = Screen::Browse;
-            app.focus = Focus::List;
-        }
-        _ => refresh_open(app, newer),
+    // Not in this load (removed, or written after the load began): it
+    // stays as shown; the next change on disk brings the files again.
+    if newer.is_some() || !from_disk {
+        refresh_open(app, newer);
     }
 }
 

@@ -371,7 +371,7 @@ fn field_input(f: &mut NewForm) -> Option<&mut Input> {
 /// Checks the form and asks for the document to be written from the
 /// template; the form stays open until the answer (`created`).
 fn submit_form(app: &mut App, mut f: NewForm) {
-    let now = app.now().with_timezone(&app.config.tz).fixed_offset();
+    let now = crate::lifecycle::at_second(&app.config, app.now());
     let date = match chrono::NaiveDate::parse_from_str(f.date.text.trim(), "%Y-%m-%d") {
         Ok(d) => d,
         Err(_) => {

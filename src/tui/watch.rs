@@ -6,7 +6,8 @@
 
 use super::action::Action;
 use crate::config::Config;
-use notify_debouncer_full::notify::{RecommendedWatcher, RecursiveMode};
+use notify_debouncer_full::notify::event::ModifyKind;
+use notify_debouncer_full::notify::{EventKind, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::Sender;
@@ -32,8 +33,11 @@ pub fn start(root: &Path, cfg: &Config, out: Sender<Action>) -> Result<Watch, St
             let _ = out.send(Action::Changed(Vec::new()));
             return;
         };
+        // Reads (open, access, close without writing) are no change: the
+        // TUI's own loads would otherwise trigger loads without end.
         let mut paths: Vec<PathBuf> = events
             .iter()
+            .filter(|e| is_change(&e.kind))
             .flat_map(|e| e.paths.iter())
             .filter_map(|p| relevant(&strip, p))
             .collect();
@@ -63,6 +67,13 @@ pub fn start(root: &Path, cfg: &Config, out: Sender<Action>) -> Result<Watch, St
     })
 }
 
+/// Whether an event changed a file's content or name (not a read, not a
+/// metadata touch).
+fn is_change(kind: &EventKind) -> bool {
+    (kind.is_create() || kind.is_modify() || kind.is_remove())
+        && !matches!(kind, EventKind::Modify(ModifyKind::Metadata(_)))
+}
+
 /// The KB-relative path of a change worth reporting: a Markdown document
 /// or `lore.toml`, outside lore's and git's own folders, not a temporary
 /// file of a write in progress.
@@ -86,6 +97,26 @@ fn relevant(root: &Path, p: &Path) -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_are_not_changes() {
+        use notify_debouncer_full::notify::event::{
+            AccessKind, AccessMode, CreateKind, DataChange, MetadataKind,
+        };
+        assert!(!is_change(&EventKind::Access(AccessKind::Open(
+            AccessMode::Read
+        ))));
+        assert!(!is_change(&EventKind::Access(AccessKind::Close(
+            AccessMode::Read
+        ))));
+        assert!(!is_change(&EventKind::Modify(ModifyKind::Metadata(
+            MetadataKind::AccessTime
+        ))));
+        assert!(is_change(&EventKind::Create(CreateKind::File)));
+        assert!(is_change(&EventKind::Modify(ModifyKind::Data(
+            DataChange::Content
+        ))));
+    }
 
     #[test]
     fn only_documents_and_the_config_are_reported() {

@@ -15,6 +15,9 @@ use crate::record::Record;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+/// How a stamp's time is pre-filled.
+const STAMP_FORMAT: &str = "%Y-%m-%d %H:%M";
+
 /// `t`, `a`, `D` `M` `R`: a one-line prompt on the postmortem acted on.
 /// Times are pre-filled with now and can be edited before Enter.
 pub fn open_prompt(app: &mut App, kind: PromptKind) {
@@ -39,7 +42,7 @@ pub fn open_prompt(app: &mut App, kind: PromptKind) {
     };
     let input = match kind {
         PromptKind::Timeline => Input::with_text(&now.format(time).to_string()),
-        PromptKind::Stamp(_) => Input::with_text(&now.format("%Y-%m-%d %H:%M").to_string()),
+        PromptKind::Stamp(_) => Input::with_text(&now.format(STAMP_FORMAT).to_string()),
         PromptKind::ActionItem => Input::default(),
     };
     app.overlay = Some(Overlay::Prompt(Prompt {
@@ -54,7 +57,7 @@ pub fn open_prompt(app: &mut App, kind: PromptKind) {
 /// Enter in a prompt: the change, for the I/O worker.
 pub fn submit_prompt(app: &mut App, p: Prompt) {
     let text = p.input.text.trim().to_string();
-    let now = app.now().with_timezone(&app.config.tz).fixed_offset();
+    let now = crate::lifecycle::at_second(&app.config, app.now());
     let change = match p.kind {
         PromptKind::Timeline => {
             // Only the pre-filled time left: nothing to add.
@@ -80,6 +83,11 @@ pub fn submit_prompt(app: &mut App, p: Prompt) {
                 return;
             }
             Write::ActionItem { text: text.clone() }
+        }
+        // The pre-filled minute left as it is means now, to the second (a
+        // stamp a few seconds after `started` must not land before it).
+        PromptKind::Stamp(which) if text == now.format(STAMP_FORMAT).to_string() => {
+            Write::Stamp { which, at: now }
         }
         PromptKind::Stamp(which) => match crate::lifecycle::parse_at(&text, &app.config, now) {
             Some(at) => Write::Stamp { which, at },

@@ -13,3 +13,4 @@ mod search;
 mod site;
 mod stats;
 mod tui;
+mod tui_incident;

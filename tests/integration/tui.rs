@@ -8,14 +8,14 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 /// A tmux server of its own (one socket per test) running one session.
-struct Tmux {
+pub struct Tmux {
     socket: String,
 }
 
 impl Tmux {
     /// Starts `lore --kb KB` in a 120x35 session; after lore exits the shell
     /// prints its exit code and the terminal's `icanon`/`echo` modes.
-    fn start(sb: &Sandbox, kb: &Path, extra_env: &[(&str, String)]) -> Tmux {
+    pub fn start(sb: &Sandbox, kb: &Path, extra_env: &[(&str, String)]) -> Tmux {
         let socket = format!(
             "lore-test-{}-{}",
             std::process::id(),
@@ -59,7 +59,7 @@ impl Tmux {
         Tmux { socket }
     }
 
-    fn tmux(&self, args: &[&str]) -> String {
+    pub fn tmux(&self, args: &[&str]) -> String {
         let out = Command::new("tmux")
             .args(["-L", &self.socket])
             .args(args)
@@ -68,12 +68,12 @@ impl Tmux {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
-    fn screen(&self) -> String {
+    pub fn screen(&self) -> String {
         self.tmux(&["capture-pane", "-p"])
     }
 
     /// Sends keys as tmux names them (`Enter`, `Escape`) or literal text.
-    fn keys(&self, keys: &[&str]) {
+    pub fn keys(&self, keys: &[&str]) {
         for k in keys {
             if k.len() > 1
                 && k.chars().next().is_some_and(|c| c.is_ascii_uppercase())
@@ -87,7 +87,7 @@ impl Tmux {
     }
 
     /// Polls the screen until `want` shows, or fails with the last screen.
-    fn wait_for(&self, want: &str) -> String {
+    pub fn wait_for(&self, want: &str) -> String {
         let start = Instant::now();
         loop {
             let s = self.screen();
@@ -102,7 +102,7 @@ impl Tmux {
     }
 
     /// Polls the screen until `ok` holds for it.
-    fn wait_until(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+    pub fn wait_until(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
         let start = Instant::now();
         loop {
             let s = self.screen();
@@ -116,7 +116,7 @@ impl Tmux {
         }
     }
 
-    fn alternate_screen_on(&self) -> bool {
+    pub fn alternate_screen_on(&self) -> bool {
         self.tmux(&["display-message", "-p", "#{alternate_on}"])
             .trim()
             == "1"
@@ -141,7 +141,7 @@ fn shell_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', "'\\''"))
 }
 
-fn tmux_available() -> bool {
+pub fn tmux_available() -> bool {
     Command::new("tmux")
         .arg("-V")
         .output()
@@ -149,7 +149,7 @@ fn tmux_available() -> bool {
 }
 
 /// A copy of the sample KB in a git repository with everything committed.
-fn sample(sb: &Sandbox) -> PathBuf {
+pub fn sample(sb: &Sandbox) -> PathBuf {
     let kb = sb.sample_kb();
     // As `lore init` writes it: the index cache stays out of git.
     std::fs::write(kb.join(".gitignore"), ".lore/\npublic/\n").unwrap();
@@ -158,7 +158,7 @@ fn sample(sb: &Sandbox) -> PathBuf {
 }
 
 /// The KB-relative path shown in the title of the open document's pane.
-fn open_path(screen: &str) -> String {
+pub fn open_path(screen: &str) -> String {
     let start = screen.find("┌ postmortems/").expect("a document is open") + "┌ ".len();
     let rest = &screen[start..];
     rest[..rest.find(".md").expect("path ends in .md") + 3].to_string()
