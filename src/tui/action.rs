@@ -108,8 +108,14 @@ pub enum Action {
         commit: String,
         result: Result<String, String>,
     },
-    /// Files of the KB changed on disk (another process, `git pull`).
+    /// Files of the KB changed on disk (another process, `git pull`); none
+    /// named: read everything again.
     Changed(Vec<PathBuf>),
+    /// A changed document read again (`None`: it is gone).
+    Reread {
+        rel: PathBuf,
+        result: Result<Option<Box<Doc>>, String>,
+    },
     /// An editor round trip ended: the document as saved, and what to say.
     Saved(Saved),
 }
@@ -161,6 +167,11 @@ pub enum Io {
         kind: Kind,
         change: Write,
         reveal: Option<String>,
+    },
+    /// Read a document that changed on disk, if it is still there.
+    Reread {
+        rel: PathBuf,
+        kind: Kind,
     },
     Create(NewDoc),
     History {

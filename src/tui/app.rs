@@ -113,6 +113,7 @@ fn dispatch(app: &mut App, action: Action) {
         }
         Action::DiffLoaded { commit, result } => super::overlay::diff_loaded(app, commit, result),
         Action::Changed(paths) => super::ops::changed(app, &paths),
+        Action::Reread { rel, result } => super::writes::reread(app, &rel, result),
         Action::Saved(saved) => super::writes::saved(app, saved),
         other => {
             if app.overlay.is_some() {

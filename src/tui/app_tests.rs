@@ -452,3 +452,25 @@ fn the_open_document_is_rendered_once_per_width() {
     key(&mut app, KeyCode::Enter);
     assert!(test_kb::renders() > first + 1, "reopening renders afresh");
 }
+
+#[test]
+fn a_long_status_message_is_never_cut() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = test_kb::app(dir.path());
+    step(&mut app, Action::Resize(80, 24));
+    let note = "saved and committed 1a2b3c4 · postmortem: timeline entry 2026-04-21 07:45 in 2026-04-21-edge-502s-on-checkout";
+    app.say(note);
+    // Wrapped into rows of its own above the bar, every word kept.
+    let screen = test_kb::frame(&mut app);
+    let words: Vec<&str> = screen
+        .split_whitespace()
+        .map(|w| w.trim_matches('"'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    assert!(words.join(" ").contains(note), "{screen}");
+    // Expired, the bar has one row again.
+    app.message_at = app.now().checked_sub_signed(chrono::Duration::seconds(60));
+    step(&mut app, Action::Tick);
+    assert!(app.message.is_empty());
+    assert_eq!(crate::tui::layout::status_height(&app, 80), 1);
+}

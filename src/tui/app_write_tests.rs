@@ -261,3 +261,35 @@ fn d_stamps_detected_space_closes_an_item_and_s_moves_the_status() {
         std::fs::read_to_string(dir.path().join("postmortems/2023-11-02-dns-timeouts.md")).unwrap();
     assert!(dns.contains("\nstatus: review\n"), "{dns}\n{}", app.message);
 }
+
+#[test]
+fn a_change_on_disk_reaches_the_open_document_and_a_removal_the_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = test_kb::app(dir.path());
+    key(&mut app, KeyCode::Enter);
+    let rel = std::path::PathBuf::from("postmortems/2024-03-12-checkout-failover.md");
+    let path = dir.path().join(&rel);
+    // Another responder's entry, written while this TUI has it open.
+    let text = std::fs::read_to_string(&path).unwrap().replace(
+        "- 14:40 Traffic moved off the lagging replicas\n",
+        "- 14:40 Traffic moved off the lagging replicas\n- 15:00 Vendor confirmed the fix\n",
+    );
+    std::fs::write(&path, text).unwrap();
+    step(&mut app, Action::Changed(vec![rel.clone()]));
+    let open = app.open.as_ref().unwrap();
+    assert!(
+        open.doc
+            .timeline
+            .iter()
+            .any(|e| e.text == "Vendor confirmed the fix"),
+        "{:?}",
+        open.doc.timeline
+    );
+    assert_eq!(app.screen, Screen::Read, "the reader stays where they were");
+    // A document removed (a `git pull`): gone from the list.
+    key(&mut app, KeyCode::Esc);
+    let gone = std::path::PathBuf::from("postmortems/2023-11-02-dns-timeouts.md");
+    std::fs::remove_file(dir.path().join(&gone)).unwrap();
+    step(&mut app, Action::Changed(vec![gone]));
+    assert_eq!(ids(&app).len(), 2, "{:?}", ids(&app));
+}

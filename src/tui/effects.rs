@@ -31,6 +31,15 @@ pub fn perform(root: &Path, cfg: &Config, io: Io) -> Action {
             rel,
             reveal,
         },
+        Io::Reread { rel, kind } => Action::Reread {
+            result: match crate::store::confine::inside(root, &rel) {
+                Ok(abs) if !abs.exists() => Ok(None),
+                _ => data::read_doc(root, cfg, &rel, kind)
+                    .map(|d| Some(Box::new(d)))
+                    .map_err(|e| format!("{e:#}")),
+            },
+            rel,
+        },
         Io::Create(new) => Action::Created(
             crate::draft::create(root, cfg, &new)
                 .map(|rel| (rel, new.kind))

@@ -29,7 +29,7 @@ pub fn areas(app: &App, area: Rect) -> Areas {
         Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Min(3),
-        Constraint::Length(1),
+        Constraint::Length(status_height(app, area.width)),
     ])
     .areas(area);
     let mut a = Areas {
@@ -70,6 +70,30 @@ pub fn areas(app: &App, area: Rect) -> Areas {
         a.list_rows = a.list.height.saturating_sub(3) as usize;
     }
     a
+}
+
+/// The status bar's left part (KB and document count) and right part.
+pub fn status_parts(app: &App) -> (String, &'static str) {
+    let docs = app.records.len();
+    let left = format!(
+        " {} │ {docs} document{} │ ",
+        app.config.name,
+        if docs == 1 { "" } else { "s" }
+    );
+    (left, " ? help  q quit ")
+}
+
+/// Rows of the status bar: one, or more so that a message (a commit note,
+/// an error) is never cut: it then gets rows of its own above the bar.
+pub fn status_height(app: &App, width: u16) -> u16 {
+    let (left, right) = status_parts(app);
+    let w = unicode_width::UnicodeWidthStr::width(app.message.as_str());
+    let room = (width as usize).saturating_sub(left.chars().count() + right.len());
+    if w <= room || width == 0 {
+        1
+    } else {
+        1 + w.div_ceil(width as usize).min(3) as u16
+    }
 }
 
 /// The layout at the model's terminal size.

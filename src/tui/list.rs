@@ -15,15 +15,21 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let th = &app.theme;
     let kind = app.tab.kind().unwrap_or(Kind::Postmortem);
     let is_pm = kind == Kind::Postmortem;
+    // Where the selection is: `3/29`, so a reader knows how far the list goes.
+    let at = if app.rows.is_empty() {
+        String::new()
+    } else {
+        format!("{}/", app.selected + 1)
+    };
     let title = if app.search.active() {
-        format!(" {} matching ", app.rows.len())
+        format!(" {at}{} matching ", app.rows.len())
     } else {
         let total = app.count_kind(kind);
         if app.rows.len() == total {
-            format!(" {} {} ", total, app.tab.title().to_lowercase())
+            format!(" {at}{} {} ", total, app.tab.title().to_lowercase())
         } else {
             format!(
-                " {} of {} {} ",
+                " {at}{} of {} {} ",
                 app.rows.len(),
                 total,
                 app.tab.title().to_lowercase()

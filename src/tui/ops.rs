@@ -263,11 +263,26 @@ pub fn loaded(app: &mut App, loaded: Loaded) {
     }
 }
 
-/// Files changed on disk (another responder, `git pull`): read the KB again.
-/// Our own writes are already in the model; reading again is harmless.
+/// Past this many changed files (a `git pull`), the whole KB is read again
+/// rather than each file.
+const REREAD_MAX: usize = 50;
+
+/// Files changed on disk (another responder, `git pull`, an editor): each
+/// document is read again; `lore.toml`, many files or `r` read the KB.
 pub fn changed(app: &mut App, paths: &[PathBuf]) {
-    if paths.is_empty() {
-        app.say("reloading the knowledge base");
+    let config = paths.iter().any(|p| p == Path::new("lore.toml"));
+    if paths.is_empty() || config || paths.len() > REREAD_MAX || app.kb.is_none() {
+        if paths.is_empty() {
+            app.say("reloading the knowledge base");
+        }
+        app.effect(Effect::LoadKb);
+        return;
     }
-    app.effect(Effect::LoadKb);
+    for rel in paths {
+        let kind = app.config.kind_of(rel);
+        app.effect(Effect::Io(Io::Reread {
+            rel: rel.clone(),
+            kind,
+        }));
+    }
 }

@@ -180,15 +180,24 @@ fn draw_bar(frame: &mut Frame, app: &App, area: Rect) {
 
 fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
     let th = &app.theme;
-    let docs = app.records.len();
-    let left = format!(
-        " {} │ {docs} document{} │ ",
-        app.config.name,
-        if docs == 1 { "" } else { "s" }
-    );
-    let right = " ? help  q quit ";
+    let (left, right) = super::layout::status_parts(app);
     let room = (area.width as usize).saturating_sub(left.chars().count() + right.len());
-    let msg = super::markdown::fit(&app.message, room);
+    let (msg, above) = if area.height > 1 {
+        // The message has rows of its own, wrapped whole.
+        let rows = Rect {
+            height: area.height - 1,
+            ..area
+        };
+        frame.render_widget(
+            Paragraph::new(app.message.clone())
+                .wrap(ratatui::widgets::Wrap { trim: false })
+                .style(th.status_bar()),
+            rows,
+        );
+        (String::new(), area.height - 1)
+    } else {
+        (super::markdown::fit(&app.message, room), 0)
+    };
     let pad = room.saturating_sub(unicode_width::UnicodeWidthStr::width(msg.as_str()));
     let line = Line::from(vec![
         Span::raw(left),
@@ -196,5 +205,10 @@ fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
         Span::raw(" ".repeat(pad)),
         Span::raw(right),
     ]);
-    frame.render_widget(Paragraph::new(line).style(th.status_bar()), area);
+    let bar = Rect {
+        y: area.y + above,
+        height: 1,
+        ..area
+    };
+    frame.render_widget(Paragraph::new(line).style(th.status_bar()), bar);
 }

@@ -185,6 +185,56 @@ pub fn apply_doc(app: &mut App, doc: Doc) {
     }
 }
 
+/// A changed document read again: in the model unless it is what the model
+/// already holds (our own write coming back); gone from disk, gone here.
+pub fn reread(app: &mut App, rel: &Path, result: Result<Option<Box<Doc>>, String>) {
+    match result {
+        Err(e) => app.say(format!("error: {e}")),
+        Ok(Some(doc)) => {
+            let held = app.kb.as_ref().and_then(|kb| kb.by_path(rel));
+            let same = held.is_some_and(|h| {
+                serde_json::to_string(h).ok() == serde_json::to_string(&*doc).ok()
+            });
+            if !same {
+                apply_doc(app, *doc);
+            }
+        }
+        Ok(None) => remove_doc(app, rel),
+    }
+}
+
+/// A document removed on disk: out of the lists and the KB. An open one
+/// stays as shown, saying so.
+pub fn remove_doc(app: &mut App, rel: &Path) {
+    let rel_s = rel.to_string_lossy().replace('\\', "/");
+    let before = app.records.len();
+    app.records.retain(|r| r.path != rel_s);
+    if app.records.len() == before {
+        return;
+    }
+    if let Some(kb) = &app.kb {
+        let docs: Vec<Doc> = kb.docs.iter().filter(|d| d.path != rel).cloned().collect();
+        let kb = Arc::new(crate::kb::Kb::from_docs(
+            kb.root.clone(),
+            kb.config.clone(),
+            docs,
+            kb.file_errors.clone(),
+        ));
+        app.kb = Some(Arc::clone(&kb));
+        app.similar.clear();
+        app.effect(Effect::SetKb(Arc::clone(&kb)));
+        let today = app.today();
+        app.effect(Effect::Analyse { kb, today });
+    }
+    app.effect(Effect::RefreshIndex);
+    app.research();
+    app.refresh_rows();
+    app.refresh_actions();
+    if app.open.as_ref().is_some_and(|o| o.doc.path == rel) {
+        app.say(format!("{} was removed on disk", rel.display()));
+    }
+}
+
 /// `e`: ask the loop to run the editor on the document acted on.
 pub fn start_edit(app: &mut App) {
     let Some((rel, kind, _)) = target(app) else {
