@@ -93,6 +93,22 @@ fn stopwords() -> &'static WordSet {
     SET.get_or_init(|| STOPWORDS.iter().copied().collect())
 }
 
+/// The hash the document-frequency pass counts a word by: no string is
+/// kept for it (that pass sees every word of every postmortem).
+fn word_hash(w: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(w.as_bytes())
+}
+
+/// The distinct words of a document, by hash.
+fn distinct_words(d: &Doc, seen: &mut std::collections::HashSet<u64, Xxh3Builder>) {
+    seen.clear();
+    for t in doc_text(d) {
+        words(t, |w| {
+            seen.insert(word_hash(w));
+        });
+    }
+}
+
 /// How often each word occurs in a document.
 fn term_counts(d: &Doc) -> HashMap<String, u32, Xxh3Builder> {
     let mut tf: HashMap<String, u32, Xxh3Builder> = HashMap::with_hasher(Xxh3Builder::new());
@@ -141,7 +157,10 @@ pub struct Similarity<'a> {
     /// Indices into `kb.docs` of the postmortems that can be suggested.
     cands: Vec<usize>,
     feats: Vec<Features>,
-    df: HashMap<String, u32, Xxh3Builder>,
+    /// Postmortems holding each word (by `word_hash`).
+    df: HashMap<u64, u32, Xxh3Builder>,
+    /// Candidate position of each postmortem, by path.
+    by_path: HashMap<&'a std::path::Path, usize>,
     /// Feature key (`f:`, `s:`, `t:`, `w:` + value) → candidates holding it.
     postings: HashMap<String, Vec<u32>, Xxh3Builder>,
     n_docs: f32,
@@ -155,25 +174,38 @@ impl<'a> Similarity<'a> {
         let df = cands
             .par_iter()
             .fold(
-                HashMap::<String, u32, Xxh3Builder>::default,
-                |mut acc, &i| {
-                    for (w, _) in term_counts(&kb.docs[i]) {
-                        *acc.entry(w).or_default() += 1;
+                || {
+                    (
+                        HashMap::<u64, u32, Xxh3Builder>::default(),
+                        Default::default(),
+                    )
+                },
+                |(mut acc, mut seen), &i| {
+                    distinct_words(&kb.docs[i], &mut seen);
+                    for &h in &seen {
+                        *acc.entry(h).or_default() += 1;
                     }
-                    acc
+                    (acc, seen)
                 },
             )
+            .map(|(acc, _)| acc)
             .reduce(HashMap::default, |mut a, b| {
                 for (k, v) in b {
                     *a.entry(k).or_default() += v;
                 }
                 a
             });
+        let by_path = cands
+            .iter()
+            .enumerate()
+            .map(|(ci, &i)| (kb.docs[i].path.as_path(), ci))
+            .collect();
         let mut s = Similarity {
             kb,
             cands,
             feats: Vec::new(),
             df,
+            by_path,
             postings: HashMap::default(),
             n_docs: 0.0,
         };
@@ -206,7 +238,7 @@ impl<'a> Similarity<'a> {
         let mut scored: Vec<(String, f32)> = tf
             .into_iter()
             .filter_map(|(w, c)| {
-                let df = *self.df.get(&w).unwrap_or(&0) as usize;
+                let df = *self.df.get(&word_hash(&w)).unwrap_or(&0) as usize;
                 // A word in many postmortems says little, and its long list
                 // would cost `all` dearly: at most a tenth of a large KB
                 // (a half of a small one).
@@ -294,8 +326,24 @@ impl<'a> Similarity<'a> {
     /// The `n` postmortems most similar to `doc` (which may be a draft that is
     /// not in the KB), best first.
     pub fn similar_to(&self, doc: &Doc, n: usize) -> Vec<Similar> {
-        let f = self.features(doc);
-        self.rank(doc, &f, n, &mut Vec::new())
+        self.similar_with(doc, n, &mut Vec::new())
+    }
+
+    /// `similar_to` with a scratch buffer kept between calls, and the
+    /// features computed once for a postmortem of the KB (a draft or an
+    /// edited copy gets its own).
+    pub fn similar_with(&self, doc: &Doc, n: usize, acc: &mut Vec<f32>) -> Vec<Similar> {
+        let held = self.by_path.get(doc.path.as_path()).copied().filter(|&ci| {
+            let d = &self.kb.docs[self.cands[ci]];
+            std::ptr::eq(d, doc) || (d.id == doc.id && d.body == doc.body && d.meta == doc.meta)
+        });
+        match held {
+            Some(ci) => self.rank(doc, &self.feats[ci], n, acc),
+            None => {
+                let f = self.features(doc);
+                self.rank(doc, &f, n, acc)
+            }
+        }
     }
 
     /// For every document of the KB (runbooks included), its `n` most similar
@@ -469,6 +517,21 @@ mod tests {
                 .iter()
                 .any(|s| s.id == "c" && s.reasons == vec!["factors: capacity"])
         );
+    }
+
+    #[test]
+    fn held_features_give_what_fresh_ones_give_and_an_edited_copy_is_its_own() {
+        let kb = kb();
+        let sim = Similarity::new(&kb);
+        for d in &kb.docs {
+            let fresh = sim.rank(d, &sim.features(d), 3, &mut Vec::new());
+            assert_eq!(sim.similar_to(d, 3), fresh, "{}", d.id);
+        }
+        // A copy of a postmortem with another body is not taken for it.
+        let mut edited = kb.get("a").unwrap().clone();
+        edited.body = "nothing in common".into();
+        let fresh = sim.rank(&edited, &sim.features(&edited), 3, &mut Vec::new());
+        assert_eq!(sim.similar_to(&edited, 3), fresh);
     }
 
     #[test]

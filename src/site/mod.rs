@@ -81,21 +81,25 @@ const ASSETS: &[(&str, &[u8])] = &[
 
 /// Writes the site for `kb` into `opts.out`.
 pub fn export(kb: &Kb, opts: &ExportOptions, progress: &dyn Progress) -> Result<ExportReport> {
+    let mut phase = Phases::new();
     let tpl = templates::Templates::load(&kb.root)?;
     let site = model::Site::new(kb, opts.drafts);
     let mut sopts = stats::Options::new(opts.today);
     sopts.include_drafts = opts.drafts;
     let stats = stats::compute(kb, &sopts);
     let writer = output::SiteWriter::create(&opts.out)?;
+    phase.done("model, stats, staging folder");
     // The search index first: its working set is freed before the similar
     // incidents are computed, which keeps the peak memory down.
     let (index, filters) = search_index::build(&site);
     let search_bytes = index.iter().map(|p| p.bytes.len() as u64).sum();
     index.par_iter().try_for_each(|p| writer.write(p))?;
     drop(index);
+    phase.done("search index");
     // Similar incidents are ranked page by page from one shared index, so
     // no list for all 10,000 documents is ever held.
     let similar = crate::similar::Similarity::new(kb);
+    phase.done("similarity index");
     let mut warnings = Vec::new();
     let edits = match crate::store::git::activity(&kb.root) {
         Ok(map) => map
@@ -130,9 +134,12 @@ pub fn export(kb: &Kb, opts: &ExportOptions, progress: &dyn Progress) -> Result<
             .filter(|d| d.kind == crate::doc::Kind::Postmortem)
             .count(),
     };
+    phase.done("git activity");
     progress.start(site.docs.len() as u64);
     pages::documents(&shared, &writer, progress)?;
+    phase.done("document pages");
     pages::terms(&shared, &writer)?;
+    phase.done("term pages");
     let mut out = pages::lists(&shared)?;
     out.push(pages::browse(&shared)?);
     let actions = pages::action_views(&shared);
@@ -146,7 +153,9 @@ pub fn export(kb: &Kb, opts: &ExportOptions, progress: &dyn Progress) -> Result<
     });
     out.extend(assets(&kb.root)?);
     out.par_iter().try_for_each(|p| writer.write(p))?;
+    phase.done("lists, overview, trends, feed, assets");
     let write = writer.finish()?;
+    phase.done("swap into place");
     Ok(ExportReport {
         documents: site.docs.len(),
         files: write.written + write.unchanged,
@@ -154,6 +163,31 @@ pub fn export(kb: &Kb, opts: &ExportOptions, progress: &dyn Progress) -> Result<
         search_bytes,
         warnings,
     })
+}
+
+/// Wall time of each export phase on stderr when `LORE_PHASES` is set, for
+/// profiling (`bench/export.sh` prints them).
+struct Phases {
+    on: bool,
+    last: std::time::Instant,
+}
+
+impl Phases {
+    fn new() -> Phases {
+        Phases {
+            on: std::env::var_os("LORE_PHASES").is_some(),
+            last: std::time::Instant::now(),
+        }
+    }
+
+    fn done(&mut self, what: &str) {
+        if self.on {
+            let ms = self.last.elapsed().as_secs_f64() * 1000.0;
+            use std::io::Write;
+            let _ = writeln!(std::io::stderr(), "phase {what}: {ms:.0} ms");
+            self.last = std::time::Instant::now();
+        }
+    }
 }
 
 /// Built-in assets, replaced or extended by the KB's own `site/` files.

@@ -47,15 +47,48 @@ pub fn tokens(text: &str) -> impl Iterator<Item = String> + '_ {
         .filter(|w| !STOP_WORDS.contains(&w.as_str()))
 }
 
+/// `tokens` without a string per word: each indexable body word (the rule
+/// of `body_counts`) lowercased into one reused buffer.
+fn each_body_word(text: &str, mut f: impl FnMut(&str)) {
+    let mut buf = String::new();
+    for w in text.split(|c: char| !c.is_alphanumeric()) {
+        if w.len() < 2 || (w.is_ascii() && w.len() > 40) {
+            continue;
+        }
+        buf.clear();
+        if w.is_ascii() {
+            buf.push_str(w);
+            buf.make_ascii_lowercase();
+        } else {
+            if w.chars().count() < 2 {
+                continue;
+            }
+            buf.extend(w.chars().flat_map(char::to_lowercase));
+        }
+        if buf.len() <= 40
+            && !buf.bytes().all(|b| b.is_ascii_digit())
+            && !STOP_WORDS.contains(&buf.as_str())
+        {
+            f(&buf);
+        }
+    }
+}
+
 /// How often each indexable word occurs in a body.
 fn body_counts(body: &str) -> HashMap<String, u32> {
     let mut tf: HashMap<String, u32> = HashMap::new();
-    for t in tokens(body) {
-        if t.len() <= 40 && !t.bytes().all(|b| b.is_ascii_digit()) {
-            *tf.entry(t).or_default() += 1;
+    each_body_word(body, |t| match tf.get_mut(t) {
+        Some(c) => *c += 1,
+        None => {
+            tf.insert(t.to_string(), 1);
         }
-    }
+    });
     tf
+}
+
+/// The hash document frequencies are counted by (no string kept per word).
+fn term_hash(t: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(t.as_bytes())
 }
 
 /// The shard a term lives in: its first two characters.
@@ -86,15 +119,23 @@ pub fn build(site: &Site) -> (Vec<Page>, Filters) {
     // Term counts of each body, in parallel; document frequency after.
     // Document frequency of body words in a first pass; the term counts of
     // each body are recounted in the second, so they never all sit in memory.
-    let df: HashMap<String, u32> = site
+    let df: HashMap<u64, u32> = site
         .docs
         .par_iter()
-        .fold(HashMap::new, |mut acc: HashMap<String, u32>, d| {
-            for t in body_counts(&d.body).into_keys() {
-                *acc.entry(t).or_default() += 1;
-            }
-            acc
-        })
+        .fold(
+            || (HashMap::new(), std::collections::HashSet::new()),
+            |(mut acc, mut seen): (HashMap<u64, u32>, std::collections::HashSet<u64>), d| {
+                seen.clear();
+                each_body_word(&d.body, |t| {
+                    seen.insert(term_hash(t));
+                });
+                for &h in &seen {
+                    *acc.entry(h).or_default() += 1;
+                }
+                (acc, seen)
+            },
+        )
+        .map(|(acc, _)| acc)
         .reduce(HashMap::new, |mut a, b| {
             for (k, v) in b {
                 *a.entry(k).or_default() += v;
@@ -138,7 +179,8 @@ pub fn build(site: &Site) -> (Vec<Page>, Filters) {
             let mut ranked: Vec<(&String, f64)> = tf
                 .iter()
                 .map(|(t, &c)| {
-                    let idf = (nf / f64::from(df.get(t.as_str()).copied().unwrap_or(1))).ln() + 1.0;
+                    let idf =
+                        (nf / f64::from(df.get(&term_hash(t)).copied().unwrap_or(1))).ln() + 1.0;
                     (t, (1.0 + f64::from(c).ln()) * idf)
                 })
                 .collect();
