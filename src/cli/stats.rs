@@ -20,6 +20,9 @@ pub struct Args {
     /// Only incidents from this date on (YYYY, YYYY-MM or YYYY-MM-DD)
     #[arg(long, value_name = "DATE")]
     pub since: Option<String>,
+    /// Count draft postmortems too (left out by default, as on the site)
+    #[arg(long)]
+    pub drafts: bool,
     #[arg(long, value_enum, default_value_t)]
     pub format: StatsFormat,
 }
@@ -33,6 +36,7 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
     super::output::warn_unreadable(&kb);
     let mut opts = Options::new(crate::clock::today());
     opts.since = since;
+    opts.include_drafts = args.drafts;
     let s = stats::compute(&kb, &opts);
     match args.format {
         StatsFormat::Json => super::output::json(&s)?,
@@ -65,6 +69,13 @@ pub fn text(s: &Stats) -> String {
     let mut o = String::new();
     let sum = &s.summary;
     let _ = writeln!(o, "Last {} days (to {})", sum.window_days, s.today);
+    if sum.drafts_left_out > 0 {
+        let _ = writeln!(
+            o,
+            "  drafts left out   {} (as on the site; --drafts counts them)",
+            sum.drafts_left_out
+        );
+    }
     let sev: Vec<String> = sum
         .by_severity
         .iter()
@@ -87,9 +98,11 @@ pub fn text(s: &Stats) -> String {
     let _ = writeln!(o, "  near misses       {}", sum.near_misses);
     let _ = writeln!(
         o,
-        "  median TTD / TTR  {} / {}",
+        "  median TTD / TTR  {} / {} (of {} / {} incidents with the stamps)",
         dur(sum.ttd_median),
-        dur(sum.ttr_median)
+        dur(sum.ttr_median),
+        sum.ttd_from,
+        sum.ttr_from
     );
     let _ = writeln!(
         o,

@@ -44,7 +44,16 @@ pub fn overview(sh: &Shared, actions: &[ActionView]) -> Result<Page> {
         KeyFigure {
             label: "Incidents",
             value: s.incidents.to_string(),
-            note: trend,
+            // Drafts are left out of every figure (as in `lore stats`); say so.
+            note: if s.drafts_left_out > 0 {
+                format!(
+                    "{trend}; {} draft{} not counted",
+                    s.drafts_left_out,
+                    if s.drafts_left_out == 1 { "" } else { "s" }
+                )
+            } else {
+                trend
+            },
             tone: "",
         },
         KeyFigure {
@@ -65,8 +74,11 @@ pub fn overview(sh: &Shared, actions: &[ActionView]) -> Result<Page> {
             label: "Median time to detect",
             value: s.ttd_median.map_or_else(|| "—".into(), human_duration),
             note: format!(
-                "time to resolve {}",
-                s.ttr_median.map_or_else(|| "—".into(), human_duration)
+                "of {} incident{} · time to resolve {} (of {})",
+                s.ttd_from,
+                if s.ttd_from == 1 { "" } else { "s" },
+                s.ttr_median.map_or_else(|| "—".into(), human_duration),
+                s.ttr_from
             ),
             tone: "",
         },

@@ -26,7 +26,9 @@ pub struct Options {
     pub today: NaiveDate,
     /// Only postmortems of this day or later (runbooks are always counted).
     pub since: Option<NaiveDate>,
-    /// Count draft postmortems too (the site leaves them out unless `--drafts`).
+    /// Count draft postmortems too. One rule for every figure lore shows
+    /// (`lore stats`, the TUI's Trends, the site): drafts are left out, and
+    /// how many is said, unless asked for (`--drafts`).
     pub include_drafts: bool,
     /// The window of the key figures, in days (90 by default).
     pub recent_days: i64,
@@ -37,7 +39,7 @@ impl Options {
         Options {
             today,
             since: None,
-            include_drafts: true,
+            include_drafts: false,
             recent_days: 90,
         }
     }
@@ -79,6 +81,11 @@ pub struct Summary {
     pub by_severity: Vec<LabelCount>,
     pub ttd_median: Option<i64>,
     pub ttr_median: Option<i64>,
+    /// How many incidents of the window each median is taken from.
+    pub ttd_from: usize,
+    pub ttr_from: usize,
+    /// Draft postmortems the figures leave out (0 when drafts are counted).
+    pub drafts_left_out: usize,
     pub open_actions: usize,
     pub overdue_actions: usize,
     pub stale_runbooks: usize,
@@ -405,7 +412,20 @@ fn summary(
             .filter(|&x| x >= 0)
             .collect();
         v.sort_unstable();
-        median(&v)
+        (median(&v), v.len())
+    };
+    let (ttd_median, ttd_from) = sorted(Doc::ttd);
+    let (ttr_median, ttr_from) = sorted(Doc::ttr);
+    let drafts_left_out = if opts.include_drafts {
+        0
+    } else {
+        kb.by_kind(Kind::Postmortem)
+            .filter(|d| d.status() == Status::Draft)
+            .filter(|d| {
+                opts.since
+                    .is_none_or(|s| d.meta.date.is_some_and(|x| x >= s))
+            })
+            .count()
     };
     Summary {
         window_days: opts.recent_days,
@@ -414,8 +434,11 @@ fn summary(
         near_misses: recent.iter().filter(|d| d.meta.near_miss).count(),
         previous_incidents: previous,
         by_severity,
-        ttd_median: sorted(Doc::ttd),
-        ttr_median: sorted(Doc::ttr),
+        ttd_median,
+        ttr_median,
+        ttd_from,
+        ttr_from,
+        drafts_left_out,
         open_actions: actions.open,
         overdue_actions: actions.overdue,
         stale_runbooks: runbooks.iter().filter(|r| r.stale).count(),

@@ -94,7 +94,12 @@ fn drafts_and_older_incidents_are_left_out_when_asked() {
     ];
     let k = kb(docs);
     let mut opts = Options::new(day("2024-06-01"));
-    assert_eq!(compute(&k, &opts).summary.postmortems, 3);
+    // Drafts are left out by default, and counted as left out.
+    let s = compute(&k, &opts);
+    assert_eq!((s.summary.postmortems, s.summary.drafts_left_out), (2, 1));
+    opts.include_drafts = true;
+    let s = compute(&k, &opts);
+    assert_eq!((s.summary.postmortems, s.summary.drafts_left_out), (3, 0));
     opts.include_drafts = false;
     opts.since = Some(day("2024-01-01"));
     let s = compute(&k, &opts);

@@ -53,6 +53,9 @@ impl App {
             size: (100, 30),
             geometry: Geometry::default(),
             clock: None,
+            fixed_today: None,
+            pending_open: None,
+            since_load: None,
             author: None,
             editing: None,
             outbox: Vec::new(),
@@ -93,7 +96,7 @@ fn dispatch(app: &mut App, action: Action) {
             }
         }
         Action::SearchDone { id, result } => super::search::results(app, id, result),
-        Action::KbLoaded(loaded) => super::ops::loaded(app, *loaded),
+        Action::KbLoaded(loaded) => super::writes::loaded(app, *loaded),
         Action::KbFailed(e) => app.say(format!("error: {e}")),
         Action::SimilarDone(id, found) => {
             app.similar.insert(id.clone(), found);

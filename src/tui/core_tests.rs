@@ -289,3 +289,46 @@ fn the_modules_of_the_tui_import_each_other_without_a_cycle() {
         visit(m, &graph, &mut Vec::new(), &mut done);
     }
 }
+
+#[test]
+fn a_read_that_arrives_after_the_user_moved_on_is_dropped() {
+    let mut app = app();
+    key(&mut app, KeyCode::Enter);
+    // Before the answer: a search is started.
+    key(&mut app, KeyCode::Char('/'));
+    update(
+        &mut app,
+        Action::Read {
+            rel: "postmortems/2026-04-21-edge-502s.md".into(),
+            item: None,
+            result: Ok(Box::new(doc(LIVE))),
+        },
+    );
+    assert_eq!(app.screen, Screen::Browse);
+    assert!(app.open.is_none() && app.search.typing);
+}
+
+#[test]
+fn opened_at_an_action_item_reveals_that_item() {
+    let mut app = app();
+    let d = doc(LIVE);
+    let line = d.action_items[0].line;
+    super::ops::request_open(
+        &mut app,
+        "postmortems/2026-04-21-edge-502s.md".into(),
+        crate::doc::Kind::Postmortem,
+        Some(line),
+    );
+    update(
+        &mut app,
+        Action::Read {
+            rel: "postmortems/2026-04-21-edge-502s.md".into(),
+            item: Some(line),
+            result: Ok(Box::new(d)),
+        },
+    );
+    assert_eq!(
+        app.open.as_ref().unwrap().reveal.as_deref(),
+        Some("Roll back edge config")
+    );
+}

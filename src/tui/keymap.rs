@@ -292,7 +292,8 @@ pub fn map_event(app: &App, ev: &Event) -> Option<Action> {
     }
 }
 
-/// Keys shared by every context: Ctrl-C quits from anywhere.
+/// Keys shared by every context: Ctrl-C quits (a form or prompt takes it
+/// as cancel).
 pub fn map_key(ctx: Context, k: KeyEvent) -> Option<Action> {
     let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
     if ctrl && k.code == KeyCode::Char('c') {

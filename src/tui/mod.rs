@@ -63,6 +63,7 @@ pub fn run(root: &Path) -> Result<ExitCode> {
         theme::Theme::from_env(),
     );
     app.author = data::user_name(root);
+    app.fixed_today = crate::clock::fixed_today();
     let runner = Runner::start(root.to_path_buf(), config.clone(), move || backend);
     // Changes by other processes (another responder, `git pull`) come in as
     // `Action::Changed`; without a watcher, `r` reloads by hand.
@@ -119,7 +120,8 @@ fn event_loop(
         }
         if !loading {
             // Parse the whole KB only once the first frame is up.
-            runner.run(Effect::LoadKb);
+            handle(terminal, app, runner, Action::Changed(Vec::new()))?;
+            app.message.clear();
             loading = true;
         }
         if let Some(q) = &bench {

@@ -58,6 +58,15 @@ pub struct App {
     pub geometry: Geometry,
     /// Fixed in tests; the wall clock otherwise.
     pub clock: Option<DateTime<Utc>>,
+    /// `LORE_TODAY`, read once at start-up.
+    pub fixed_today: Option<NaiveDate>,
+    /// The document asked for and not read yet (a later navigation drops
+    /// it), and whether it was reached by following a link.
+    pub pending_open: Option<(PathBuf, bool)>,
+    /// Documents saved or re-read since a whole-KB load was asked for: the
+    /// load may have read them before they changed, so they are applied
+    /// again on top of it.
+    pub since_load: Option<Vec<crate::doc::Doc>>,
     /// The git user, as the author of new documents.
     pub author: Option<String>,
     /// The document being edited in `$EDITOR`, and whether it is new.
@@ -75,10 +84,8 @@ impl App {
     /// Today for overdue checks: the test clock, else `LORE_TODAY` or the
     /// local date.
     pub fn today(&self) -> NaiveDate {
-        match self.clock {
-            Some(c) => c.with_timezone(&self.config.tz).date_naive(),
-            None => crate::clock::today(),
-        }
+        self.fixed_today
+            .unwrap_or_else(|| self.now().with_timezone(&self.config.tz).date_naive())
     }
 
     /// The record a list row shows.

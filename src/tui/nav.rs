@@ -55,6 +55,8 @@ pub fn update(app: &mut App, action: Action) {
             }
             app.screen = Screen::Browse;
             app.open = None;
+            app.pending_open = None;
+            app.back_stack.clear();
             app.focus = Focus::List;
             app.search.typing = true;
         }
@@ -128,6 +130,7 @@ fn go_tab(app: &mut App, t: Tab) {
     app.selected = 0;
     app.offset = 0;
     app.back_stack.clear();
+    app.pending_open = None;
     app.refresh_rows();
     app.research();
 }
@@ -189,8 +192,7 @@ fn open_selected(app: &mut App) {
             let Some(o) = app.open.as_ref() else { return };
             if let Some((rel, kind)) = o.side.get(o.side_selected).and_then(|s| s.target.clone()) {
                 // Following a link: Esc comes back here.
-                app.back_stack.push(o.clone());
-                request_open(app, rel, kind, None);
+                super::ops::follow_link(app, rel, kind);
             }
         }
         (Tab::Trends, _, _) | (_, Screen::Read, _) => {}

@@ -5,35 +5,56 @@
 
 use super::action::{Effect, Io};
 use super::model::App;
-use super::state::{DocFinding, Focus, Loaded, OpenDoc, Screen, SideItem, Tab};
+use super::state::{DocFinding, Focus, OpenDoc, Screen, SideItem, Tab};
 use crate::doc::{Doc, Kind, Level};
 use crate::record::Record;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 /// Asks for a document to be read and opened (at an action item).
 pub fn request_open(app: &mut App, rel: PathBuf, kind: Kind, item: Option<usize>) {
+    request(app, rel, kind, item, false);
+}
+
+/// Asks for the document a side-panel link points to: Esc comes back.
+pub fn follow_link(app: &mut App, rel: PathBuf, kind: Kind) {
+    request(app, rel, kind, None, true);
+}
+
+fn request(app: &mut App, rel: PathBuf, kind: Kind, item: Option<usize>, link: bool) {
+    app.pending_open = Some((rel.clone(), link));
     app.effect(Effect::Io(Io::Read { rel, kind, item }));
 }
 
 /// A document asked for came back: open it for reading.
 pub fn read(app: &mut App, rel: PathBuf, item: Option<usize>, result: Result<Box<Doc>, String>) {
+    // Only the newest request, and only while nothing else was done since.
+    let link = match app.pending_open.take() {
+        Some((p, link)) if p == rel => link,
+        other => {
+            app.pending_open = other;
+            return;
+        }
+    };
     let doc = match result {
         Ok(d) => *d,
         Err(e) => {
-            app.back_stack.pop();
             app.say(format!("error: cannot open {}: {e}", rel.display()));
             return;
         }
     };
+    match (&app.open, link) {
+        (Some(o), true) if app.screen == Screen::Read => app.back_stack.push(o.clone()),
+        _ => app.back_stack.clear(),
+    }
     // Items of the Actions tab are postmortems; the list shows them there.
     if app.tab == Tab::Actions {
         app.tab = Tab::Postmortems;
         app.back_to = Some(Tab::Actions);
         app.refresh_rows();
     }
+    // `item` is the line of an action item (from the Actions tab).
     let line = item
-        .and_then(|i| doc.action_items.get(i))
+        .and_then(|l| doc.action_items.iter().find(|a| a.line == l))
         .map(|a| a.text.clone());
     open_doc(app, doc);
     if let Some(o) = app.open.as_mut() {
@@ -219,50 +240,6 @@ pub fn refresh_open(app: &mut App, newer: Option<Doc>) {
     }
 }
 
-/// The whole KB was read or analysed: findings, trends, action items, and
-/// (read from disk) the lists and the open document as the files are now.
-pub fn loaded(app: &mut App, loaded: Loaded) {
-    // An analysis of a KB that a later write replaced is stale.
-    if !loaded.from_disk
-        && app
-            .kb
-            .as_ref()
-            .is_some_and(|kb| !Arc::ptr_eq(kb, &loaded.kb))
-    {
-        return;
-    }
-    let Loaded {
-        kb,
-        findings,
-        stats,
-        from_disk,
-    } = loaded;
-    if from_disk && app.kb.is_some() {
-        // A reload: the records now come from the files as they are.
-        app.records = kb.docs.iter().map(Record::from_doc).collect();
-        app.refresh_rows();
-        app.effect(Effect::RefreshIndex);
-        app.research();
-    }
-    app.kb = Some(Arc::clone(&kb));
-    // Answers about the previous KB may be out of date.
-    app.similar.clear();
-    app.effect(Effect::SetKb(kb));
-    app.findings = findings;
-    app.stats = Some(stats);
-    app.refresh_actions();
-    // The KB's parse of the open document is the file as it is now.
-    let newer = app
-        .open
-        .as_ref()
-        .and_then(|o| app.kb.as_ref()?.by_path(&o.doc.path).cloned());
-    // Not in this load (removed, or written after the load began): it
-    // stays as shown; the next change on disk brings the files again.
-    if newer.is_some() || !from_disk {
-        refresh_open(app, newer);
-    }
-}
-
 /// Past this many changed files (a `git pull`), the whole KB is read again
 /// rather than each file.
 const REREAD_MAX: usize = 50;
@@ -275,6 +252,7 @@ pub fn changed(app: &mut App, paths: &[PathBuf]) {
         if paths.is_empty() {
             app.say("reloading the knowledge base");
         }
+        app.since_load = Some(Vec::new());
         app.effect(Effect::LoadKb);
         return;
     }

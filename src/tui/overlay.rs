@@ -24,6 +24,12 @@ pub fn update(app: &mut App, action: Action) {
         app.should_quit = true;
         return;
     }
+    // In a form or a prompt, Ctrl-C cancels it (what was typed is not lost
+    // to a quit by accident).
+    let action = match action {
+        Action::Quit => Action::Back,
+        other => other,
+    };
     match overlay {
         Overlay::Help { scroll } => match action {
             Action::Down => app.overlay = Some(Overlay::Help { scroll: scroll + 1 }),
@@ -210,7 +216,6 @@ pub fn open_facets(app: &mut App) {
     app.overlay = Some(Overlay::Facets(FacetPicker {
         entries,
         selected: 0,
-        offset: 0,
     }));
 }
 
@@ -423,6 +428,10 @@ pub fn created(app: &mut App, result: Result<(PathBuf, Kind), String>) {
         }
     };
     match result {
+        // The form was closed meanwhile: the file is there, no editor.
+        Ok((rel, _)) if form.is_none() => {
+            app.say(format!("created {}; `e` edits it", rel.display()));
+        }
         Ok((rel, kind)) => {
             app.editing = Some((rel.clone(), kind, true));
             app.say(format!("created {}", rel.display()));
@@ -456,6 +465,8 @@ pub fn history_loaded(
 ) {
     match result {
         Ok(commits) if commits.is_empty() => app.say(format!("{title} has no commits yet")),
+        // Something else opened meanwhile (a prompt, a form): it stays.
+        Ok(_) if app.overlay.is_some() => {}
         Ok(commits) => {
             app.overlay = Some(Overlay::History(HistoryView {
                 rel,

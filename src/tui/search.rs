@@ -65,10 +65,15 @@ pub fn results(app: &mut App, id: u64, result: Result<SearchOutcome, String>) {
     match result {
         Ok(outcome) => {
             app.search.error = None;
-            app.search.shown_query = query.unwrap_or_default();
+            let query = query.unwrap_or_default();
+            // A new query starts at its best hit; the same one asked again
+            // (after a write, a change on disk) keeps the reader's place.
+            if query != app.search.shown_query {
+                app.selected = 0;
+                app.offset = 0;
+            }
+            app.search.shown_query = query;
             app.search.outcome = outcome;
-            app.selected = 0;
-            app.offset = 0;
         }
         Err(e) => app.search.error = Some(e),
     }

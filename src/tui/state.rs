@@ -176,7 +176,6 @@ pub struct FacetEntry {
 pub struct FacetPicker {
     pub entries: Vec<FacetEntry>,
     pub selected: usize,
-    pub offset: usize,
 }
 
 /// What a one-line prompt adds to the open document.
@@ -192,6 +191,8 @@ pub enum PromptKind {
 pub struct Prompt {
     pub kind: PromptKind,
     pub input: Input,
+    /// What the field was pre-filled with (a time left as it is means now).
+    pub prefill: String,
     pub rel: PathBuf,
     pub doc_kind: Kind,
     pub doc_id: String,

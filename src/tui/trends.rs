@@ -62,8 +62,15 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
                 .bars(&bars),
         );
     }
+    // Drafts are left out, as in `lore stats` and on the site: said here.
+    let drafts = st.summary.drafts_left_out;
+    let left_out = match drafts {
+        0 => String::new(),
+        1 => ", 1 draft not counted".to_string(),
+        n => format!(", {n} drafts not counted"),
+    };
     let mut title = vec![Span::raw(format!(
-        " Incidents per month ({} incident{}, {} near miss{}) ",
+        " Incidents per month ({} incident{}, {} near miss{}{left_out}) ",
         incidents,
         if incidents == 1 { "" } else { "s" },
         near_misses,

@@ -1,6 +1,6 @@
-//! The screen layout and the frame around the views: tabs, the search and
-//! filter bar, the status bar, and where each pane lies (also used to map
-//! mouse clicks). Views only read the model.
+//! Drawing the whole screen: the frame around the views (tabs, the search
+//! and filter bar, the status bar) and each view where `layout` puts it;
+//! the geometry drawn is returned for the model. Views only read the model.
 
 use super::layout::{Geometry, areas, tab_columns};
 use super::model::App;

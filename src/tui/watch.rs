@@ -27,6 +27,10 @@ pub fn start(root: &Path, cfg: &Config, out: Sender<Action>) -> Result<Watch, St
     use crate::store::confine;
     let base = confine::Bounds::new(root).root().to_path_buf();
     let strip = base.clone();
+    let folders: Vec<PathBuf> = [&cfg.paths.postmortems, &cfg.paths.runbooks]
+        .iter()
+        .map(PathBuf::from)
+        .collect();
     let mut debouncer = new_debouncer(DEBOUNCE, None, move |res: DebounceEventResult| {
         let Ok(events) = res else {
             // The watcher lost track (overflow): read everything again.
@@ -39,7 +43,7 @@ pub fn start(root: &Path, cfg: &Config, out: Sender<Action>) -> Result<Watch, St
             .iter()
             .filter(|e| is_change(&e.kind))
             .flat_map(|e| e.paths.iter())
-            .filter_map(|p| relevant(&strip, p))
+            .filter_map(|p| relevant(&strip, &folders, p))
             .collect();
         paths.sort();
         paths.dedup();
@@ -74,24 +78,20 @@ fn is_change(kind: &EventKind) -> bool {
         && !matches!(kind, EventKind::Modify(ModifyKind::Metadata(_)))
 }
 
-/// The KB-relative path of a change worth reporting: a Markdown document
-/// or `lore.toml`, outside lore's and git's own folders, not a temporary
-/// file of a write in progress.
-fn relevant(root: &Path, p: &Path) -> Option<PathBuf> {
+/// The KB-relative path of a change worth reporting: `lore.toml`, or a
+/// `.md` file in a documents folder, as `store::scan` reads them (nothing
+/// hidden on the way: lore's and git's folders, temporary files).
+fn relevant(root: &Path, folders: &[PathBuf], p: &Path) -> Option<PathBuf> {
     let rel = p.strip_prefix(root).ok()?;
-    let first = rel.components().next()?.as_os_str().to_str()?;
-    if first.starts_with('.') {
-        return None;
+    if rel == Path::new("lore.toml") {
+        return Some(rel.to_path_buf());
     }
-    let name = rel.file_name()?.to_str()?;
-    if name.starts_with('.') || name.ends_with('~') {
-        return None;
-    }
-    let doc = matches!(
-        rel.extension().and_then(|e| e.to_str()),
-        Some("md" | "markdown")
-    );
-    (doc || rel == Path::new("lore.toml")).then(|| rel.to_path_buf())
+    let hidden = rel
+        .components()
+        .any(|c| c.as_os_str().to_str().is_none_or(|s| s.starts_with('.')));
+    let doc =
+        rel.extension().is_some_and(|e| e == "md") && folders.iter().any(|f| rel.starts_with(f));
+    (doc && !hidden && !rel.to_string_lossy().ends_with('~')).then(|| rel.to_path_buf())
 }
 
 #[cfg(test)]
@@ -121,13 +121,20 @@ mod tests {
     #[test]
     fn only_documents_and_the_config_are_reported() {
         let root = Path::new("/kb");
-        let r = |p: &str| relevant(root, Path::new(p));
+        let folders = [PathBuf::from("postmortems"), PathBuf::from("runbooks")];
+        let r = |p: &str| relevant(root, &folders, Path::new(p));
         assert_eq!(r("/kb/postmortems/a.md"), Some("postmortems/a.md".into()));
         assert_eq!(r("/kb/lore.toml"), Some("lore.toml".into()));
         assert_eq!(r("/kb/.lore/index/meta.json"), None);
         assert_eq!(r("/kb/.git/index"), None);
         assert_eq!(r("/kb/postmortems/.a.md.tmp123"), None);
         assert_eq!(r("/kb/postmortems/notes.txt"), None);
+        assert_eq!(r("/kb/README.md"), None);
+        assert_eq!(r("/kb/postmortems/.drafts/a.md"), None);
+        assert_eq!(
+            r("/kb/runbooks/db/failover.md"),
+            Some("runbooks/db/failover.md".into())
+        );
         assert_eq!(r("/elsewhere/a.md"), None);
     }
 }

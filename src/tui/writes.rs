@@ -8,6 +8,7 @@ use super::action::{Effect, Io, Saved, Write};
 use super::input::Input;
 use super::model::App;
 use super::ops::{open_doc, refresh_open, target};
+use super::state::Loaded;
 use super::state::{Focus, ItemPicker, Overlay, Prompt, PromptKind, Screen, Tab};
 use crate::doc::{Doc, Kind};
 use crate::lifecycle::Which;
@@ -47,6 +48,7 @@ pub fn open_prompt(app: &mut App, kind: PromptKind) {
     };
     app.overlay = Some(Overlay::Prompt(Prompt {
         kind,
+        prefill: input.text.clone(),
         input,
         rel,
         doc_kind,
@@ -86,9 +88,7 @@ pub fn submit_prompt(app: &mut App, p: Prompt) {
         }
         // The pre-filled minute left as it is means now, to the second (a
         // stamp a few seconds after `started` must not land before it).
-        PromptKind::Stamp(which) if text == now.format(STAMP_FORMAT).to_string() => {
-            Write::Stamp { which, at: now }
-        }
+        PromptKind::Stamp(which) if text == p.prefill.trim() => Write::Stamp { which, at: now },
         PromptKind::Stamp(which) => match crate::lifecycle::parse_at(&text, &app.config, now) {
             Some(at) => Write::Stamp { which, at },
             None => {
@@ -146,6 +146,10 @@ pub fn wrote(
 /// A document as it was just saved, in the lists, the KB and the open view;
 /// the search worker re-checks the index.
 pub fn apply_doc(app: &mut App, doc: Doc) {
+    if let Some(since) = app.since_load.as_mut() {
+        since.retain(|d| d.path != doc.path);
+        since.push(doc.clone());
+    }
     let rec = Record::from_doc(&doc);
     let rel_s = rec.path.clone();
     match app.records.iter_mut().find(|r| r.path == rel_s) {
@@ -366,4 +370,56 @@ pub fn advance_status(app: &mut App) {
         return;
     }
     write(app, rel, kind, Write::Status { kb, to: next }, None);
+}
+
+/// The whole KB was read or analysed: findings, trends, action items, and
+/// (read from disk) the lists and the open document as the files are now.
+pub fn loaded(app: &mut App, loaded: Loaded) {
+    // An analysis of a KB that a later write replaced is stale.
+    if !loaded.from_disk
+        && app
+            .kb
+            .as_ref()
+            .is_some_and(|kb| !Arc::ptr_eq(kb, &loaded.kb))
+    {
+        return;
+    }
+    let Loaded {
+        kb,
+        findings,
+        stats,
+        from_disk,
+    } = loaded;
+    if from_disk && app.kb.is_some() {
+        // A reload: the records now come from the files as they are.
+        app.records = kb.docs.iter().map(Record::from_doc).collect();
+        app.refresh_rows();
+        app.effect(Effect::RefreshIndex);
+        app.research();
+    }
+    // An analysis of the KB held is not a new KB: similar incidents stay.
+    if from_disk || app.kb.is_none() {
+        app.kb = Some(Arc::clone(&kb));
+        app.similar.clear();
+        app.effect(Effect::SetKb(kb));
+    }
+    app.findings = findings;
+    app.stats = Some(stats);
+    app.refresh_actions();
+    // The KB's parse of the open document is the file as it is now.
+    let newer = app
+        .open
+        .as_ref()
+        .and_then(|o| app.kb.as_ref()?.by_path(&o.doc.path).cloned());
+    // Not in this load (removed meanwhile): it stays as shown.
+    if newer.is_some() || !from_disk {
+        refresh_open(app, newer);
+    }
+    // What was saved or re-read while the load ran may be newer than what
+    // it read: applied again on top.
+    if from_disk && let Some(docs) = app.since_load.take() {
+        for d in docs {
+            apply_doc(app, d);
+        }
+    }
 }

@@ -38,10 +38,27 @@ fn stats_since_leaves_older_incidents_out() {
         .unwrap();
     let text = stdout(&all);
     assert!(text.contains("Last 90 days (to 2024-06-01)"), "{text}");
+    // One counting rule with the site: the draft is left out, and said so.
     assert!(
-        text.contains("incidents         2 (SEV2 1, SEV3 1), 0 in the 90 days before"),
+        text.contains("incidents         1 (SEV2 1), 0 in the 90 days before"),
         "{text}"
     );
+    assert!(
+        text.contains("drafts left out   1 (as on the site; --drafts counts them)"),
+        "{text}"
+    );
+    let with_drafts = sb
+        .lore(&kb)
+        .env("LORE_TODAY", "2024-06-01")
+        .args(["stats", "--drafts"])
+        .output()
+        .unwrap();
+    let text_d = stdout(&with_drafts);
+    assert!(
+        text_d.contains("incidents         2 (SEV2 1, SEV3 1), 0 in the 90 days before"),
+        "{text_d}"
+    );
+    assert!(!text_d.contains("drafts left out"), "{text_d}");
     assert!(
         text.contains("2 total, 1 done, 1 open, 0 overdue, 0 without owner"),
         "{text}"
@@ -49,7 +66,14 @@ fn stats_since_leaves_older_incidents_out() {
     let since = sb
         .lore(&kb)
         .env("LORE_TODAY", "2024-06-01")
-        .args(["stats", "--since", "2024-05-10", "--format", "json"])
+        .args([
+            "stats",
+            "--since",
+            "2024-05-10",
+            "--drafts",
+            "--format",
+            "json",
+        ])
         .output()
         .unwrap();
     let v: serde_json::Value = serde_json::from_str(&stdout(&since)).unwrap();
