@@ -192,7 +192,7 @@ fn hbars(id: &str, title: &str, bars: &[HBar], axis: &str, marker: Option<(f64, 
 pub fn open_by_age(stats: &Stats) -> Figure {
     let id = "open-items-by-age";
     let a = &stats.actions;
-    let lead = "Open action items by the age of the postmortem that opened them; the overdue share is darker.".to_string();
+    let lead = "Open action items by the age of the postmortem that opened them; a bar holding overdue items is marked and says how many.".to_string();
     let head: Vec<String> = ["Age", "Open", "Overdue"].map(String::from).to_vec();
     let rows: Vec<Vec<String>> = a
         .open_by_age
@@ -218,7 +218,15 @@ pub fn open_by_age(stats: &Stats) -> Figure {
     if a.open == 0 {
         return Figure {
             id: id.into(),
-            svg: empty(id, &title, "Every action item is done"),
+            svg: empty(
+                id,
+                &title,
+                if a.total == 0 {
+                    "No action items recorded yet"
+                } else {
+                    "Every action item is done"
+                },
+            ),
             title,
             lead,
             table,

@@ -62,12 +62,34 @@ pub fn factor_heatmap(stats: &Stats, site: &Site) -> Figure {
             table,
         };
     };
-    let title = format!(
-        "{} is the most common contributing factor: {} of {}",
-        top.name,
-        top.total,
-        plural(total, "postmortem", "postmortems")
-    );
+    // A tie is said as a tie: no factor is "the most common" over another
+    // with as many postmortems.
+    let tied: Vec<&str> = fq
+        .rows
+        .iter()
+        .filter(|r| r.total == top.total)
+        .map(|r| r.name.as_str())
+        .collect();
+    let title = match tied.as_slice() {
+        [_] => format!(
+            "{} is the most common contributing factor: {} of {}",
+            top.name,
+            top.total,
+            plural(total, "postmortem", "postmortems")
+        ),
+        [a, b] => format!(
+            "{a} and {b} are the most common contributing factors, tied: {} of {} each",
+            top.total,
+            plural(total, "postmortem", "postmortems")
+        ),
+        more => format!(
+            "{} factors tie as the most common ({}, …): {} of {} each",
+            more.len(),
+            more[..2].join(", "),
+            top.total,
+            plural(total, "postmortem", "postmortems")
+        ),
+    };
     let first_col = fq.quarters.len().saturating_sub(MAX_COLS);
     let cols = &fq.quarters[first_col..];
     let shown: Vec<_> = fq.rows.iter().take(MAX_ROWS).collect();
@@ -195,12 +217,23 @@ pub fn co_occurrence(stats: &Stats, site: &Site) -> Figure {
             table,
         };
     };
-    let title = format!(
-        "{} and {} occur together most often: {}",
-        name(&top.a),
-        name(&top.b),
-        plural(top.count, "postmortem", "postmortems")
-    );
+    let ties = pairs.iter().filter(|p| p.count == top.count).count();
+    let title = if ties == 1 {
+        format!(
+            "{} and {} occur together most often: {}",
+            name(&top.a),
+            name(&top.b),
+            plural(top.count, "postmortem", "postmortems")
+        )
+    } else {
+        format!(
+            "{} pairs of factors tie as the most frequent, {} each; {} and {} among them",
+            ties,
+            plural(top.count, "postmortem", "postmortems"),
+            name(&top.a),
+            name(&top.b)
+        )
+    };
     // The factors of the most frequent pairs, up to 9, in order of frequency.
     let mut ids: Vec<&str> = Vec::new();
     for r in &stats.factor_quarters.rows {

@@ -146,3 +146,42 @@ fn hostile_names_are_escaped_inside_charts() {
         );
     }
 }
+
+#[test]
+fn headlines_say_a_tie_and_compare_no_thin_quarters() {
+    let k = kb(&[
+        (
+            "a",
+            "date: 2024-03-02\nfactors: [config-change, missing-alert]\nstarted: 2024-03-02T10:00:00Z\nresolved: 2024-03-02T11:00:00Z",
+        ),
+        (
+            "b",
+            "date: 2024-05-09\nfactors: [dns, deploy]\nstarted: 2024-05-09T10:00:00Z\nresolved: 2024-05-09T16:00:00Z",
+        ),
+    ]);
+    let s = stats(&k);
+    let site = Site::new(&k, false);
+    let figs = trends(&s, &site);
+    let titles: Vec<&str> = figs.iter().map(|f| f.title.as_str()).collect();
+    assert!(
+        titles
+            .iter()
+            .any(|t| t.contains("factors tie as the most common")),
+        "{titles:#?}"
+    );
+    assert!(
+        titles.iter().any(|t| t.contains("pairs of factors tie")),
+        "{titles:#?}"
+    );
+    // One incident a quarter: no "went from … to …".
+    assert!(
+        !titles.iter().any(|t| t.contains("went from")),
+        "{titles:#?}"
+    );
+    assert!(
+        titles
+            .iter()
+            .any(|t| t.starts_with("Too few incidents per quarter")),
+        "{titles:#?}"
+    );
+}

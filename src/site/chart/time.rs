@@ -5,6 +5,9 @@
 use super::{Figure, LogScale, Svg, count_ticks, empty, plural, table};
 use crate::stats::{Distribution, MonthCount, Stats, UNRATED, human_duration};
 
+/// Incidents a quarter needs before its median is compared with another's.
+const MIN_FOR_TREND: usize = 5;
+
 const W: f64 = 720.0;
 
 fn sev_class(stats: &Stats, i: usize) -> String {
@@ -337,13 +340,24 @@ pub fn over_time(stats: &Stats) -> Figure {
         .collect();
     let table = table("Time to detect and resolve by quarter", &head, &rows);
     let with_ttr: Vec<_> = q.iter().filter(|r| r.ttr_median.is_some()).collect();
-    let title = match (with_ttr.first(), with_ttr.last()) {
-        (Some(a), Some(b)) if with_ttr.len() >= 2 => format!(
-            "Median time to resolve went from {} in {} to {} in {}",
+    // A change is claimed only between quarters of enough incidents each:
+    // a median of one or two says little.
+    let solid: Vec<_> = with_ttr
+        .iter()
+        .filter(|r| r.ttr_count >= MIN_FOR_TREND)
+        .collect();
+    let title = match (solid.first(), solid.last()) {
+        (Some(a), Some(b)) if solid.len() >= 2 => format!(
+            "Median time to resolve went from {} in {} to {} in {} ({} and {} incidents)",
             dur(a.ttr_median),
             a.quarter,
             dur(b.ttr_median),
-            b.quarter
+            b.quarter,
+            a.ttr_count,
+            b.ttr_count
+        ),
+        _ if with_ttr.len() >= 2 => format!(
+            "Too few incidents per quarter to compare (under {MIN_FOR_TREND} each); median time to resolve over them all by quarter below"
         ),
         (Some(a), _) => format!(
             "Median time to resolve was {} in {}",
