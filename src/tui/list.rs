@@ -1,6 +1,7 @@
 //! The document list (date, severity, status, title, factors; search hits
 //! with their highlighted snippet) and the facet picker.
 
+use super::markdown::fit;
 use super::model::App;
 use super::state::{FacetPicker, Focus, RowRef};
 use super::theme::Theme;
@@ -42,40 +43,29 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         .title(title);
     let cap = app.list_capacity();
     let height = app.row_height() as u16;
-    // Wide lists show every factor in a column; narrower ones the first
-    // factor and how many more.
-    let wide = area.width >= 100;
-    // The title column's width, as the constraints below share the row.
-    let rest = (area.width as usize).saturating_sub(2 + 10 + if is_pm { 4 } else { 0 } + 9 + 4);
-    let title_width = if wide {
-        rest * 3 / 4
-    } else {
-        rest.saturating_sub(18)
-    };
+    let cols = columns(area.width, is_pm);
     let rows: Vec<Row> = app
         .rows
         .iter()
         .skip(app.offset)
         .take(cap)
-        .filter_map(|&r| row(app, r, is_pm, wide, title_width).map(|row| row.height(height)))
+        .filter_map(|&r| row(app, r, is_pm, &cols).map(|row| row.height(height)))
         .collect();
     let last = if is_pm { "FACTORS" } else { "SERVICES" };
+    let services = if cols.services > 0 { "SERVICES" } else { "" };
     let header = if is_pm {
-        Row::new(["DATE", "SEV", "STATUS", "TITLE", last])
+        Row::new(["DATE", "SEV", "STATUS", "TITLE", services, last])
     } else {
-        Row::new(["REVIEWED", "", "STATUS", "TITLE", last])
+        Row::new(["REVIEWED", "", "STATUS", "TITLE", "", last])
     }
     .style(th.bold());
     let widths = [
         Constraint::Length(10),
         Constraint::Length(if is_pm { 4 } else { 0 }),
         Constraint::Length(9),
-        Constraint::Fill(3),
-        if wide {
-            Constraint::Fill(1)
-        } else {
-            Constraint::Length(18)
-        },
+        Constraint::Length(cols.title as u16),
+        Constraint::Length(cols.services as u16),
+        Constraint::Length(cols.last as u16),
     ];
     let empty = app.rows.is_empty();
     let table = Table::new(rows, widths)
@@ -101,13 +91,60 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     }
 }
 
-fn row<'a>(
-    app: &'a App,
-    r: RowRef,
-    is_pm: bool,
-    wide: bool,
-    title_width: usize,
-) -> Option<Row<'a>> {
+/// Widths of the list's text columns: the title gets what the fixed columns
+/// and a bounded factors column leave; a services column joins when wide.
+pub struct Columns {
+    pub title: usize,
+    pub services: usize,
+    pub last: usize,
+    /// Every factor listed, not the first and a count.
+    pub wide: bool,
+}
+
+pub fn columns(width: u16, is_pm: bool) -> Columns {
+    let inner = (width as usize).saturating_sub(2);
+    // Date, severity, status and the five gaps between six columns.
+    let fixed = 10 + if is_pm { 4 } else { 0 } + 9 + 5;
+    let avail = inner.saturating_sub(fixed);
+    let wide = width >= 100;
+    let last = if wide {
+        (avail / 4).min(34)
+    } else {
+        (avail / 4).min(18)
+    };
+    let services = if is_pm && width >= 140 {
+        (avail / 6).min(24)
+    } else {
+        0
+    };
+    Columns {
+        title: avail.saturating_sub(last + services),
+        services,
+        last,
+        wide,
+    }
+}
+
+/// Values joined to fit `width`: every one when they fit, else as many as
+/// fit and how many more (`dns, deploy +2`); a cut value ends in `…`.
+fn joined(values: &[String], width: usize, all: bool) -> String {
+    let full = values.join(", ");
+    if unicode_width::UnicodeWidthStr::width(full.as_str()) <= width || values.len() <= 1 {
+        return fit(&full, width);
+    }
+    let first_and_count = |n: usize| {
+        let shown = values[..n].join(", ");
+        format!("{shown} +{}", values.len() - n)
+    };
+    let most = if all { values.len() - 1 } else { 1 };
+    (1..=most)
+        .rev()
+        .map(first_and_count)
+        .find(|s| unicode_width::UnicodeWidthStr::width(s.as_str()) <= width)
+        .unwrap_or_else(|| fit(&first_and_count(1), width))
+}
+
+fn row<'a>(app: &'a App, r: RowRef, is_pm: bool, cols: &Columns) -> Option<Row<'a>> {
     let th = &app.theme;
     let rec = app.row_record(r)?;
     let date = rec
@@ -117,23 +154,25 @@ fn row<'a>(
     let sev = rec.severity.clone().unwrap_or_default();
     let sev_style = th.severity(app.severity_rank(rec.severity.as_deref()));
     let values = if is_pm { &rec.factors } else { &rec.services };
-    let last = match values.as_slice() {
-        [] => String::new(),
-        [one] => one.clone(),
-        [first, rest @ ..] if !wide => format!("{first} +{}", rest.len()),
-        all => all.join(", "),
-    };
-    let mut title = vec![Line::from(rec.title.clone())];
+    let last = joined(values, cols.last, cols.wide);
+    // Every cut is marked: a title too long for its column ends in `…`.
+    let mut title = vec![Line::from(fit(&rec.title, cols.title))];
     if let RowRef::Hit(i) = r
         && let Some(hit) = app.search.outcome.hits.get(i)
     {
-        title.push(snippet_line(th, &hit.snippet, &hit.highlights, title_width));
+        title.push(snippet_line(th, &hit.snippet, &hit.highlights, cols.title));
     }
+    let services = if cols.services > 0 {
+        joined(&rec.services, cols.services, true)
+    } else {
+        String::new()
+    };
     Some(Row::new(vec![
         Cell::from(date),
         Cell::from(Span::styled(sev, sev_style)),
         Cell::from(Span::styled(rec.status.as_str(), th.status(rec.status))),
         Cell::from(Text::from(title)),
+        Cell::from(Span::styled(services, th.dim())),
         Cell::from(Span::styled(last, th.dim())),
     ]))
 }
@@ -251,6 +290,24 @@ pub fn draw_facets(frame: &mut Frame, app: &App, p: &FacetPicker) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn titles_take_the_room_and_every_cut_is_marked() {
+        let narrow = columns(80, true);
+        let wide = columns(200, true);
+        assert!(wide.title > narrow.title && wide.services > 0 && narrow.services == 0);
+        assert!(
+            wide.title > wide.last + wide.services,
+            "the title has priority"
+        );
+        let v: Vec<String> = ["config-change", "missing-alert", "dns"]
+            .map(String::from)
+            .into();
+        assert_eq!(joined(&v, 40, true), "config-change, missing-alert, dns");
+        assert_eq!(joined(&v, 31, true), "config-change, missing-alert +1");
+        assert_eq!(joined(&v, 18, false), "config-change +2");
+        assert!(joined(&v, 8, true).ends_with('…'));
+    }
 
     fn plain(l: &Line) -> String {
         l.spans.iter().map(|s| s.content.as_ref()).collect()
