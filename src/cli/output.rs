@@ -24,14 +24,16 @@ pub fn json<T: Serialize + ?Sized>(value: &T) -> std::io::Result<()> {
     out.flush()
 }
 
-/// Terminal width when stdout is a terminal.
+/// Terminal width when stdout is a terminal: the terminal's own (`$COLUMNS`
+/// is a shell variable that child processes do not get), else `$COLUMNS`.
 fn width() -> Option<usize> {
     if !is_tty() {
         return None;
     }
-    std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.parse().ok())
+    terminal_size::terminal_size_of(std::io::stdout())
+        .map(|(w, _)| usize::from(w.0))
+        .filter(|&w| w > 0)
+        .or_else(|| std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()))
         .or(Some(100))
 }
 
