@@ -144,6 +144,8 @@ pub enum Effect {
     SetKb(Arc<Kb>),
     /// Ask for the similar incidents of this document.
     Similar(String),
+    /// Ask for the incidents similar to what the `n` form holds so far.
+    SimilarDraft(Box<Doc>),
     /// A library call on the I/O worker (in order).
     Io(Io),
     /// Suspend the UI and open the editor on this new document (KB-relative).

@@ -54,6 +54,7 @@ impl App {
             geometry: Geometry::default(),
             clock: None,
             fixed_today: None,
+            draft_key: String::new(),
             pending_open: None,
             since_load: None,
             author: None,

@@ -293,3 +293,31 @@ fn a_change_on_disk_reaches_the_open_document_and_a_removal_the_list() {
     step(&mut app, Action::Changed(vec![gone]));
     assert_eq!(ids(&app).len(), 2, "{:?}", ids(&app));
 }
+
+#[test]
+fn the_form_shows_similar_incidents_and_runbooks_while_drafting() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = test_kb::app(dir.path());
+    key(&mut app, KeyCode::Char('n'));
+    typed(&mut app, "Replicas lagging after failover");
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Tab);
+    typed(&mut app, "payments-db");
+    let found = app
+        .similar
+        .get(crate::tui::state::DRAFT_ID)
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        found.first().map(|s| s.id.as_str()),
+        Some("2024-03-12-checkout-failover"),
+        "{found:?}"
+    );
+    let screen = test_kb::frame(&mut app);
+    assert!(screen.contains("Seen before"), "{screen}");
+    assert!(
+        screen.contains("Checkout failover left replicas"),
+        "{screen}"
+    );
+    assert!(screen.contains("Runbooks: db-failover"), "{screen}");
+}

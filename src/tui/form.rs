@@ -50,7 +50,9 @@ fn label(th: &Theme, name: &str, active: bool) -> Span<'static> {
 pub fn draw(frame: &mut Frame, app: &App, f: &NewForm) {
     let th = &app.theme;
     let suggestions = super::overlay::factor_suggestions(app, f);
-    let h = 12 + suggestions.len().min(6) as u16 + u16::from(f.error.is_some()) * 2;
+    let seen = seen_before(app, f, 72);
+    let h =
+        12 + suggestions.len().min(6) as u16 + u16::from(f.error.is_some()) * 2 + seen.len() as u16;
     let rect = centered(frame.area(), 76, h);
     frame.render_widget(Clear, rect);
     let is_pm = f.kind == Kind::Postmortem;
@@ -148,6 +150,7 @@ pub fn draw(frame: &mut Frame, app: &App, f: &NewForm) {
             }
         }
     }
+    lines.extend(seen);
     lines.push(Line::default());
     if let Some(e) = &f.error {
         lines.push(Line::from(Span::styled(e.clone(), th.error())));
@@ -240,4 +243,53 @@ pub fn draw_items(frame: &mut Frame, app: &App, p: &ItemPicker) {
         .border_style(th.border(true))
         .title(format!(" Action items — {} ", o.doc.id));
     frame.render_widget(Paragraph::new(lines).block(block), rect);
+}
+
+/// While drafting: the past incidents most like what the form holds, and
+/// the runbooks of the services named (SPEC section 8: "have we seen this
+/// before?" answered as the responder types).
+fn seen_before(app: &App, f: &NewForm, width: usize) -> Vec<Line<'static>> {
+    let th = &app.theme;
+    let mut out = Vec::new();
+    if f.kind != Kind::Postmortem {
+        return out;
+    }
+    let similar = app
+        .similar
+        .get(super::state::DRAFT_ID)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    if !similar.is_empty() {
+        out.push(Line::default());
+        out.push(Line::from(Span::styled("Seen before", th.bold())));
+        for s in similar {
+            let date = s.date.map(|d| d.to_string()).unwrap_or_default();
+            let text = super::markdown::fit(&format!("{date} {}", s.title), width);
+            out.push(Line::from(vec![Span::raw("  "), Span::raw(text)]));
+        }
+    }
+    let services: Vec<String> = f
+        .services
+        .text
+        .split(',')
+        .map(|s| s.trim().to_ascii_lowercase())
+        .filter(|s| !s.is_empty())
+        .collect();
+    let runbooks: Vec<&str> = app
+        .records
+        .iter()
+        .filter(|r| r.kind == Kind::Runbook)
+        .filter(|r| {
+            r.services
+                .iter()
+                .any(|s| services.contains(&s.to_ascii_lowercase()))
+        })
+        .map(|r| r.id.as_str())
+        .take(4)
+        .collect();
+    if !runbooks.is_empty() {
+        let text = super::markdown::fit(&format!("Runbooks: {}", runbooks.join(", ")), width);
+        out.push(Line::from(Span::styled(text, th.key())));
+    }
+    out
 }

@@ -58,6 +58,8 @@ pub struct App {
     pub geometry: Geometry,
     /// Fixed in tests; the wall clock otherwise.
     pub clock: Option<DateTime<Utc>>,
+    /// What the `n` form held when similar incidents were last asked for.
+    pub draft_key: String,
     /// `LORE_TODAY`, read once at start-up.
     pub fixed_today: Option<NaiveDate>,
     /// The document asked for and not read yet (a later navigation drops

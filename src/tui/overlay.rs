@@ -244,6 +244,8 @@ fn toggle(app: &mut App, e: &FacetEntry) {
 }
 
 pub fn open_form(app: &mut App) {
+    app.draft_key.clear();
+    app.similar.remove(super::state::DRAFT_ID);
     let kind = if app.tab == Tab::Runbooks {
         Kind::Runbook
     } else {
@@ -360,7 +362,39 @@ fn form(app: &mut App, mut f: NewForm, action: Action) {
         Action::Submit => return submit_form(app, f),
         _ => {}
     }
+    ask_similar(app, &f);
     app.overlay = Some(Overlay::Form(f));
+}
+
+/// While drafting: the incidents similar to what the form holds so far
+/// (title, services, factors), asked for when those change.
+fn ask_similar(app: &mut App, f: &NewForm) {
+    let key = format!("{}\n{}\n{}", f.title.text, f.services.text, f.factors.text);
+    if f.kind != Kind::Postmortem || key.trim().is_empty() || app.draft_key == key {
+        return;
+    }
+    app.draft_key = key;
+    let q = |s: &str| serde_json::to_string(s).unwrap_or_default();
+    let list = |s: &str| {
+        split_list(s)
+            .iter()
+            .map(|v| q(v))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let text = format!(
+        "---\ntitle: {}\nservices: [{}]\nfactors: [{}]\n---\n# {}\n",
+        q(f.title.text.trim()),
+        list(&f.services.text),
+        list(&f.factors.text),
+        f.title.text.trim()
+    );
+    let doc = crate::doc::Doc::parse(
+        &text,
+        std::path::Path::new("postmortems/draft.md"),
+        &crate::doc::ParseContext::default(),
+    );
+    app.effect(Effect::SimilarDraft(Box::new(doc)));
 }
 
 fn field_input(f: &mut NewForm) -> Option<&mut Input> {

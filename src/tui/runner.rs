@@ -24,6 +24,8 @@ pub const LIMIT: usize = 40;
 
 /// How many similar incidents the side panel lists.
 pub const SIMILAR: usize = 5;
+/// How many the `n` form shows while drafting.
+const DRAFT_SIMILAR: usize = 3;
 
 enum SearchJob {
     Query(u64, String),
@@ -32,7 +34,14 @@ enum SearchJob {
 
 enum SimilarJob {
     Kb(Arc<Kb>),
-    Ask(String),
+    Ask(Ask),
+}
+
+/// A question for the similar-incidents worker.
+enum Ask {
+    Id(String),
+    /// The document being drafted in the `n` form (only the newest counts).
+    Draft(Box<crate::doc::Doc>),
 }
 
 enum KbJob {
@@ -95,7 +104,8 @@ impl Runner {
             Effect::LoadKb => self.kb.send(KbJob::Load),
             Effect::Analyse { kb, today } => self.kb.send(KbJob::Analyse(kb, today)),
             Effect::SetKb(kb) => self.similar.send(SimilarJob::Kb(kb)),
-            Effect::Similar(id) => self.similar.send(SimilarJob::Ask(id)),
+            Effect::Similar(id) => self.similar.send(SimilarJob::Ask(Ask::Id(id))),
+            Effect::SimilarDraft(d) => self.similar.send(SimilarJob::Ask(Ask::Draft(d))),
             Effect::Io(io) => self.io.send(io),
             Effect::Edit(_) | Effect::EditExisting { .. } => return Some(e),
         }
@@ -132,13 +142,18 @@ where
 /// Builds the similarity index once per version of the KB (the newest
 /// queued) and answers for the documents the user opens.
 fn similar_body(jobs: Jobs<SimilarJob>, out: Sender<Action>) {
-    let mut asks: Vec<String> = Vec::new();
+    let mut asks: Vec<Ask> = Vec::new();
     let mut newer: Option<Arc<Kb>> = None;
-    let take = |batch: Vec<SimilarJob>, asks: &mut Vec<String>, newer: &mut Option<Arc<Kb>>| {
+    let take = |batch: Vec<SimilarJob>, asks: &mut Vec<Ask>, newer: &mut Option<Arc<Kb>>| {
         for j in batch {
             match j {
                 SimilarJob::Kb(kb) => *newer = Some(kb),
-                SimilarJob::Ask(id) => asks.push(id),
+                SimilarJob::Ask(a) => {
+                    if matches!(a, Ask::Draft(_)) {
+                        asks.retain(|x| !matches!(x, Ask::Draft(_)));
+                    }
+                    asks.push(a);
+                }
             }
         }
     };
@@ -154,11 +169,20 @@ fn similar_body(jobs: Jobs<SimilarJob>, out: Sender<Action>) {
         let Some(kb) = newer.take() else { return };
         let sim = Similarity::new(&kb);
         loop {
-            for id in asks.drain(..) {
-                let found = kb
-                    .get(&id)
-                    .map(|d| sim.similar_to(d, SIMILAR))
-                    .unwrap_or_default();
+            for ask in asks.drain(..) {
+                let (id, found) = match ask {
+                    Ask::Id(id) => {
+                        let found = kb
+                            .get(&id)
+                            .map(|d| sim.similar_to(d, SIMILAR))
+                            .unwrap_or_default();
+                        (id, found)
+                    }
+                    Ask::Draft(d) => (
+                        super::state::DRAFT_ID.to_string(),
+                        sim.similar_to(&d, DRAFT_SIMILAR),
+                    ),
+                };
                 if out.send(Action::SimilarDone(id, found)).is_err() {
                     return;
                 }

@@ -142,6 +142,9 @@ pub struct Loaded {
     pub from_disk: bool,
 }
 
+/// The id similar incidents of the document being drafted come back under.
+pub const DRAFT_ID: &str = "\u{0}draft";
+
 /// A facet a list can be narrowed by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FacetGroup {

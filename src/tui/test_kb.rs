@@ -181,6 +181,12 @@ pub fn run(app: &mut App, action: Action) -> Vec<Effect> {
                         queue.push_back(Action::SimilarDone(id, found));
                     }
                 }
+                Effect::SimilarDraft(d) => {
+                    if let Some(kb) = app.kb.clone() {
+                        let found = crate::similar::similar_to(&kb, &d, 3);
+                        queue.push_back(Action::SimilarDone(super::state::DRAFT_ID.into(), found));
+                    }
+                }
                 Effect::SetKb(_) | Effect::RefreshIndex => {}
                 other => left.push(other),
             }
