@@ -111,7 +111,7 @@ fn dispatch(app: &mut App, action: Action) {
             result,
             reveal,
         } => super::writes::wrote(app, &rel, result, reveal),
-        Action::Created(result) => super::overlay::created(app, result),
+        Action::Created(result) => super::draft_form::created(app, result),
         Action::HistoryLoaded { rel, title, result } => {
             super::overlay::history_loaded(app, rel, title, result)
         }

@@ -49,7 +49,7 @@ fn label(th: &Theme, name: &str, active: bool) -> Span<'static> {
 
 pub fn draw(frame: &mut Frame, app: &App, f: &NewForm) {
     let th = &app.theme;
-    let suggestions = super::overlay::factor_suggestions(app, f);
+    let suggestions = super::draft_form::factor_suggestions(app, f);
     let seen = seen_before(app, f, 72);
     let h =
         12 + suggestions.len().min(6) as u16 + u16::from(f.error.is_some()) * 2 + seen.len() as u16;

@@ -8,6 +8,7 @@ pub mod app;
 mod bench;
 mod data;
 mod detail;
+mod draft_form;
 mod effects;
 mod form;
 mod help;

@@ -92,7 +92,7 @@ pub fn update(app: &mut App, action: Action) {
             app.actions.offset = 0;
             app.refresh_actions();
         }
-        Action::New => super::overlay::open_form(app),
+        Action::New => super::draft_form::open_form(app),
         Action::EditDoc => super::writes::start_edit(app),
         Action::AddTimeline => super::writes::open_prompt(app, super::state::PromptKind::Timeline),
         Action::AddAction => super::writes::open_prompt(app, super::state::PromptKind::ActionItem),
