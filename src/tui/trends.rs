@@ -33,29 +33,37 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(bottom);
 
-    // Incidents per month over as many recent months as fit,
-    // one bar per severity in each month.
-    let fit = (top.width.saturating_sub(2) as usize / (levels.len() + 2)).max(1);
-    let months = &st.per_month[st.per_month.len().saturating_sub(fit)..];
+    // Incidents per month over as many recent months as fit, one bar per
+    // severity in each; by quarter when most months hold one or none (a
+    // barcode teaches nothing). Without colour, letters tell the bars apart.
+    let bar_w: u16 = if th.color { 1 } else { 2 };
+    let fit = (top.width.saturating_sub(2) as usize / (levels.len() * bar_w as usize + 2)).max(1);
+    let (periods, unit) = periods(&st.per_month, fit);
     let mut chart = BarChart::default()
-        .bar_width(1)
+        .bar_width(bar_w)
         .bar_gap(0)
         .group_gap(2)
         .value_style(th.dim());
-    for mc in months {
-        let bars: Vec<Bar> = mc
-            .counts
+    for (label, counts) in &periods {
+        let bars: Vec<Bar> = counts
             .iter()
             .zip(levels.iter())
-            .map(|(c, sev)| {
+            .enumerate()
+            .map(|(i, (c, sev))| {
                 let c = *c as u64;
+                let text = match (c, th.color) {
+                    (0, _) => String::new(),
+                    (c, true) => c.to_string(),
+                    (c, false) if c < 10 => format!("{}{c}", letter(i)),
+                    (c, false) => c.to_string(),
+                };
                 Bar::default()
                     .value(c)
-                    .text_value(if c == 0 { String::new() } else { c.to_string() })
+                    .text_value(text)
                     .style(Style::new().fg(th.severity_color(rank(sev))))
             })
             .collect();
-        let label = mc.month.get(2..).unwrap_or(&mc.month).to_string();
+        let label = label.clone();
         chart = chart.data(
             BarGroup::default()
                 .label(Line::from(label).centered())
@@ -69,24 +77,34 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         1 => ", 1 draft not counted".to_string(),
         n => format!(", {n} drafts not counted"),
     };
-    let mut title = vec![Span::raw(format!(
-        " Incidents per month ({} incident{}, {} near miss{}{left_out}) ",
+    let title = vec![Span::raw(format!(
+        " Incidents per {unit}, {} to {} ({} incident{}, {} near miss{}{left_out}) ",
+        periods.first().map_or("", |p| p.0.as_str()),
+        periods.last().map_or("", |p| p.0.as_str()),
         incidents,
         if incidents == 1 { "" } else { "s" },
         near_misses,
         if near_misses == 1 { "" } else { "es" }
     ))];
-    title.extend(
-        levels
-            .iter()
-            .map(|l| Span::styled(format!(" ■ {l}"), th.severity(Some(rank(l))))),
-    );
-    title.push(Span::raw(" "));
+    // The legend on the bottom border, where the title cannot crowd it.
+    let mut legend: Vec<Span> = levels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            if th.color {
+                Span::styled(format!(" ■ {l}"), th.severity(Some(rank(l))))
+            } else {
+                Span::raw(format!(" {}={l}", letter(i)))
+            }
+        })
+        .collect();
+    legend.push(Span::raw(" "));
     frame.render_widget(
         chart.block(
             Block::default()
                 .borders(Borders::ALL)
-                .title(Line::from(title)),
+                .title(Line::from(title))
+                .title_bottom(Line::from(legend)),
         ),
         top,
     );
@@ -152,4 +170,79 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let p =
         Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(" Durations "));
     frame.render_widget(p, right);
+}
+
+/// The letter a severity's bars carry without colour: a, b, c…
+fn letter(i: usize) -> char {
+    (b'a' + (i % 26) as u8) as char
+}
+
+/// The periods the chart shows, at most `fit` of the newest: months, or
+/// quarters when most months hold one incident or none. Labels are `24-03`
+/// or `24-Q1`; counts follow the severities.
+fn periods(
+    months: &[crate::stats::MonthCount],
+    fit: usize,
+) -> (Vec<(String, Vec<usize>)>, &'static str) {
+    let recent = &months[months.len().saturating_sub(fit)..];
+    let sparse = recent.iter().filter(|m| m.incidents <= 1).count() * 4 > recent.len() * 3;
+    if !sparse || recent.len() < 6 {
+        let out = recent
+            .iter()
+            .map(|m| {
+                (
+                    m.month.get(2..).unwrap_or(&m.month).to_string(),
+                    m.counts.clone(),
+                )
+            })
+            .collect();
+        return (out, "month");
+    }
+    let mut out: Vec<(String, Vec<usize>)> = Vec::new();
+    for m in months {
+        let (y, mo) = m.month.split_once('-').unwrap_or((&m.month, "01"));
+        let q = (mo.parse::<usize>().unwrap_or(1) - 1) / 3 + 1;
+        let label = format!("{}-Q{q}", y.get(2..).unwrap_or(y));
+        match out.last_mut() {
+            Some((l, c)) if *l == label => {
+                for (a, b) in c.iter_mut().zip(&m.counts) {
+                    *a += b;
+                }
+            }
+            _ => out.push((label, m.counts.clone())),
+        }
+    }
+    let keep = out.len().saturating_sub(fit);
+    (out.split_off(keep), "quarter")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stats::MonthCount;
+
+    fn month(m: &str, n: usize) -> MonthCount {
+        MonthCount {
+            month: m.into(),
+            counts: vec![n, 0],
+            incidents: n,
+            near_misses: 0,
+        }
+    }
+
+    #[test]
+    fn sparse_months_become_quarters() {
+        let months: Vec<MonthCount> = (1..=12)
+            .map(|i| month(&format!("2024-{i:02}"), usize::from(i % 4 == 0)))
+            .collect();
+        let (p, unit) = periods(&months, 20);
+        assert_eq!(unit, "quarter");
+        let labels: Vec<&str> = p.iter().map(|x| x.0.as_str()).collect();
+        assert_eq!(labels, ["24-Q1", "24-Q2", "24-Q3", "24-Q4"]);
+        assert_eq!((p[0].1.clone(), p[1].1.clone()), (vec![0, 0], vec![1, 0]));
+        let busy: Vec<MonthCount> = (1..=12)
+            .map(|i| month(&format!("2024-{i:02}"), 3))
+            .collect();
+        assert_eq!(periods(&busy, 20).1, "month");
+    }
 }
