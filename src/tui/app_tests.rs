@@ -175,12 +175,33 @@ fn facets_offer_present_values_with_counts_and_filter_the_list() {
     );
     let at = p.entries.iter().position(|e| e.value == "SEV2").unwrap();
     for _ in 0..at {
-        key(&mut app, KeyCode::Char('j'));
+        key(&mut app, KeyCode::Down);
     }
     key(&mut app, KeyCode::Enter);
+    // Counts follow the filter: another group counts what SEV2 leaves.
+    let Some(Overlay::Facets(p)) = &app.overlay else {
+        panic!("picker closed")
+    };
+    let status: Vec<(&str, usize)> = p
+        .entries
+        .iter()
+        .filter(|e| e.group == FacetGroup::Status)
+        .map(|e| (e.value.as_str(), e.count))
+        .collect();
+    assert_eq!(status, [("review", 1)], "only SEV2's status is counted");
+    // Typing narrows; a second value of the same group adds to the first.
+    typed(&mut app, "sev3");
+    let Some(Overlay::Facets(p)) = &app.overlay else {
+        panic!("picker closed")
+    };
+    assert_eq!(p.current().map(|e| e.value.as_str()), Some("SEV3"));
+    key(&mut app, KeyCode::Char(' '));
     key(&mut app, KeyCode::Esc);
     assert!(app.overlay.is_none());
-    assert_eq!(ids(&app), ["2024-01-20-cache-stampede"]);
+    assert_eq!(
+        ids(&app),
+        ["2024-01-20-cache-stampede", "2023-11-02-dns-timeouts"]
+    );
     key(&mut app, KeyCode::Char('c'));
     assert_eq!(app.rows.len(), 3);
 }
@@ -266,7 +287,7 @@ fn typing_sends_the_newest_query_and_stale_results_are_dropped() {
     };
     let at = p.entries.iter().position(|e| e.value == "SEV1").unwrap();
     for _ in 0..at {
-        key(&mut app, KeyCode::Char('j'));
+        key(&mut app, KeyCode::Down);
     }
     key(&mut app, KeyCode::Enter);
     key(&mut app, KeyCode::Esc);
@@ -416,7 +437,7 @@ fn actions_tab_filters_by_owner_from_the_owners_present() {
         .map(|e| (e.value.as_str(), e.count))
         .collect();
     assert_eq!(owners, [("dba", 1), ("platform", 1), ("sre", 1)]);
-    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Down);
     key(&mut app, KeyCode::Enter);
     key(&mut app, KeyCode::Esc);
     let items: Vec<&str> = app

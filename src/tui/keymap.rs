@@ -120,7 +120,7 @@ pub const BINDINGS: &[Binding] = &[
     },
     Binding {
         label: "f",
-        help: "facets: filter by status, severity, service, factor, owner",
+        help: "facets: status, severity, service, factor; type to narrow",
         keys: &[Key(C('f'), Main, || Action::OpenFacets)],
     },
     Binding {
@@ -248,12 +248,15 @@ pub enum Context {
     },
     Help,
     List,
+    /// The facet picker: typing narrows it, Space and Enter toggle.
+    Facets,
 }
 
 pub fn context(app: &App) -> Context {
     match &app.overlay {
         Some(Overlay::Help { .. }) => Context::Help,
-        Some(Overlay::Facets(_) | Overlay::History(_) | Overlay::Items(_)) => Context::List,
+        Some(Overlay::Facets(_)) => Context::Facets,
+        Some(Overlay::History(_) | Overlay::Items(_)) => Context::List,
         Some(Overlay::Prompt(_)) => Context::Text,
         Some(Overlay::Form(f)) => Context::Form {
             choice: f.field.is_choice(),
@@ -320,6 +323,12 @@ pub fn map_key(ctx: Context, k: KeyEvent) -> Option<Action> {
             KeyCode::Char('q') => Some(Action::Quit),
             _ => None,
         },
+        Context::Facets => match k.code {
+            KeyCode::Esc => Some(Action::Back),
+            KeyCode::Enter => Some(Action::Submit),
+            KeyCode::Char(' ') => Some(Action::ToggleFacet),
+            _ => edit_key(k).map(Action::Input),
+        },
         Context::Main {
             actions_tab,
             reading,
@@ -333,7 +342,7 @@ pub fn map_key(ctx: Context, k: KeyEvent) -> Option<Action> {
 
 /// Arrows and page keys everywhere; outside text fields `j`/`k`/`g`/`G`.
 fn movement(ctx: Context, k: KeyEvent) -> Option<Action> {
-    let typing = matches!(ctx, Context::Text | Context::Form { .. });
+    let typing = matches!(ctx, Context::Text | Context::Form { .. } | Context::Facets);
     let moves = [Action::Up, Action::Down, Action::PageUp, Action::PageDown];
     let a = lookup(k, |w| w == Always || (w == NotTyping && !typing))?;
     let is_move = moves

@@ -241,10 +241,11 @@ pub fn draw_facets(frame: &mut Frame, app: &App, p: &FacetPicker) {
     let rect = Rect::new(area.x + (area.width - w) / 2, area.y + 2, w, h);
     frame.render_widget(Clear, rect);
     let inner_h = h.saturating_sub(2) as usize;
+    let shown = p.shown();
     let offset = p.selected.saturating_sub(inner_h.saturating_sub(1));
-    let lines: Vec<Line> = p
-        .entries
+    let lines: Vec<Line> = shown
         .iter()
+        .map(|&i| &p.entries[i])
         .enumerate()
         .skip(offset)
         .take(inner_h)
@@ -283,7 +284,15 @@ pub fn draw_facets(frame: &mut Frame, app: &App, p: &FacetPicker) {
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(th.border(true))
-        .title(" Filter: Enter toggles, c clears, Esc closes ");
+        .title(if p.query.text.is_empty() {
+            " Filter: type to narrow · Space/Enter toggle · Esc closes ".to_string()
+        } else {
+            format!(
+                " Filter: {}▏ · {} shown · Esc closes ",
+                p.query.text,
+                shown.len()
+            )
+        });
     frame.render_widget(Paragraph::new(lines).block(block), rect);
 }
 

@@ -125,12 +125,21 @@ impl App {
     /// The record filter of the current facets: within a group any chosen
     /// value, across groups all of them.
     pub fn matches_facets(&self, r: &Record) -> bool {
-        self.filter.iter().all(|(g, vs)| {
-            vs.is_empty()
-                || facet_values(r, *g)
-                    .iter()
-                    .any(|x| vs.iter().any(|v| x.eq_ignore_ascii_case(v)))
-        })
+        self.matches_facets_except(r, FacetGroup::Owner)
+    }
+
+    /// `matches_facets` leaving group `skip` out (owners filter the Actions
+    /// tab, not the lists).
+    pub fn matches_facets_except(&self, r: &Record, skip: FacetGroup) -> bool {
+        self.filter
+            .iter()
+            .filter(|(g, _)| **g != skip)
+            .all(|(g, vs)| {
+                vs.is_empty()
+                    || facet_values(r, *g)
+                        .iter()
+                        .any(|x| vs.iter().any(|v| x.eq_ignore_ascii_case(v)))
+            })
     }
 
     /// Asks for work from the outside world (returned by `update`).

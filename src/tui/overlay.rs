@@ -3,6 +3,7 @@
 //! `draft_form`). No I/O: history and diffs are asked for as `Io`.
 
 use super::action::{Action, Effect, Io};
+use super::input::Input;
 use super::model::{App, facet_values};
 use super::state::{
     CommitRow, FacetEntry, FacetGroup, FacetPicker, HistoryView, ItemPicker, Overlay, Tab,
@@ -69,14 +70,14 @@ pub fn update(app: &mut App, action: Action) {
                     Action::Top => isize::MIN / 2,
                     _ => isize::MAX / 2,
                 };
-                let max = p.entries.len().saturating_sub(1) as isize;
+                let max = p.shown().len().saturating_sub(1) as isize;
                 p.selected = (p.selected as isize)
                     .saturating_add(delta)
                     .clamp(0, max.max(0)) as usize;
                 app.overlay = Some(Overlay::Facets(p));
             }
             Action::Scroll { down, .. } => {
-                let max = p.entries.len().saturating_sub(1);
+                let max = p.shown().len().saturating_sub(1);
                 p.selected = if down {
                     (p.selected + 3).min(max)
                 } else {
@@ -84,13 +85,21 @@ pub fn update(app: &mut App, action: Action) {
                 };
                 app.overlay = Some(Overlay::Facets(p));
             }
+            Action::Input(e) => {
+                // Typing narrows the values shown.
+                p.query.apply(e);
+                p.selected = 0;
+                app.overlay = Some(Overlay::Facets(p));
+            }
             Action::ToggleFacet | Action::Submit | Action::Open => {
-                if let Some(e) = p.entries.get(p.selected).cloned() {
+                if let Some(e) = p.current().cloned() {
                     toggle(app, &e);
                 }
+                // Counts follow the new filter; the narrowing and place stay.
                 open_facets(app);
                 if let Some(Overlay::Facets(q)) = app.overlay.as_mut() {
-                    q.selected = p.selected.min(q.entries.len().saturating_sub(1));
+                    q.query = p.query.clone();
+                    q.selected = p.selected.min(q.shown().len().saturating_sub(1));
                 }
             }
             Action::ClearFilters => {
@@ -172,6 +181,12 @@ pub fn open_facets(app: &mut App) {
         ];
         for r in recs.into_iter().filter(|r| r.kind == kind) {
             for (order, g) in groups.iter().enumerate() {
+                // In step with the filter: a value counts the documents the
+                // other groups' choices leave (its own group's are the
+                // alternatives being chosen among).
+                if !app.matches_facets_except(r, *g) {
+                    continue;
+                }
                 for v in facet_values(r, *g) {
                     add(*g, order, v);
                 }
@@ -211,6 +226,7 @@ pub fn open_facets(app: &mut App) {
     }
     app.overlay = Some(Overlay::Facets(FacetPicker {
         entries,
+        query: Input::default(),
         selected: 0,
     }));
 }

@@ -178,7 +178,31 @@ pub struct FacetEntry {
 #[derive(Debug, Clone, PartialEq)]
 pub struct FacetPicker {
     pub entries: Vec<FacetEntry>,
+    /// Typed to narrow the entries to values holding it.
+    pub query: Input,
+    /// Index into `shown()`.
     pub selected: usize,
+}
+
+impl FacetPicker {
+    /// The entries the query leaves, as indices into `entries`.
+    pub fn shown(&self) -> Vec<usize> {
+        let q = self.query.text.trim().to_lowercase();
+        (0..self.entries.len())
+            .filter(|&i| {
+                q.is_empty()
+                    || self.entries[i].value.to_lowercase().contains(&q)
+                    || self.entries[i].group.label().starts_with(&q)
+            })
+            .collect()
+    }
+
+    /// The entry selected, if any is shown.
+    pub fn current(&self) -> Option<&FacetEntry> {
+        self.shown()
+            .get(self.selected)
+            .and_then(|&i| self.entries.get(i))
+    }
 }
 
 /// What a one-line prompt adds to the open document.
