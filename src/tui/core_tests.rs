@@ -67,6 +67,18 @@ fn typed(app: &mut App, text: &str) {
     }
 }
 
+/// What the runner answers to the read Enter asked for: the live document.
+fn read_live(app: &mut App) {
+    update(
+        app,
+        Action::Read {
+            rel: "postmortems/2026-04-21-edge-502s.md".into(),
+            item: None,
+            result: Ok(Box::new(doc(LIVE))),
+        },
+    );
+}
+
 /// The one write an action asked for.
 fn write_of(effects: Vec<Effect>) -> (PathBuf, Write) {
     let writes: Vec<(PathBuf, Write)> = effects
@@ -102,14 +114,7 @@ fn a_live_incident_is_driven_by_keys_without_a_file_system() {
         matches!(&asked[..], [Effect::Io(Io::Read { rel, item: None, .. })] if rel.ends_with("2026-04-21-edge-502s.md")),
         "{asked:?}"
     );
-    update(
-        &mut app,
-        Action::Read {
-            rel: "postmortems/2026-04-21-edge-502s.md".into(),
-            item: None,
-            result: Ok(Box::new(doc(LIVE))),
-        },
-    );
+    read_live(&mut app);
     assert_eq!(app.screen, Screen::Read);
 
     // `t`: the time is pre-filled (same day: HH:MM) and a typed one is kept.
@@ -196,14 +201,7 @@ fn a_live_incident_is_driven_by_keys_without_a_file_system() {
 fn scrolling_and_clicks_use_the_geometry_the_frame_handed_back() {
     let mut app = app();
     key(&mut app, KeyCode::Enter);
-    update(
-        &mut app,
-        Action::Read {
-            rel: "postmortems/2026-04-21-edge-502s.md".into(),
-            item: None,
-            result: Ok(Box::new(doc(LIVE))),
-        },
-    );
+    read_live(&mut app);
     let rev = app.open.as_ref().unwrap().rev;
     update(
         &mut app,
@@ -296,14 +294,7 @@ fn a_read_that_arrives_after_the_user_moved_on_is_dropped() {
     key(&mut app, KeyCode::Enter);
     // Before the answer: a search is started.
     key(&mut app, KeyCode::Char('/'));
-    update(
-        &mut app,
-        Action::Read {
-            rel: "postmortems/2026-04-21-edge-502s.md".into(),
-            item: None,
-            result: Ok(Box::new(doc(LIVE))),
-        },
-    );
+    read_live(&mut app);
     assert_eq!(app.screen, Screen::Browse);
     assert!(app.open.is_none() && app.search.typing);
 }
