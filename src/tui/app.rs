@@ -55,6 +55,7 @@ impl App {
             clock: None,
             fixed_today: None,
             draft_key: String::new(),
+            trends_scroll: 0,
             pending_open: None,
             since_load: None,
             author: None,

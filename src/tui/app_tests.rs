@@ -495,3 +495,27 @@ fn a_long_status_message_is_never_cut() {
     assert!(app.message.is_empty());
     assert_eq!(crate::tui::layout::status_height(&app, 80), 1);
 }
+
+#[test]
+fn at_80x24_the_header_is_compact_and_trends_scroll_by_panel() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = test_kb::app(dir.path());
+    step(&mut app, Action::Resize(80, 24));
+    key(&mut app, KeyCode::Enter);
+    let screen = test_kb::frame(&mut app);
+    assert!(!screen.contains("authors"), "{screen}");
+    assert!(
+        screen.contains("lint finding"),
+        "findings counted: {screen}"
+    );
+    assert!(
+        screen.contains("Summary"),
+        "the body starts on the first screen: {screen}"
+    );
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('4'));
+    assert!(!test_kb::frame(&mut app).contains("Durations"));
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Char('j'));
+    assert!(test_kb::frame(&mut app).contains("Durations"));
+}

@@ -19,7 +19,7 @@ use std::sync::Arc;
 /// view's own memo (not the model's), so scrolling never renders Markdown.
 #[derive(Default)]
 pub struct Rendered {
-    key: Option<(u64, u16)>,
+    key: Option<(u64, u16, bool)>,
     lines: Arc<Vec<Line<'static>>>,
     /// Renders so far (tests check that scrolling renders nothing).
     pub count: usize,
@@ -47,7 +47,9 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, memo: &mut Rendered, g: &m
         body.y += 1;
         body.height = body.height.saturating_sub(1);
     }
-    let lines = lines_for(app, inner.width, memo);
+    // A short pane (80x24) gets a compact header: the body starts sooner.
+    let compact = inner.height < COMPACT_BELOW;
+    let lines = lines_for(app, inner.width, memo, compact);
     let rows = body.height as usize;
     let max = lines.len().saturating_sub(rows);
     let scroll = match reading {
@@ -114,19 +116,22 @@ fn live_line(app: &App, d: &Doc) -> Option<Line<'static>> {
     ]))
 }
 
+/// Rows of the pane below which the document header is compact.
+const COMPACT_BELOW: u16 = 24;
+
 /// Every line the pane would show at `width`, before scrolling.
-fn lines_for(app: &App, width: u16, memo: &mut Rendered) -> Arc<Vec<Line<'static>>> {
+fn lines_for(app: &App, width: u16, memo: &mut Rendered, compact: bool) -> Arc<Vec<Line<'static>>> {
     match (&app.open, app.screen) {
         (Some(o), Screen::Read) => {
-            if memo.key != Some((o.rev, width)) {
-                memo.lines = Arc::new(doc_lines(app, o, width));
-                memo.key = Some((o.rev, width));
+            if memo.key != Some((o.rev, width, compact)) {
+                memo.lines = Arc::new(doc_lines(app, o, width, compact));
+                memo.key = Some((o.rev, width, compact));
                 memo.count += 1;
             }
             Arc::clone(&memo.lines)
         }
         _ => Arc::new(match app.selected_record() {
-            Some(r) if app.tab.kind().is_some() => preview_lines(app, r, width),
+            Some(r) if app.tab.kind().is_some() => preview_lines(app, r, width, compact),
             _ => Vec::new(),
         }),
     }
@@ -196,7 +201,9 @@ fn durations(r: &Record) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join(" · "))
 }
 
-fn header(app: &App, r: &Record, width: u16) -> Vec<Line<'static>> {
+/// Title, badges, services, factors, durations; tags and authors too
+/// unless `compact`.
+fn header(app: &App, r: &Record, width: u16, compact: bool) -> Vec<Line<'static>> {
     let th = &app.theme;
     let mut out = Vec::new();
     for l in super::markdown::wrap(&[(r.title.clone(), th.title())], width as usize) {
@@ -215,10 +222,10 @@ fn header(app: &App, r: &Record, width: u16) -> Vec<Line<'static>> {
             factor_names(app, &r.factors),
         );
     }
-    if !r.tags.is_empty() {
+    if !r.tags.is_empty() && !compact {
         field(&mut out, th, width, "tags", r.tags.join(", "));
     }
-    if !r.authors.is_empty() {
+    if !r.authors.is_empty() && !compact {
         field(&mut out, th, width, "authors", r.authors.join(", "));
     }
     if let Some(d) = durations(r) {
@@ -227,9 +234,9 @@ fn header(app: &App, r: &Record, width: u16) -> Vec<Line<'static>> {
     out
 }
 
-fn preview_lines(app: &App, r: &Record, width: u16) -> Vec<Line<'static>> {
+fn preview_lines(app: &App, r: &Record, width: u16, compact: bool) -> Vec<Line<'static>> {
     let th = &app.theme;
-    let mut out = header(app, r, width);
+    let mut out = header(app, r, width, compact);
     if !r.owners.is_empty() {
         field(&mut out, th, width, "owners", r.owners.join(", "));
     }
@@ -240,11 +247,36 @@ fn preview_lines(app: &App, r: &Record, width: u16) -> Vec<Line<'static>> {
     out
 }
 
-fn doc_lines(app: &App, o: &OpenDoc, width: u16) -> Vec<Line<'static>> {
+fn doc_lines(app: &App, o: &OpenDoc, width: u16, compact: bool) -> Vec<Line<'static>> {
     let th = &app.theme;
     let d = &o.doc;
     let r = Record::from_doc(d);
-    let mut out = header(app, &r, width);
+    let mut out = header(app, &r, width, compact);
+    if compact {
+        // Impact, then a count of findings; the rest is in the body.
+        if let Some(i) = d.meta.impact.as_ref().filter(|i| !i.trim().is_empty()) {
+            field(&mut out, th, width, "impact", i.clone());
+        }
+        if !o.findings.is_empty() {
+            let errors = o
+                .findings
+                .iter()
+                .filter(|f| f.level == Level::Error)
+                .count();
+            let text = format!(
+                "{} lint finding{} ({errors} error{}): a taller window lists them",
+                o.findings.len(),
+                if o.findings.len() == 1 { "" } else { "s" },
+                if errors == 1 { "" } else { "s" }
+            );
+            let style = if errors > 0 { th.error() } else { th.warning() };
+            out.push(Line::from(Span::styled(
+                super::markdown::fit(&text, width as usize),
+                style,
+            )));
+        }
+        return body_lines(out, th, d, width);
+    }
     if let Some(owner) = &d.meta.owner {
         field(&mut out, th, width, "owner", owner.clone());
     }
@@ -280,6 +312,11 @@ fn doc_lines(app: &App, o: &OpenDoc, width: u16) -> Vec<Line<'static>> {
             }
         }
     }
+    body_lines(out, th, d, width)
+}
+
+/// The rule under the header, then the rendered body.
+fn body_lines(mut out: Vec<Line<'static>>, th: &Theme, d: &Doc, width: u16) -> Vec<Line<'static>> {
     out.push(Line::from(Span::styled(
         "─".repeat(width as usize),
         th.dim(),

@@ -58,6 +58,8 @@ pub struct App {
     pub geometry: Geometry,
     /// Fixed in tests; the wall clock otherwise.
     pub clock: Option<DateTime<Utc>>,
+    /// The first Trends panel shown when they do not all fit.
+    pub trends_scroll: usize,
     /// What the `n` form held when similar incidents were last asked for.
     pub draft_key: String,
     /// `LORE_TODAY`, read once at start-up.

@@ -152,7 +152,7 @@ fn step(app: &mut App, delta: isize) {
                 a.offset = a.selected + 1 - cap;
             }
         }
-        (Tab::Trends, _, _) => {}
+        (Tab::Trends, _, _) => app.trends_scroll = mv(app.trends_scroll, 3),
         (_, Screen::Read, Focus::Side) => {
             if let Some(o) = app.open.as_mut() {
                 o.side_selected = mv(o.side_selected, o.side.len());

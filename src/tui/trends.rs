@@ -28,10 +28,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     }
     let levels = &st.severities;
     let rank = |sev: &str| app.config.severity_rank(sev).unwrap_or(levels.len());
-    let [top, bottom] =
-        Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
-    let [left, right] =
-        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(bottom);
+    let (top, left, right) = regions(area, app.trends_scroll);
 
     // Incidents per month over as many recent months as fit, one bar per
     // severity in each; by quarter when most months hold one or none (a
@@ -172,6 +169,35 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     frame.render_widget(p, right);
 }
 
+/// Rows the three panels need when stacked.
+const PANEL_ROWS: [u16; 3] = [14, 9, 11];
+
+/// Where the chart, the factors and the durations go: two rows of panels
+/// when the tab is tall enough; stacked from panel `scroll` on otherwise
+/// (`j`/`k` scroll the tab a panel at a time), the ones below left out.
+pub fn regions(area: Rect, scroll: usize) -> (Rect, Rect, Rect) {
+    if area.height >= 24 {
+        let [top, bottom] =
+            Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
+        let [left, right] =
+            Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+                .areas(bottom);
+        return (top, left, right);
+    }
+    let mut out = [Rect::default(); 3];
+    let mut y = area.y;
+    let end = area.y + area.height;
+    for i in scroll.min(2)..3 {
+        if y >= end {
+            break;
+        }
+        let h = PANEL_ROWS[i].min(end - y);
+        out[i] = Rect::new(area.x, y, area.width, h);
+        y += h;
+    }
+    (out[0], out[1], out[2])
+}
+
 /// The letter a severity's bars carry without colour: a, b, c…
 fn letter(i: usize) -> char {
     (b'a' + (i % 26) as u8) as char
@@ -228,6 +254,20 @@ mod tests {
             incidents: n,
             near_misses: 0,
         }
+    }
+
+    #[test]
+    fn a_short_tab_stacks_the_panels_and_scrolls_by_panel() {
+        let tall = regions(Rect::new(0, 0, 100, 30), 0);
+        assert!(
+            tall.1.y == tall.2.y && tall.1.x < tall.2.x,
+            "factors beside durations"
+        );
+        let short = Rect::new(0, 2, 80, 20);
+        let (chart, factors, durations) = regions(short, 0);
+        assert_eq!((chart.height, factors.height, durations.height), (14, 6, 0));
+        let (chart, factors, durations) = regions(short, 1);
+        assert_eq!((chart.height, factors.y, durations.height), (0, 2, 11));
     }
 
     #[test]
