@@ -323,3 +323,33 @@ fn opened_at_an_action_item_reveals_that_item() {
         Some("Roll back edge config")
     );
 }
+
+#[test]
+fn the_item_picker_follows_its_item_when_the_document_changes() {
+    let mut app = app();
+    key(&mut app, KeyCode::Enter);
+    let two = LIVE.replace(
+        "- [ ] Roll back edge config @edge\n",
+        "- [ ] Roll back edge config @edge\n- [ ] Canary edge pushes @edge\n",
+    );
+    update(
+        &mut app,
+        Action::Read {
+            rel: "postmortems/2026-04-21-edge-502s.md".into(),
+            item: None,
+            result: Ok(Box::new(doc(&two))),
+        },
+    );
+    key(&mut app, KeyCode::Char(' '));
+    key(&mut app, KeyCode::Down);
+    // Another responder adds an item above both.
+    let three = two.replace(
+        "- [ ] Roll back edge config @edge\n",
+        "- [ ] Page the CDN vendor @edge\n- [ ] Roll back edge config @edge\n",
+    );
+    wrote(&mut app, &three, "saved");
+    let Some(Overlay::Items(p)) = &app.overlay else {
+        panic!("picker closed")
+    };
+    assert_eq!((p.selected, p.text.as_str()), (2, "Canary edge pushes"));
+}

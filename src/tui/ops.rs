@@ -231,6 +231,12 @@ pub fn refresh_open(app: &mut App, newer: Option<Doc>) {
     let (scroll, sel, reveal) = (o.scroll, o.side_selected, o.reveal.clone());
     let at_end = app.screen == Screen::Read && scroll > 0 && scroll >= max;
     let doc = newer.unwrap_or_else(|| o.doc.clone());
+    // The item picker follows its item if lines moved.
+    if let Some(super::state::Overlay::Items(p)) = app.overlay.as_mut()
+        && let Some(i) = doc.action_items.iter().position(|a| a.text == p.text)
+    {
+        p.selected = i;
+    }
     open_doc(app, doc);
     if let Some(o) = app.open.as_mut() {
         o.scroll = scroll;

@@ -141,6 +141,13 @@ fn items(app: &mut App, mut p: ItemPicker, action: Action) {
         Action::Back => return,
         _ => {}
     }
+    if let Some(a) = app
+        .open
+        .as_ref()
+        .and_then(|o| o.doc.action_items.get(p.selected))
+    {
+        p.text = a.text.clone();
+    }
     if n > 0 {
         app.overlay = Some(Overlay::Items(p));
     }

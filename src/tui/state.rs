@@ -303,6 +303,9 @@ pub enum Overlay {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ItemPicker {
     pub selected: usize,
+    /// The selected item's text: found again when the document changes
+    /// under the picker (another responder's edit), so the cursor stays on it.
+    pub text: String,
 }
 
 /// An entry of the side panel next to an open document.

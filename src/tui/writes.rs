@@ -332,7 +332,8 @@ pub fn toggle_action_item(app: &mut App) {
         return;
     }
     let selected = o.doc.action_items.iter().position(|a| !a.done).unwrap_or(0);
-    app.overlay = Some(Overlay::Items(ItemPicker { selected }));
+    let text = o.doc.action_items[selected].text.clone();
+    app.overlay = Some(Overlay::Items(ItemPicker { selected, text }));
 }
 
 /// Space or Enter in the item picker: that item done, or open again.
