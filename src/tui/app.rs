@@ -103,10 +103,10 @@ fn dispatch(app: &mut App, action: Action) {
         Action::SimilarDone(id, found) => {
             app.similar.insert(id.clone(), found);
             if app.open.as_ref().is_some_and(|o| o.doc.id == id) {
-                super::ops::refresh_open(app, None);
+                super::opening::reshow_open(app, None);
             }
         }
-        Action::Read { rel, item, result } => super::ops::read(app, rel, item, result),
+        Action::Read { rel, item, result } => super::opening::opened(app, rel, item, result),
         Action::Wrote {
             rel,
             result,
@@ -117,7 +117,7 @@ fn dispatch(app: &mut App, action: Action) {
             super::overlay::history_loaded(app, rel, title, result)
         }
         Action::DiffLoaded { commit, result } => super::overlay::diff_loaded(app, commit, result),
-        Action::Changed(paths) => super::ops::changed(app, &paths),
+        Action::Changed(paths) => super::opening::on_disk(app, &paths),
         Action::Reread { rel, result } => super::writes::reread(app, &rel, result),
         Action::Saved(saved) => super::writes::saved(app, saved),
         other => {

@@ -304,7 +304,7 @@ fn opened_at_an_action_item_reveals_that_item() {
     let mut app = app();
     let d = doc(LIVE);
     let line = d.action_items[0].line;
-    super::ops::request_open(
+    super::opening::request_open(
         &mut app,
         "postmortems/2026-04-21-edge-502s.md".into(),
         crate::doc::Kind::Postmortem,

@@ -21,7 +21,7 @@ mod lists;
 mod markdown;
 mod model;
 mod nav;
-mod ops;
+mod opening;
 mod overlay;
 mod runner;
 mod search;

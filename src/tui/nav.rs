@@ -5,7 +5,7 @@
 use super::action::Action;
 use super::layout;
 use super::model::App;
-use super::ops::request_open;
+use super::opening::request_open;
 use super::state::{ActionShow, Focus, Overlay, Screen, Sort, Tab};
 use ratatui::layout::Position;
 use std::path::PathBuf;
@@ -100,7 +100,7 @@ pub fn update(app: &mut App, action: Action) {
         Action::ToggleActionItem => super::writes::toggle_action_item(app),
         Action::AdvanceStatus => super::writes::advance_status(app),
         Action::History => super::overlay::open_history(app),
-        Action::Reload => super::ops::changed(app, &[]),
+        Action::Reload => super::opening::on_disk(app, &[]),
         Action::Scroll { x, y, down } => scroll_at(app, x, y, down),
         Action::Click { x, y } => click(app, x, y),
         Action::Quit => app.should_quit = true,
@@ -192,7 +192,7 @@ fn open_selected(app: &mut App) {
             let Some(o) = app.open.as_ref() else { return };
             if let Some((rel, kind)) = o.side.get(o.side_selected).and_then(|s| s.target.clone()) {
                 // Following a link: Esc comes back here.
-                super::ops::follow_link(app, rel, kind);
+                super::opening::follow_link(app, rel, kind);
             }
         }
         (Tab::Trends, _, _) | (_, Screen::Read, _) => {}
@@ -212,10 +212,10 @@ fn back(app: &mut App) {
         if let Some(prev) = app.back_stack.pop() {
             let path = prev.doc.path.clone();
             app.open = Some(prev);
-            super::ops::select_path(app, &path);
+            super::opening::select_path(app, &path);
             // It may have changed meanwhile: the KB's parse is the newest.
             let newer = app.kb.as_ref().and_then(|kb| kb.by_path(&path).cloned());
-            super::ops::refresh_open(app, newer);
+            super::opening::reshow_open(app, newer);
             return;
         }
         app.screen = Screen::Browse;

@@ -264,7 +264,7 @@ fn toggle(app: &mut App, e: &FacetEntry) {
 
 /// `h`: ask for the history of the document acted on.
 pub fn open_history(app: &mut App) {
-    let Some((rel, _, title)) = super::ops::target(app) else {
+    let Some((rel, _, title)) = super::opening::target(app) else {
         app.say("select a document first");
         return;
     };

@@ -7,7 +7,7 @@
 use super::action::{Effect, Io, Saved, Write};
 use super::input::Input;
 use super::model::App;
-use super::ops::{open_doc, refresh_open, target};
+use super::opening::{open_doc, reshow_open, target};
 use super::state::Loaded;
 use super::state::{Focus, ItemPicker, Overlay, Prompt, PromptKind, Screen, Tab};
 use crate::doc::{Doc, Kind};
@@ -185,7 +185,7 @@ pub fn apply_doc(app: &mut App, doc: Doc) {
     app.refresh_rows();
     app.refresh_actions();
     if app.open.as_ref().is_some_and(|o| o.doc.path == doc.path) {
-        refresh_open(app, Some(doc));
+        reshow_open(app, Some(doc));
     }
 }
 
@@ -414,7 +414,7 @@ pub fn loaded(app: &mut App, loaded: Loaded) {
         .and_then(|o| app.kb.as_ref()?.by_path(&o.doc.path).cloned());
     // Not in this load (removed meanwhile): it stays as shown.
     if newer.is_some() || !from_disk {
-        refresh_open(app, newer);
+        reshow_open(app, newer);
     }
     // What was saved or re-read while the load ran may be newer than what
     // it read: applied again on top.

@@ -1,4 +1,4 @@
-//! Opening documents in the model: the open one with its side panel and
+//! Opening documents in the model (pure, no I/O): the open one with its side panel and
 //! lint findings, what a read, a KB load or a change on disk brings back.
 //! No I/O: reads are asked for as `Io::Read` and answered with
 //! `Action::Read`.
@@ -26,7 +26,7 @@ fn request(app: &mut App, rel: PathBuf, kind: Kind, item: Option<usize>, link: b
 }
 
 /// A document asked for came back: open it for reading.
-pub fn read(app: &mut App, rel: PathBuf, item: Option<usize>, result: Result<Box<Doc>, String>) {
+pub fn opened(app: &mut App, rel: PathBuf, item: Option<usize>, result: Result<Box<Doc>, String>) {
     // Only the newest request, and only while nothing else was done since.
     let link = match app.pending_open.take() {
         Some((p, link)) if p == rel => link,
@@ -223,7 +223,7 @@ pub fn target(app: &App) -> Option<(PathBuf, Kind, String)> {
 /// Redraws the open document from `newer` (or as it is) with a fresh side
 /// panel and findings, keeping the reader's place: the same line, or the end
 /// when they were at the end.
-pub fn refresh_open(app: &mut App, newer: Option<Doc>) {
+pub fn reshow_open(app: &mut App, newer: Option<Doc>) {
     let max = app.detail_max_scroll();
     let Some(o) = &app.open else {
         return;
@@ -252,7 +252,7 @@ const REREAD_MAX: usize = 50;
 
 /// Files changed on disk (another responder, `git pull`, an editor): each
 /// document is read again; `lore.toml`, many files or `r` read the KB.
-pub fn changed(app: &mut App, paths: &[PathBuf]) {
+pub fn on_disk(app: &mut App, paths: &[PathBuf]) {
     let config = paths.iter().any(|p| p == Path::new("lore.toml"));
     if paths.is_empty() || config || paths.len() > REREAD_MAX || app.kb.is_none() {
         if paths.is_empty() {
