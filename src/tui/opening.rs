@@ -1,4 +1,4 @@
-//! Opening documents in the model (pure, no I/O): the open one with its side panel and
+//! Opening documents in the model: the open one with its side panel and
 //! lint findings, what a read, a KB load or a change on disk brings back.
 //! No I/O: reads are asked for as `Io::Read` and answered with
 //! `Action::Read`.
