@@ -77,6 +77,19 @@ pub fn change_doc(
     })
 }
 
+/// Lore edits no document whose front matter is opened but never closed: a
+/// line it appended would land inside the YAML. One rule for every edit of
+/// the lifecycle; the editor round trip (`e`) is how the user fixes it.
+pub fn front_matter_closed(rel: &Path, text: &str) -> Result<()> {
+    if crate::doc::edit_fields::front_matter_open(text) {
+        return Err(crate::error::Error::Invalid(format!(
+            "{}: its front matter is opened on line 1 but never closed by a `---` line; fix it first (in your editor, or `e` in the TUI)",
+            rel.display()
+        )));
+    }
+    Ok(())
+}
+
 /// Commits a file that was just written by someone else's hand (the editor
 /// round trip, a new draft) and re-indexes it, under the document's lock so
 /// it is not interleaved with a `change_doc` of the same file.
@@ -123,6 +136,7 @@ pub fn add_action(
     item: &str,
 ) -> Result<Changed> {
     change_doc(root, rel, |before| {
+        front_matter_closed(rel, before)?;
         let ctx = crate::doc::ParseContext {
             timezone: cfg.tz,
             default_kind: kind,

@@ -91,12 +91,9 @@ fn with_entry(
 
 /// `set_field`, with the error a user sees when the front matter is open.
 fn field(rel: &Path, text: &str, key: &str, value: &str) -> Result<String> {
-    set_field(text, key, value).ok_or_else(|| {
-        Error::Invalid(format!(
-            "{}: its front matter is never closed; fix it first",
-            rel.display()
-        ))
-    })
+    crate::change::front_matter_closed(rel, text)?;
+    set_field(text, key, value)
+        .ok_or_else(|| Error::Invalid(format!("{}: cannot set `{key}`", rel.display())))
 }
 
 /// Adds a timeline entry. A leading time in `entry` (`07:30 Config merged`,
@@ -109,6 +106,7 @@ pub fn add_timeline(
     now: DateTime<FixedOffset>,
 ) -> Result<Changed> {
     change_doc(root, rel, |before| {
+        crate::change::front_matter_closed(rel, before)?;
         let doc = parse(cfg, rel, before);
         let day = doc
             .meta
@@ -118,6 +116,7 @@ pub fn add_timeline(
             Some(w) if w.at.is_some() && !w.rest.trim().is_empty() => (w.at.unwrap_or(now), w.rest),
             _ => (now, entry),
         };
+        let at = plausible(at, now).map_err(Error::Invalid)?;
         let (after, stamp) = with_entry(cfg, before, &doc, at, text);
         Ok((
             after,
@@ -317,6 +316,38 @@ pub fn parse_at(
     let today = now.with_timezone(&cfg.tz).date_naive();
     let w = leading_when(s, Some(today), Zone::Named(cfg.tz))?;
     w.rest.trim().is_empty().then_some(w.at).flatten()
+}
+
+/// `parse_at`, refusing with the reason what is no time or no time an
+/// incident can have: the one rule for `--at`, `--started` and the TUI's
+/// prompts.
+pub fn read_at(
+    s: &str,
+    cfg: &Config,
+    now: DateTime<FixedOffset>,
+) -> std::result::Result<DateTime<FixedOffset>, String> {
+    let at = parse_at(s, cfg, now).ok_or_else(|| {
+        format!("`{s}` is not a time; write HH:MM, YYYY-MM-DD HH:MM or an RFC 3339 stamp")
+    })?;
+    plausible(at, now)
+}
+
+/// A stamp or entry time must fall between 1970 and a day from now (a
+/// responder's clock may be a little ahead): a year like 0000 or 9999 is a
+/// typo, and a time in the future would sort a timeline wrongly.
+pub fn plausible(
+    at: DateTime<FixedOffset>,
+    now: DateTime<FixedOffset>,
+) -> std::result::Result<DateTime<FixedOffset>, String> {
+    use chrono::Datelike;
+    let shown = at.format("%Y-%m-%d %H:%M");
+    if at.year() < 1970 {
+        Err(format!("{shown} is before 1970; is the year right?"))
+    } else if at > now + chrono::Duration::days(1) {
+        Err(format!("{shown} is in the future; is the date right?"))
+    } else {
+        Ok(at)
+    }
 }
 
 /// Now, in the KB's zone, as a fixed-offset time to the second.

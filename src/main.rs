@@ -24,11 +24,16 @@ fn report(result: anyhow::Result<ExitCode>) -> ExitCode {
             }
             let usage = e.chain().any(|c| c.is::<lore::cli::UsageError>());
             let mut msg = String::new();
-            for (i, cause) in e.chain().enumerate() {
-                if i > 0 {
+            // A cause its wrapper already spells out is not said twice.
+            for cause in e.chain() {
+                let s = cause.to_string();
+                if msg.contains(&s) {
+                    continue;
+                }
+                if !msg.is_empty() {
                     msg.push_str(": ");
                 }
-                msg.push_str(&cause.to_string());
+                msg.push_str(&s);
             }
             // Error text names files and titles: cleaned for the terminal. A
             // failed write to stderr must not turn into a panic.

@@ -49,11 +49,10 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
     let started = match args.started.as_deref() {
         None => None,
         Some("now") => Some(now),
-        Some(s) => Some(crate::lifecycle::parse_at(s, &cfg, now).ok_or_else(|| {
-            UsageError(format!(
-                "--started `{s}` is not a time; write now, HH:MM, YYYY-MM-DD HH:MM or RFC 3339"
-            ))
-        })?),
+        Some(s) => Some(
+            crate::lifecycle::read_at(s, &cfg, now)
+                .map_err(|why| UsageError(format!("--started {why} (or write now)")))?,
+        ),
     };
     let date = match &args.date {
         Some(d) => parse_date(d)

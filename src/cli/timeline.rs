@@ -79,11 +79,8 @@ fn at(
     let now = lifecycle::now(&kb.config);
     match s {
         None => Ok(now),
-        Some(s) => lifecycle::parse_at(s, &kb.config, now).ok_or_else(|| {
-            super::UsageError(format!(
-                "--at `{s}` is not a time; write HH:MM, YYYY-MM-DD HH:MM or an RFC 3339 stamp"
-            ))
-        }),
+        Some(s) => lifecycle::read_at(s, &kb.config, now)
+            .map_err(|why| super::UsageError(format!("--at {why}"))),
     }
 }
 

@@ -9,6 +9,13 @@ fn newline(text: &str) -> &'static str {
     if text.contains("\r\n") { "\r\n" } else { "\n" }
 }
 
+/// Whether `text` opens a front matter with `---` and never closes it: an
+/// edit appended to it would land inside the YAML.
+pub fn front_matter_open(text: &str) -> bool {
+    let t = text.strip_prefix('\u{feff}').unwrap_or(text);
+    matches!(split_front_matter(t), Split::Unterminated)
+}
+
 /// Sets the top-level front-matter field `key` to `value` (already YAML):
 /// replaces its line (and any indented lines of a block value that follow)
 /// or adds it before the closing `---`; a document without front matter

@@ -393,7 +393,9 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let mut tmp = new_temp(dir)?;
-    tmp.write_all(contents).map_err(|e| Error::io(path, e))?;
+    tmp.as_file_mut()
+        .write_all(contents)
+        .map_err(|e| Error::io(path, e))?;
     tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
     if let Ok(meta) = std::fs::metadata(path) {
         let _ = std::fs::set_permissions(tmp.path(), meta.permissions());
@@ -415,7 +417,9 @@ fn create_new_with(path: &Path, contents: &[u8], sync: bool) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let mut tmp = new_temp(dir)?;
-    tmp.write_all(contents).map_err(|e| Error::io(path, e))?;
+    tmp.as_file_mut()
+        .write_all(contents)
+        .map_err(|e| Error::io(path, e))?;
     if sync {
         tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
     }

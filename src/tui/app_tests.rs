@@ -368,6 +368,36 @@ fn lint_findings_show_inline_in_the_open_document() {
 }
 
 #[test]
+fn a_document_with_thousands_of_findings_lists_a_dozen_and_counts_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("postmortems")).unwrap();
+    let mut text = String::from(
+        "---\ntitle: Many items\ndate: 2022-01-01\n---\n# Many items\n\n## Action items\n\n",
+    );
+    for i in 0..3000 {
+        text.push_str(&format!("- [ ] Item {i} @sre due:2023-01-01\n"));
+    }
+    std::fs::write(dir.path().join("postmortems/2022-01-01-many.md"), text).unwrap();
+    let mut app = test_kb::app(dir.path());
+    key(&mut app, KeyCode::Char('G'));
+    key(&mut app, KeyCode::Enter);
+    let screen = test_kb::frame(&mut app);
+    assert!(screen.contains("Many items"), "{screen}");
+    let shown = app.open.as_ref().map(|o| o.findings.len()).unwrap_or(0);
+    assert!(shown >= 3000, "the model keeps every finding: {shown}");
+    let lines = test_kb::detail_lines();
+    let listed = lines.iter().filter(|l| l.contains("is still open")).count();
+    assert!(listed <= 12, "{listed} findings listed");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains(&format!("… and {} more", shown - 12))),
+        "{}",
+        lines.join("\n")
+    );
+}
+
+#[test]
 fn readme_lists_every_key_of_the_help_overlay() {
     let readme =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();

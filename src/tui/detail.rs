@@ -25,6 +25,13 @@ pub struct Rendered {
     pub count: usize,
 }
 
+impl Rendered {
+    #[cfg(test)]
+    pub fn text(&self) -> Vec<String> {
+        self.lines.iter().map(|l| l.to_string()).collect()
+    }
+}
+
 /// Draws the pane and records in `g` how many lines it holds and the scroll
 /// it was drawn at (clamped, kept at the end, or moved to reveal a line).
 pub fn draw(frame: &mut Frame, app: &App, area: Rect, memo: &mut Rendered, g: &mut Geometry) {
@@ -300,7 +307,7 @@ fn doc_lines(app: &App, o: &OpenDoc, width: u16, compact: bool) -> Vec<Line<'sta
     }
     if !o.findings.is_empty() {
         out.push(Line::default());
-        for f in &o.findings {
+        for f in o.findings.iter().take(FINDINGS_SHOWN) {
             let (mark, style) = match f.level {
                 Level::Error => ("✖ ", th.error()),
                 Level::Warning => ("⚠ ", th.warning()),
@@ -311,9 +318,28 @@ fn doc_lines(app: &App, o: &OpenDoc, width: u16, compact: bool) -> Vec<Line<'sta
                 out.push(Line::from(l));
             }
         }
+        if let Some(more) = o
+            .findings
+            .len()
+            .checked_sub(FINDINGS_SHOWN)
+            .filter(|n| *n > 0)
+        {
+            let text = format!(
+                "… and {more} more: `lore lint {}` lists them all",
+                d.path.display()
+            );
+            out.push(Line::from(Span::styled(
+                super::markdown::fit(&text, width as usize),
+                th.dim(),
+            )));
+        }
     }
     body_lines(out, th, d, width)
 }
+
+/// The header lists this many findings: 100,000 overdue items in one
+/// document must not become 100,000 styled lines above the body.
+const FINDINGS_SHOWN: usize = 12;
 
 /// The rule under the header, then the rendered body.
 fn body_lines(mut out: Vec<Line<'static>>, th: &Theme, d: &Doc, width: u16) -> Vec<Line<'static>> {

@@ -222,6 +222,12 @@ pub fn renders() -> usize {
     VIEW.with(|v| v.borrow().renders())
 }
 
+/// The open document's lines as the view last rendered them (all of them,
+/// not only the screenful).
+pub fn detail_lines() -> Vec<String> {
+    VIEW.with(|v| v.borrow().lines())
+}
+
 /// One action as the event loop runs it: effects performed, then a frame.
 pub fn step(app: &mut App, action: Action) -> Vec<Effect> {
     let left = run(app, action);

@@ -23,6 +23,12 @@ impl View {
     pub fn renders(&self) -> usize {
         self.rendered.count
     }
+
+    /// The open document's rendered lines as text, as last drawn.
+    #[cfg(test)]
+    pub fn lines(&self) -> Vec<String> {
+        self.rendered.text()
+    }
 }
 
 /// Draws the whole screen and returns where everything was drawn, for the

@@ -89,12 +89,10 @@ pub fn submit_prompt(app: &mut App, p: Prompt) {
         // The pre-filled minute left as it is means now, to the second (a
         // stamp a few seconds after `started` must not land before it).
         PromptKind::Stamp(which) if text == p.prefill.trim() => Write::Stamp { which, at: now },
-        PromptKind::Stamp(which) => match crate::lifecycle::parse_at(&text, &app.config, now) {
-            Some(at) => Write::Stamp { which, at },
-            None => {
-                app.say(format!(
-                    "error: `{text}` is not a time: use HH:MM or YYYY-MM-DD HH:MM"
-                ));
+        PromptKind::Stamp(which) => match crate::lifecycle::read_at(&text, &app.config, now) {
+            Ok(at) => Write::Stamp { which, at },
+            Err(why) => {
+                app.say(format!("error: {why}"));
                 app.overlay = Some(Overlay::Prompt(p));
                 return;
             }

@@ -157,6 +157,137 @@ fn unknown_references_and_times_are_clear_errors() {
 }
 
 #[test]
+fn times_no_incident_can_have_are_refused_with_the_reason() {
+    let sb = Sandbox::new();
+    let kb = sb.init_kb();
+    let doc = "postmortems/2024-05-01-outage.md";
+    std::fs::write(
+        kb.join(doc),
+        "---\ntitle: Outage\ndate: 2024-05-01\n---\n# Outage\n\n## Timeline\n\n- 10:00 Paged\n",
+    )
+    .unwrap();
+    let lore = |args: &[&str]| sb.lore(&kb).args(args).output().unwrap();
+    for (args, code, says) in [
+        (
+            vec![
+                "stamp",
+                "2024-05-01-outage",
+                "detected",
+                "--at",
+                "0000-01-01 10:00",
+            ],
+            2,
+            "before 1970",
+        ),
+        (
+            vec![
+                "stamp",
+                "2024-05-01-outage",
+                "resolved",
+                "--at",
+                "9999-12-31T00:00:00Z",
+            ],
+            2,
+            "in the future",
+        ),
+        (
+            vec![
+                "timeline",
+                "2024-05-01-outage",
+                "x",
+                "--at",
+                "1969-12-31 23:59",
+            ],
+            2,
+            "before 1970",
+        ),
+        (
+            vec![
+                "new",
+                "postmortem",
+                "--title",
+                "Y",
+                "--started",
+                "9999-01-01 10:00",
+                "--no-edit",
+            ],
+            2,
+            "in the future",
+        ),
+        (
+            vec![
+                "timeline",
+                "2024-05-01-outage",
+                "9999-01-01 10:00 written far ahead",
+            ],
+            1,
+            "in the future",
+        ),
+    ] {
+        let out = lore(&args);
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).starts_with("lore: error: "),
+            "{}",
+            stderr(&out)
+        );
+        assert!(stderr(&out).contains(says), "{args:?}: {}", stderr(&out));
+    }
+    let text = std::fs::read_to_string(kb.join(doc)).unwrap();
+    assert!(!text.contains("9999") && !text.contains("0000"), "{text}");
+    // A date years back is fine: postmortems are written late.
+    let out = lore(&[
+        "stamp",
+        "2024-05-01-outage",
+        "detected",
+        "--at",
+        "2024-05-01 10:05",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[test]
+fn no_edit_lands_inside_a_front_matter_that_is_never_closed() {
+    let sb = Sandbox::new();
+    let kb = sb.init_kb();
+    let doc = kb.join("postmortems/2024-05-01-open.md");
+    let text =
+        "---\ntitle: Open front matter\ndate: 2024-05-01\n# Open\n\n## Timeline\n\n- 10:00 Paged\n";
+    std::fs::write(&doc, text).unwrap();
+    for args in [
+        vec![
+            "timeline",
+            "2024-05-01-open",
+            "an entry",
+            "--at",
+            "2024-05-01 10:10",
+        ],
+        vec!["action", "add", "2024-05-01-open", "an item"],
+        vec![
+            "stamp",
+            "2024-05-01-open",
+            "mitigated",
+            "--at",
+            "2024-05-01 10:20",
+        ],
+        vec!["status", "2024-05-01-open", "review"],
+    ] {
+        let out = sb.lore(&kb).args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("never closed"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+        assert_eq!(
+            std::fs::read_to_string(&doc).unwrap(),
+            text,
+            "{args:?} changed it"
+        );
+    }
+}
+
+#[test]
 fn typos_in_flags_and_filters_say_did_you_mean() {
     let sb = Sandbox::new();
     let kb = sb.sample_kb();

@@ -58,25 +58,49 @@ pub fn commit_paths(root: &Path, paths: &[PathBuf], message: &str) -> Result<Com
         .map(|p| p.display().to_string())
         .collect::<Vec<_>>()
         .join(", ");
-    let not_committed = |why: String| Error::Git(format!("{why}; {shown} saved but not committed"));
+    commit_in(&kb, &repo_paths, message).map_err(|e| match e {
+        Error::Git(why) if why.ends_with(NOT_COMMITTED_END) => Error::Git(why),
+        Error::Git(why) => not_committed(&shown, why),
+        other => not_committed(&shown, other.to_string()),
+    })
+}
+
+/// How every "saved but not committed" message ends, so it is added once.
+const NOT_COMMITTED_END: &str = "saved but not committed";
+
+/// The one message for a change that is on disk but not in a commit: what
+/// failed, what to do when the disk is full or read-only, and that the file
+/// itself is safe. The next lore change to it commits it too.
+fn not_committed(shown: &str, why: String) -> Error {
+    let hint = if why.contains("os error 28") {
+        "; the disk is full: free space, then the next lore change (or `git add` and `git commit`) commits it"
+    } else if why.contains("os error 30") {
+        "; the file system is read-only"
+    } else {
+        ""
+    };
+    Error::Git(format!("{why}{hint}; {shown} {NOT_COMMITTED_END}"))
+}
+
+fn commit_in(kb: &KbRepo, repo_paths: &[String], message: &str) -> Result<CommitOutcome> {
     let repo = &kb.repo;
 
     if let Some(state) = repo.state() {
-        return Err(not_committed(format!(
+        return Err(Error::Git(format!(
             "git is in the middle of a {state:?} operation; finish or abort it first (see `git status`)"
         )));
     }
-    check_identity(repo).map_err(not_committed)?;
+    check_identity(repo).map_err(Error::Git)?;
 
     let _serial = super::recover::CommitGuard::take(repo.git_dir())?;
     let index_path = repo.index_path();
-    let mut lock = super::lock_index(&index_path).map_err(not_committed)?;
+    let mut lock = super::lock_index(&index_path).map_err(Error::Git)?;
     // HEAD is read under the index lock, so a second lore committing at the
     // same time builds on the first one's commit instead of racing it.
     let head = repo.head().map_err(|e| git_err("cannot read HEAD", &e))?;
     let parent = match &head.kind {
         gix::head::Kind::Detached { target, .. } => {
-            return Err(not_committed(format!(
+            return Err(Error::Git(format!(
                 "HEAD is detached at {}; lore commits only on a branch: run `git switch BRANCH`, then commit with `git commit`",
                 super::short_hex(target)
             )));
@@ -84,19 +108,17 @@ pub fn commit_paths(root: &Path, paths: &[PathBuf], message: &str) -> Result<Com
         gix::head::Kind::Unborn(_) => None,
         gix::head::Kind::Symbolic(r) => {
             Some(r.target.try_id().map(|id| id.to_owned()).ok_or_else(|| {
-                not_committed("HEAD points at a symbolic reference chain lore cannot follow".into())
+                Error::Git("HEAD points at a symbolic reference chain lore cannot follow".into())
             })?)
         }
     };
     let mut index = super::read_index(repo, &index_path)?;
-    for p in &repo_paths {
+    for p in repo_paths {
         let conflicted = index
             .entry_range(p.as_bytes().as_bstr())
             .is_some_and(|r| index.entries()[r].iter().any(|e| e.stage_raw() != 0));
         if conflicted {
-            return Err(not_committed(format!(
-                "`{p}` has unresolved merge conflicts"
-            )));
+            return Err(Error::Git(format!("`{p}` has unresolved merge conflicts")));
         }
     }
 
@@ -108,7 +130,7 @@ pub fn commit_paths(root: &Path, paths: &[PathBuf], message: &str) -> Result<Com
             .detach(),
         None => gix::ObjectId::empty_tree(repo.object_hash()),
     };
-    let touched = read_worktree(&kb, &repo_paths)?;
+    let touched = read_worktree(kb, repo_paths)?;
     let mut editor = repo
         .edit_tree(base_tree)
         .map_err(|e| git_err("cannot read the HEAD tree", &e))?;
@@ -137,11 +159,11 @@ pub fn commit_paths(root: &Path, paths: &[PathBuf], message: &str) -> Result<Com
         .map_err(|e| chain(&e))
         .and_then(|_| lock.flush().map_err(|e| e.to_string()))
         .and_then(|_| lock.commit().map(|_| ()).map_err(|e| e.to_string()))
-        .map_err(|why| not_committed(format!("cannot update the git index ({why})")))?;
+        .map_err(|why| Error::Git(format!("cannot update the git index ({why})")))?;
     let id = repo
         .commit("HEAD", &msg, tree, parent)
         .map_err(|e| {
-            not_committed(format!(
+            Error::Git(format!(
                 "cannot make the commit: {}; the file is staged (`git status` shows it)",
                 chain(&e)
             ))

@@ -5,6 +5,7 @@
 mod bounds;
 mod concurrency;
 mod crash;
+mod disk;
 mod git_trust;
 mod symlinks;
 mod terminal;
