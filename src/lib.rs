@@ -27,6 +27,7 @@ pub mod stats;
 pub mod store;
 pub mod term;
 pub mod tui;
+pub mod watch;
 pub mod width;
 
 pub use error::{Error, Result};

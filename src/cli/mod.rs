@@ -15,6 +15,7 @@ mod list;
 mod new;
 pub mod output;
 mod search;
+mod serve;
 mod show;
 mod stats;
 mod sync;
@@ -59,6 +60,8 @@ pub enum Command {
     Index(index::Args),
     /// Write the static learning site
     Export(export::Args),
+    /// Live preview of the site on 127.0.0.1, rebuilt as documents change
+    Serve(serve::Args),
     /// Key figures: incidents, durations, factors, action follow-through
     Stats(stats::Args),
     /// Action items across all postmortems
@@ -129,6 +132,7 @@ pub fn run() -> Result<Outcome> {
         Some(Command::Lint(a)) => lint::run(&kb_root(kb)?, a)?,
         Some(Command::Index(a)) => index::run(&writer_root(kb)?, a)?,
         Some(Command::Export(a)) => export::run(&writer_root(kb)?, a)?,
+        Some(Command::Serve(a)) => serve::run(&kb_root(kb)?, a)?,
         Some(Command::Stats(a)) => stats::run(&kb_root(kb)?, a)?,
         Some(Command::Actions(a)) => actions::run(&kb_root(kb)?, a)?,
         Some(Command::History(a)) => history::run(&kb_root(kb)?, a)?,

@@ -12,6 +12,7 @@ mod overview;
 mod pages;
 pub mod paths;
 mod search_index;
+pub mod serve;
 mod templates;
 mod views;
 

@@ -30,7 +30,6 @@ mod terminal;
 mod theme;
 mod trends;
 mod ui;
-mod watch;
 mod worker;
 mod wrap;
 mod writes;
@@ -68,7 +67,11 @@ pub fn run(root: &Path) -> Result<ExitCode> {
     let runner = Runner::start(root.to_path_buf(), config.clone(), move || backend);
     // Changes by other processes (another responder, `git pull`) come in as
     // `Action::Changed`; without a watcher, `r` reloads by hand.
-    let _watcher = match watch::start(root, &config, runner.out.clone()) {
+    let out = runner.out.clone();
+    let folders = crate::watch::Folders::of(&config, false);
+    let _watcher = match crate::watch::start(root, folders, move |paths| {
+        let _ = out.send(action::Action::Changed(paths));
+    }) {
         Ok(w) => Some(w),
         Err(e) => {
             app.say(format!("not watching the files ({e}); r reloads"));

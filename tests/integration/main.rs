@@ -10,6 +10,7 @@ mod import;
 mod lifecycle;
 mod lint;
 mod search;
+mod serve;
 mod site;
 mod stats;
 mod tui;

@@ -1,16 +1,15 @@
 //! Watching the KB's files (notify, debounced): a document or `lore.toml`
 //! changed by another process — another responder, `git pull`, `lore sync`,
-//! an editor — reaches the model as `Action::Changed` with the KB-relative
-//! paths. lore's own folders (`.lore/`, `.git/`) and temporary files are
-//! not reported.
+//! an editor — is reported with its KB-relative path, to the TUI (which
+//! re-reads it) and to `lore serve` (which rebuilds the site; it watches the
+//! KB's `templates/` and `site/` overrides too). lore's own folders
+//! (`.lore/`, `.git/`) and temporary files are not reported.
 
-use super::action::Action;
 use crate::config::Config;
 use notify_debouncer_full::notify::event::ModifyKind;
 use notify_debouncer_full::notify::{EventKind, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::Sender;
 use std::time::Duration;
 
 /// How long changes are gathered before they are reported: an editor's
@@ -22,19 +21,46 @@ pub struct Watch {
     _debouncer: Debouncer<RecommendedWatcher, RecommendedCache>,
 }
 
-/// Watches the KB root (for `lore.toml`) and the documents folders.
-pub fn start(root: &Path, cfg: &Config, out: Sender<Action>) -> Result<Watch, String> {
+/// What is watched besides `lore.toml`: the documents folders (their `.md`
+/// files) and, for the site, the template and asset overrides (any file).
+#[derive(Debug, Clone, Default)]
+pub struct Folders {
+    pub docs: Vec<PathBuf>,
+    pub site: Vec<PathBuf>,
+}
+
+impl Folders {
+    /// The documents folders of `cfg`; with `site`, `templates/` and `site/`.
+    pub fn of(cfg: &Config, site: bool) -> Folders {
+        Folders {
+            docs: vec![
+                PathBuf::from(&cfg.paths.postmortems),
+                PathBuf::from(&cfg.paths.runbooks),
+            ],
+            site: if site {
+                vec![PathBuf::from("templates"), PathBuf::from("site")]
+            } else {
+                Vec::new()
+            },
+        }
+    }
+}
+
+/// Watches the KB root (for `lore.toml`) and `folders`. `report` gets the
+/// changed KB-relative paths of each debounced batch; an empty list means the
+/// watcher lost track (an overflow) and everything should be read again.
+pub fn start(
+    root: &Path,
+    folders: Folders,
+    report: impl Fn(Vec<PathBuf>) + Send + 'static,
+) -> Result<Watch, String> {
     use crate::store::confine;
     let base = confine::Bounds::new(root).root().to_path_buf();
     let strip = base.clone();
-    let folders: Vec<PathBuf> = [&cfg.paths.postmortems, &cfg.paths.runbooks]
-        .iter()
-        .map(PathBuf::from)
-        .collect();
+    let watched = folders.clone();
     let mut debouncer = new_debouncer(DEBOUNCE, None, move |res: DebounceEventResult| {
         let Ok(events) = res else {
-            // The watcher lost track (overflow): read everything again.
-            let _ = out.send(Action::Changed(Vec::new()));
+            report(Vec::new());
             return;
         };
         // Reads (open, access, close without writing) are no change: the
@@ -43,21 +69,21 @@ pub fn start(root: &Path, cfg: &Config, out: Sender<Action>) -> Result<Watch, St
             .iter()
             .filter(|e| is_change(&e.kind))
             .flat_map(|e| e.paths.iter())
-            .filter_map(|p| relevant(&strip, &folders, p))
+            .filter_map(|p| relevant(&strip, &watched, p))
             .collect();
         paths.sort();
         paths.dedup();
         if !paths.is_empty() {
-            let _ = out.send(Action::Changed(paths));
+            report(paths);
         }
     })
     .map_err(|e| e.to_string())?;
     debouncer
         .watch(&base, RecursiveMode::NonRecursive)
         .map_err(|e| e.to_string())?;
-    for folder in [&cfg.paths.postmortems, &cfg.paths.runbooks] {
+    for folder in folders.docs.iter().chain(&folders.site) {
         // A folder that is a link out of the KB is never watched (nor read).
-        let Ok(dir) = confine::inside(&base, Path::new(folder)) else {
+        let Ok(dir) = confine::inside(&base, folder) else {
             continue;
         };
         if dir.is_dir() {
@@ -78,10 +104,11 @@ fn is_change(kind: &EventKind) -> bool {
         && !matches!(kind, EventKind::Modify(ModifyKind::Metadata(_)))
 }
 
-/// The KB-relative path of a change worth reporting: `lore.toml`, or a
-/// `.md` file in a documents folder, as `store::scan` reads them (nothing
-/// hidden on the way: lore's and git's folders, temporary files).
-fn relevant(root: &Path, folders: &[PathBuf], p: &Path) -> Option<PathBuf> {
+/// The KB-relative path of a change worth reporting: `lore.toml`, a `.md`
+/// file in a documents folder, as `store::scan` reads them, or any file in a
+/// site folder (nothing hidden on the way: lore's and git's folders,
+/// temporary files).
+fn relevant(root: &Path, folders: &Folders, p: &Path) -> Option<PathBuf> {
     let rel = p.strip_prefix(root).ok()?;
     if rel == Path::new("lore.toml") {
         return Some(rel.to_path_buf());
@@ -89,9 +116,10 @@ fn relevant(root: &Path, folders: &[PathBuf], p: &Path) -> Option<PathBuf> {
     let hidden = rel
         .components()
         .any(|c| c.as_os_str().to_str().is_none_or(|s| s.starts_with('.')));
-    let doc =
-        rel.extension().is_some_and(|e| e == "md") && folders.iter().any(|f| rel.starts_with(f));
-    (doc && !hidden && !rel.to_string_lossy().ends_with('~')).then(|| rel.to_path_buf())
+    let doc = rel.extension().is_some_and(|e| e == "md")
+        && folders.docs.iter().any(|f| rel.starts_with(f));
+    let site = folders.site.iter().any(|f| rel.starts_with(f) && rel != f);
+    ((doc || site) && !hidden && !rel.to_string_lossy().ends_with('~')).then(|| rel.to_path_buf())
 }
 
 #[cfg(test)]
@@ -121,7 +149,10 @@ mod tests {
     #[test]
     fn only_documents_and_the_config_are_reported() {
         let root = Path::new("/kb");
-        let folders = [PathBuf::from("postmortems"), PathBuf::from("runbooks")];
+        let folders = Folders {
+            docs: vec![PathBuf::from("postmortems"), PathBuf::from("runbooks")],
+            site: Vec::new(),
+        };
         let r = |p: &str| relevant(root, &folders, Path::new(p));
         assert_eq!(r("/kb/postmortems/a.md"), Some("postmortems/a.md".into()));
         assert_eq!(r("/kb/lore.toml"), Some("lore.toml".into()));
@@ -136,5 +167,18 @@ mod tests {
             Some("runbooks/db/failover.md".into())
         );
         assert_eq!(r("/elsewhere/a.md"), None);
+        assert_eq!(r("/kb/templates/base.html"), None);
+        let site = Folders {
+            site: vec![PathBuf::from("templates"), PathBuf::from("site")],
+            ..folders
+        };
+        let r = |p: &str| relevant(root, &site, Path::new(p));
+        assert_eq!(
+            r("/kb/templates/base.html"),
+            Some("templates/base.html".into())
+        );
+        assert_eq!(r("/kb/site/logo.png"), Some("site/logo.png".into()));
+        assert_eq!(r("/kb/site/.logo.png.swp"), None);
+        assert_eq!(r("/kb/postmortems/a.md"), Some("postmortems/a.md".into()));
     }
 }
