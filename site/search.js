@@ -2,6 +2,10 @@
 // of scripts written by `lore export` (search/docs.js, search/t-*.js,
 // search/s-*.js); each hands its data to window.LORE_SEARCH, so the page works
 // opened straight from disk. A query loads only the term shards of its words.
+// Terms are English stems, as in `lore search` (each shard also maps the words
+// that stem differently to their stem), and a query falls back as the CLI's
+// does: a word found nowhere is matched within one or two typos, and when no
+// document has every word, documents with any of them are shown.
 (function () {
   "use strict";
   var base = window.LORE_SEARCH_BASE || "search/";
@@ -13,7 +17,7 @@
 
   window.LORE_SEARCH = {
     docs: function (m) { meta = m; init(); },
-    terms: function (key, map) { shards[key] = map; done(key); },
+    terms: function (key, map, forms) { shards[key] = { t: map, f: forms || {} }; done(key); },
     summaries: function (chunk, list) { sums["s" + chunk] = list; done("s" + chunk); }
   };
 
@@ -33,7 +37,7 @@
     var s = document.createElement("script");
     s.src = base + file;
     s.async = true;
-    s.onerror = function () { if (key.charAt(0) === "s") sums[key] = []; else shards[key] = {}; done(key); };
+    s.onerror = function () { if (key.charAt(0) === "s") sums[key] = []; else shards[key] = { t: {}, f: {} }; done(key); };
     document.head.appendChild(s);
   }
 
@@ -103,18 +107,34 @@
     return true;
   }
 
-  // doc number -> score for one word: exact term, else terms it begins.
+  // The stem of a word as the index has it (null when no document has it).
+  function stemOf(word) {
+    var sh = shards[shardKey(word)];
+    if (!sh) return null;
+    if (Object.prototype.hasOwnProperty.call(sh.f, word)) return sh.f[word];
+    return Object.prototype.hasOwnProperty.call(sh.t, word) ? word : null;
+  }
+
+  function termsOf(stem) { var sh = shards[shardKey(stem)]; return sh ? sh.t : {}; }
+
+  // doc number -> score for one word: its stem, else the stems of the words
+  // it begins (typing "failo" finds "failover").
   function postings(word) {
-    var map = shards[shardKey(word)] || {}, out = {}, n = meta.docs.length;
-    var terms = [];
-    if (map[word]) terms.push([word, 1]);
-    if (Array.from(word).length >= 3) {
-      for (var t in map) {
-        if (t !== word && t.lastIndexOf(word, 0) === 0) { terms.push([t, 0.7]); if (terms.length > 60) break; }
-      }
+    var out = {}, n = meta.docs.length, terms = [], seen = {};
+    var own = stemOf(word);
+    if (own !== null) { terms.push([own, 1]); seen[own] = true; }
+    var sh = shards[shardKey(word)];
+    if (sh && Array.from(word).length >= 3) {
+      var add = function (w, stem) {
+        if (!seen[stem] && w !== word && w.lastIndexOf(word, 0) === 0) { seen[stem] = true; terms.push([stem, 0.7]); }
+      };
+      for (var t in sh.t) { add(t, t); if (terms.length > 60) break; }
+      for (var f in sh.f) { add(f, sh.f[f]); if (terms.length > 60) break; }
     }
     for (var i = 0; i < terms.length; i++) {
-      var list = map[terms[i][0]], doc = 0;
+      var list = termsOf(terms[i][0])[terms[i][0]];
+      if (!list) continue;
+      var doc = 0;
       var idf = Math.log(1 + n / list.length);
       for (var j = 0; j < list.length; j++) {
         doc += list[j] >> 2;
@@ -135,12 +155,82 @@
     var gen = ++generation;
     var need = {};
     words.concat(not).forEach(function (w) { var key = shardKey(w); if (shardSet[key]) need[key] = true; });
-    var keys = Object.keys(need), left = keys.length;
     var go = function () { if (gen === generation) compute(q, words, not, f); };
-    if (!left) { go(); return; }
+    // Then the shards of stems that begin differently from their word.
+    var stems = function () {
+      var more = {};
+      words.concat(not).forEach(function (w) {
+        var s = stemOf(w), key = s === null ? null : shardKey(s);
+        if (key && !(key in shards) && shardSet[key]) more[key] = true;
+      });
+      loadAll(Object.keys(more), go);
+    };
+    loadAll(Object.keys(need), stems);
+  }
+
+  function loadAll(keys, then) {
+    var left = keys.length;
+    if (!left) { then(); return; }
     keys.forEach(function (key) {
-      load(key, "t-" + hex(key) + ".js", function () { if (--left === 0) go(); });
+      load(key, "t-" + hex(key) + ".js", function () { if (--left === 0) then(); });
     });
+  }
+
+  // How many edits a typed word may be from an indexed one (as the CLI).
+  function typos(word) { var n = Array.from(word).length; return n <= 3 ? 0 : n <= 7 ? 1 : 2; }
+
+  // Edits (insert, delete, change, swap of neighbours) from a to b, or
+  // max + 1 once it is certain to be more than max.
+  function distance(a, b, max) {
+    a = Array.from(a); b = Array.from(b);
+    if (Math.abs(a.length - b.length) > max) return max + 1;
+    var pp = null, prev = [], i, j;
+    for (j = 0; j <= b.length; j++) prev[j] = j;
+    for (i = 1; i <= a.length; i++) {
+      var cur = [i], best = i;
+      for (j = 1; j <= b.length; j++) {
+        var c = a[i - 1] === b[j - 1] ? 0 : 1;
+        var v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + c);
+        if (pp && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, pp[j - 2] + 1);
+        cur[j] = v;
+        if (v < best) best = v;
+      }
+      if (best > max) return max + 1;
+      pp = prev; prev = cur;
+    }
+    return prev[b.length];
+  }
+
+  // The indexed word closest to a word no document has, within its typos.
+  function corrected(word) {
+    var max = typos(word), sh = shards[shardKey(word)];
+    if (!max || !sh) return null;
+    var best = null, bestD = max + 1, bestN = 0;
+    var consider = function (w, stem) {
+      var d = distance(word, w, max);
+      var n = (sh.t[stem] || termsOf(stem)[stem] || []).length;
+      if (d < bestD || (d === bestD && n > bestN)) { best = w; bestD = d; bestN = n; }
+    };
+    for (var t in sh.t) consider(t, t);
+    for (var f in sh.f) consider(f, sh.f[f]);
+    return bestD <= max ? best : null;
+  }
+
+  function and(words) {
+    var scores = null;
+    for (var i = 0; i < words.length; i++) {
+      var p = postings(words[i]), next = {};
+      if (scores === null) next = p;
+      else for (var d in scores) if (d in p) next[d] = scores[d] + p[d];
+      scores = next;
+    }
+    return scores;
+  }
+
+  function or(words) {
+    var scores = {};
+    words.forEach(function (w) { var p = postings(w); for (var d in p) scores[d] = (scores[d] || 0) + p[d]; });
+    return scores;
   }
 
   function compute(q, words, not, f) {
@@ -152,13 +242,16 @@
       render([], []);
       return;
     }
-    var scores = null;
-    for (var i = 0; i < words.length; i++) {
-      var p = postings(words[i]), next = {};
-      if (scores === null) next = p;
-      else for (var d in scores) if (d in p) next[d] = scores[d] + p[d];
-      scores = next;
-    }
+    // Typos first: a word no document has is replaced by the closest one.
+    var notes = [];
+    words = words.map(function (w) {
+      if (Object.keys(postings(w)).length) return w;
+      var c = corrected(w);
+      if (c) { notes.push("“" + w + "” → “" + c + "”"); return c; }
+      return w;
+    });
+    var scores = and(words), anyWord = false;
+    if (words.length > 1 && scores && !Object.keys(scores).length) { scores = or(words); anyWord = true; }
     var excluded = {};
     not.forEach(function (w) { var p = postings(w); for (var d in p) excluded[d] = true; });
     if (scores === null) {
@@ -173,7 +266,14 @@
     lastResults = results;
     shown = PAGE;
     var label = results.length === 1 ? "1 result" : results.length + " results";
-    status(label + (q.trim() ? " for “" + q.trim() + "”" : ""));
+    var text = label + (q.trim() ? " for “" + q.trim() + "”" : "");
+    if (notes.length) text += " (no document has the word as typed; showing " + notes.join(", ") + ")";
+    if (anyWord && results.length) text += ": no document has every word, these have some of them";
+    if (!results.length) {
+      text = "Nothing matches “" + q.trim() + "”. Check the spelling, use fewer or other words" +
+        (anyFilter ? ", or clear a filter" : "") + "; field filters such as factor: and service: narrow a search.";
+    }
+    status(text);
     render(results, words);
     remember(q);
   }

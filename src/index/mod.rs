@@ -13,7 +13,7 @@ mod readonly;
 mod schema;
 mod search;
 mod snippet;
-mod stem;
+pub mod stem;
 
 pub use build::{UpdateStats, index_dir, update_paths};
 pub use query::{MAX_ATOMS, MAX_QUERY_BYTES};

@@ -89,6 +89,41 @@ impl<S: TokenStream> TokenStream for CachedStemStream<'_, S> {
     }
 }
 
+thread_local! {
+    static ONE: std::cell::RefCell<(TextAnalyzer, HashMap<String, String>)> =
+        std::cell::RefCell::new((
+            TextAnalyzer::builder(RawTokenizer::default())
+                .filter(Stemmer::new(Language::English))
+                .build(),
+            HashMap::new(),
+        ));
+}
+
+/// The English stem of one lowercase word, as the search index stems it:
+/// the site's browser index is keyed by the same stems, so `failovers` finds
+/// what `failover` finds in the CLI and on the site alike.
+pub fn stem_word(word: &str) -> String {
+    ONE.with(|c| {
+        let (analyzer, cache) = &mut *c.borrow_mut();
+        if let Some(s) = cache.get(word) {
+            return s.clone();
+        }
+        let stem = {
+            let mut ts = analyzer.token_stream(word);
+            if ts.advance() {
+                ts.token().text.clone()
+            } else {
+                word.to_string()
+            }
+        };
+        if cache.len() >= MAX_ENTRIES {
+            cache.clear();
+        }
+        cache.insert(word.to_string(), stem.clone());
+        stem
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,5 +144,7 @@ mod tests {
         assert_eq!(super::super::schema::tokens(&mut cached, text), want);
         assert_eq!(super::super::schema::tokens(&mut cached, text), want);
         assert_eq!(want[0], "failov");
+        assert_eq!(stem_word("failovers"), "failov");
+        assert_eq!(stem_word("certificates"), stem_word("certificate"));
     }
 }

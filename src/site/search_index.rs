@@ -112,6 +112,18 @@ fn js(value: &impl Serialize) -> String {
         .replace('\u{2029}', "\\u2029")
 }
 
+/// A document's stems with their weight class, and its words that stem
+/// differently, with their stems.
+type DocTerms = (Vec<(String, u8)>, Vec<(String, String)>);
+
+/// One shard file: the postings of its stems and the words that stem
+/// differently.
+#[derive(Default)]
+struct Shard {
+    terms: BTreeMap<String, Vec<(usize, u8)>>,
+    forms: BTreeMap<String, String>,
+}
+
 /// Builds every index file.
 pub fn build(site: &Site) -> (Vec<Page>, Filters) {
     let kb = site.kb;
@@ -142,17 +154,27 @@ pub fn build(site: &Site) -> (Vec<Page>, Filters) {
             }
             a
         });
-    let per_doc: Vec<Vec<(String, u8)>> = site
+    // Each document's stems with their class, and the surface words that
+    // stem differently (the browser looks a typed word up there).
+    let per_doc: Vec<DocTerms> = site
         .docs
         .par_iter()
         .zip(site.summaries.par_iter())
         .map(|(d, summary)| {
             let tf = body_counts(&d.body);
             let mut terms: HashMap<String, u8> = HashMap::new();
+            let mut forms: HashMap<String, String> = HashMap::new();
+            let mut put = |t: String, class: u8, terms: &mut HashMap<String, u8>| {
+                let stem = crate::index::stem::stem_word(&t);
+                let e = terms.entry(stem.clone()).or_insert(class);
+                *e = (*e).max(class);
+                if stem != t {
+                    forms.insert(t, stem);
+                }
+            };
             let mut add = |text: &str, class: u8| {
                 for t in tokens(text) {
-                    let e = terms.entry(t).or_insert(class);
-                    *e = (*e).max(class);
+                    put(t, class, &mut terms);
                 }
             };
             add(&d.title, TITLE);
@@ -185,29 +207,42 @@ pub fn build(site: &Site) -> (Vec<Page>, Filters) {
                 })
                 .collect();
             ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+            let mut body = HashMap::new();
             for (t, _) in ranked.into_iter().take(BODY_TERMS) {
-                terms.entry(t.clone()).or_insert(BODY);
+                put(t.clone(), BODY, &mut body);
+            }
+            for (t, class) in body {
+                terms.entry(t).or_insert(class);
             }
             let mut v: Vec<(String, u8)> = terms.into_iter().collect();
             v.sort();
-            v
+            (v, forms.into_iter().collect())
         })
         .collect();
-    // Postings per shard: term → ascending doc numbers with their class.
-    let mut shards: BTreeMap<String, BTreeMap<String, Vec<(usize, u8)>>> = BTreeMap::new();
-    for (i, terms) in per_doc.into_iter().enumerate() {
+    // Postings per shard: stem → ascending doc numbers with their class;
+    // beside them, the words of that shard that stem to something else.
+    let mut shards: BTreeMap<String, Shard> = BTreeMap::new();
+    for (i, (terms, forms)) in per_doc.into_iter().enumerate() {
         for (t, class) in terms {
             shards
                 .entry(shard_key(&t))
                 .or_default()
+                .terms
                 .entry(t)
                 .or_default()
                 .push((i, class));
         }
+        for (word, stem) in forms {
+            shards
+                .entry(shard_key(&word))
+                .or_default()
+                .forms
+                .insert(word, stem);
+        }
     }
     let mut pages: Vec<Page> = shards
         .par_iter()
-        .map(|(key, terms)| {
+        .map(|(key, Shard { terms, forms })| {
             let encoded: BTreeMap<&str, Vec<usize>> = terms
                 .iter()
                 .map(|(t, postings)| {
@@ -225,7 +260,13 @@ pub fn build(site: &Site) -> (Vec<Page>, Filters) {
                 .collect();
             Page {
                 path: shard_file(key),
-                bytes: format!("LORE_SEARCH.terms({},{});\n", js(key), js(&encoded)).into_bytes(),
+                bytes: format!(
+                    "LORE_SEARCH.terms({},{},{});\n",
+                    js(key),
+                    js(&encoded),
+                    js(forms)
+                )
+                .into_bytes(),
             }
         })
         .collect();
@@ -300,7 +341,7 @@ pub fn build(site: &Site) -> (Vec<Page>, Filters) {
         .collect();
     let shard_keys: Vec<&String> = shards.keys().collect();
     let docs = serde_json::json!({
-        "version": 1,
+        "version": 2,
         "stop": STOP_WORDS,
         "severities": filters.severities,
         "factors": filters.factors,

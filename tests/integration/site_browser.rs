@@ -136,7 +136,75 @@ fn search_page_answers_a_query_from_the_url() {
     );
     assert!(!results.contains("runbooks/"), "kind filter");
     let (dom, _) = load(&browser, &out.join("search.html"), "?q=zzzqqq");
-    assert!(dom.contains("0 results for “zzzqqq”"), "no match says so");
+    assert!(
+        dom.contains("Nothing matches “zzzqqq”. Check the spelling"),
+        "no match says so, with a hint"
+    );
+}
+
+/// The result links of a search page, in order.
+fn result_links(dom: &str) -> Vec<String> {
+    let results = dom.split("id=\"results\"").nth(1).unwrap_or("");
+    results
+        .split("class=\"result-title\" href=\"")
+        .skip(1)
+        .chain(results.split("<a href=\"").skip(1))
+        .filter_map(|r| r.split('"').next())
+        .filter(|h| h.ends_with(".html"))
+        .map(String::from)
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect()
+}
+
+#[test]
+fn site_search_stems_forgives_typos_and_falls_back_to_any_word_like_the_cli() {
+    let Some(browser) = chromium() else { return };
+    let sb = Sandbox::new();
+    let kb = sb.sample_kb();
+    let out = export(&sb, &kb, "search", &[]);
+    let page = out.join("search.html");
+    let found = |q: &str| {
+        let (dom, console) = load(&browser, &page, &format!("?q={q}"));
+        assert!(console.is_empty(), "{q}: console messages: {console:?}");
+        let status = dom
+            .split("id=\"search-status\"")
+            .nth(1)
+            .and_then(|r| r.split('>').nth(1))
+            .and_then(|r| r.split('<').next())
+            .unwrap_or("")
+            .to_string();
+        (result_links(&dom), status)
+    };
+    let (one, _) = found("failover");
+    let (many, _) = found("failovers");
+    assert!(!one.is_empty(), "failover finds nothing");
+    assert_eq!(one, many, "failovers finds other documents than failover");
+    // The CLI finds every document the site finds for both forms.
+    for q in ["failover", "failovers"] {
+        let cli = sb
+            .lore(&kb)
+            .args(["search", q, "--format", "json", "--limit", "100"])
+            .output()
+            .unwrap();
+        let cli = String::from_utf8_lossy(&cli.stdout).into_owned();
+        for link in &one {
+            let id = link.rsplit('/').next().unwrap().trim_end_matches(".html");
+            assert!(
+                cli.contains(id),
+                "{q}: the site finds {id}, the CLI does not"
+            );
+        }
+    }
+    let (typo, status) = found("certficate");
+    assert!(
+        typo.iter().any(|l| l.contains("certificate-expiry")),
+        "certficate: {typo:?} {status}"
+    );
+    assert!(status.contains("“certficate” → “certificate”"), "{status}");
+    let (any, status) = found("failover+zzzqqq");
+    assert_eq!(any, one, "{status}");
+    assert!(status.contains("no document has every word"), "{status}");
 }
 
 #[test]
