@@ -74,6 +74,7 @@ const ASSETS: &[(&str, &[u8])] = &[
     ("assets/style.css", include_bytes!("../../site/style.css")),
     ("assets/search.js", include_bytes!("../../site/search.js")),
     ("assets/actions.js", include_bytes!("../../site/actions.js")),
+    ("assets/copy.js", include_bytes!("../../site/copy.js")),
     (
         "assets/favicon.svg",
         include_bytes!("../../site/favicon.svg"),

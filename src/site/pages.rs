@@ -222,6 +222,11 @@ pub fn terms(sh: &Shared, w: &SiteWriter) -> Result<()> {
         let mut c = sh.context(1, "browse", &t.name);
         c.insert("term", &view);
         c.insert("docs", &cards);
+        // Runbooks first: on a service's page during an incident, what to do
+        // comes before what happened before.
+        let runbooks: Vec<&Card> = cards.iter().filter(|c| c.kind != "postmortem").collect();
+        c.insert("runbooks", &runbooks);
+        c.insert("postmortems", &pms);
         c.insert("spark", &spark);
         w.write(&sh.page(t.url.clone(), "term.html", &c)?)
     })

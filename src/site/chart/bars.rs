@@ -135,7 +135,10 @@ struct HBar {
 }
 
 fn hbars(id: &str, title: &str, bars: &[HBar], axis: &str, marker: Option<(f64, &str)>) -> String {
-    let (left, right, top, row) = (210.0, 60.0, 10.0, 22.0);
+    // A marker's label gets a band of its own above the rows, so it never
+    // sits on a bar or a bar's value.
+    let top = if marker.is_some() { 28.0 } else { 10.0 };
+    let (left, right, row) = (210.0, 60.0, 22.0);
     let h = top + row * bars.len() as f64 + 34.0;
     let max = bars
         .iter()
@@ -181,8 +184,14 @@ fn hbars(id: &str, title: &str, bars: &[HBar], axis: &str, marker: Option<(f64, 
         s.text(x(b.value) + 5.0, y + 15.0, &b.text, "start", "tick");
     }
     if let Some((v, label)) = marker {
-        s.line(x(v), top - 4.0, x(v), bottom, "marker target");
-        s.text(x(v) + 4.0, top + 6.0, label, "start", "marker target");
+        s.line(x(v), top - 8.0, x(v), bottom, "marker target");
+        // Right-aligned to the line when it is near the right edge.
+        let anchor = if x(v) > W - right - 60.0 {
+            "end"
+        } else {
+            "middle"
+        };
+        s.text(x(v), top - 12.0, label, anchor, "marker target");
     }
     s.line(left, top, left, bottom, "axis");
     s.finish(id, title, title)

@@ -85,7 +85,9 @@ const CASES: &[(&str, &str)] = &[
     ("ai-owner", "## Action items\n\n- [ ] Rotate <script>$P</script> keys @<img/src/onerror=$P> due:2030-01-01 #prevent"),
 ];
 
-/// Elements lore never writes (a `<button class="more-btn">` is search.js's).
+/// Elements lore never writes (a `<button class="more-btn">` is search.js's,
+/// a `<button class="copy-btn">` copy.js's; the sanitizer drops every
+/// `<button>` of a document).
 #[rustfmt::skip]
 const BANNED: &[&str] = &[
     "iframe", "frame", "frameset", "object", "embed", "applet", "base", "basefont", "style",
@@ -262,7 +264,9 @@ fn live(tag: &str, after: &str, in_body: bool) -> Option<&'static str> {
     let our_link = ["stylesheet", "icon", "alternate"].contains(&get("rel").as_str());
     let heading = matches!(name.as_str(), "h1" | "h2" | "h3" | "h4" | "h5" | "h6");
     Some(match name.as_str() {
-        n if BANNED.contains(&n) && class != "more-btn" => "an element lore never writes",
+        n if BANNED.contains(&n) && class != "more-btn" && class != "copy-btn" => {
+            "an element lore never writes"
+        }
         "script" if !our_script => "a script that is not lore's",
         "form" if !our_form => "a form that is not lore's",
         "link" if !our_link => "a link that is not lore's",
