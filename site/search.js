@@ -1,7 +1,9 @@
 // lore search: runs in the browser with no network access. The index is a set
-// of scripts written by `lore export` (search/docs.js, search/t-*.js,
-// search/s-*.js); each hands its data to window.LORE_SEARCH, so the page works
-// opened straight from disk. A query loads only the term shards of its words.
+// of scripts written by `lore export` (search/meta.js, search/t-*.js,
+// search/d-*.js, search/f.js); each hands its data to window.LORE_SEARCH, so
+// the page works opened straight from disk. A query loads only the term
+// shards of its words, the document chunks of the results it shows, and the
+// filter fields only when a filter is set.
 // Terms are English stems, as in `lore search` (each shard also maps the words
 // that stem differently to their stem), and a query falls back as the CLI's
 // does: a word found nowhere is matched within one or two typos, and when no
@@ -12,32 +14,41 @@
   var WEIGHTS = [1, 1.5, 2.5, 4];
   var PAGE = 50;
   var FILTERS = ["factor", "service", "severity", "status", "kind", "after", "before"];
-  var meta = null, stop = {}, shardSet = {}, shards = {}, sums = {};
+  var meta = null, stop = {}, shardSet = {}, shards = {}, chunks = {}, fields = null, loaded = {};
   var waiting = {}, generation = 0, shown = PAGE, lastResults = [];
 
   window.LORE_SEARCH = {
-    docs: function (m) { meta = m; init(); },
-    terms: function (key, map, forms) { shards[key] = { t: map, f: forms || {} }; done(key); },
-    summaries: function (chunk, list) { sums["s" + chunk] = list; done("s" + chunk); }
+    meta: function (m) { meta = m; init(); },
+    terms: function (key, map, forms) { shards[key] = { t: map, f: forms || {} }; done("t" + key); },
+    docs: function (c, rows) { chunks[c] = rows; done("d" + c); },
+    fields: function (rows) { fields = rows; done("f"); }
   };
 
   function $(id) { return document.getElementById(id); }
 
   function done(key) {
+    loaded[key] = true;
     var cbs = waiting[key] || [];
     delete waiting[key];
     for (var i = 0; i < cbs.length; i++) cbs[i]();
   }
 
-  // Loads a script once; calls back when its data arrived (or it failed).
+  // Loads a script once; calls back when its data arrived (or it failed:
+  // then the data is empty). Keys: "t" + shard, "d" + chunk, "f".
   function load(key, file, cb) {
-    if ((key in shards) || (key in sums)) { cb(); return; }
+    if (loaded[key]) { cb(); return; }
     if (waiting[key]) { waiting[key].push(cb); return; }
     waiting[key] = [cb];
     var s = document.createElement("script");
     s.src = base + file;
     s.async = true;
-    s.onerror = function () { if (key.charAt(0) === "s") sums[key] = []; else shards[key] = { t: {}, f: {} }; done(key); };
+    s.onerror = function () {
+      var k = key.charAt(0), rest = key.slice(1);
+      if (k === "t") shards[rest] = { t: {}, f: {} };
+      else if (k === "d") chunks[rest] = [];
+      else fields = [];
+      done(key);
+    };
     document.head.appendChild(s);
   }
 
@@ -47,7 +58,11 @@
     return out;
   }
 
-  function shardKey(term) { return Array.from(term).slice(0, 2).join(""); }
+  // As the exporter keys shards: two characters, or three where it split one.
+  function shardKey(term) {
+    var cs = Array.from(term), three = cs.slice(0, 3).join("");
+    return cs.length >= 3 && shardSet[three] ? three : cs.slice(0, 2).join("");
+  }
 
   function tokens(text) {
     return text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(function (w) {
@@ -81,27 +96,29 @@
     return f;
   }
 
+  // Whether a document's fields ([date, kind+status, severity, factors,
+  // services, near miss]) pass the filters.
   function docPasses(d, f) {
-    if (f.kind && (d[3].charAt(0) !== f.kind.charAt(0).toLowerCase())) return false;
-    if (f.status && d[3].charAt(1) !== f.status.charAt(0).toLowerCase()) return false;
+    if (f.kind && (d[1].charAt(0) !== f.kind.charAt(0).toLowerCase())) return false;
+    if (f.status && d[1].charAt(1) !== f.status.charAt(0).toLowerCase()) return false;
     if (f.severity) {
-      var sev = d[4] >= 0 ? meta.severities[d[4]] : "";
+      var sev = d[2] >= 0 ? meta.severities[d[2]] : "";
       if (!sev || sev.toLowerCase() !== f.severity.toLowerCase()) return false;
     }
     if (f.factor) {
       var want = f.factor.toLowerCase(), hit = false;
-      for (var i = 0; i < d[5].length; i++) {
-        var fac = meta.factors[d[5][i]];
+      for (var i = 0; i < d[3].length; i++) {
+        var fac = meta.factors[d[3][i]];
         if (fac[0].toLowerCase() === want || fac[1].toLowerCase() === want) hit = true;
       }
       if (!hit) return false;
     }
     if (f.service) {
       var sw = f.service.toLowerCase(), sh = false;
-      for (var j = 0; j < d[6].length; j++) if (meta.services[d[6][j]].toLowerCase() === sw) sh = true;
+      for (var j = 0; j < d[4].length; j++) if (meta.services[d[4][j]].toLowerCase() === sw) sh = true;
       if (!sh) return false;
     }
-    var date = d[2];
+    var date = d[0];
     if (f.after && (!date || date.slice(0, f.after.length) < f.after)) return false;
     if (f.before && (!date || date.slice(0, f.before.length) > f.before)) return false;
     return true;
@@ -120,7 +137,7 @@
   // doc number -> score for one word: its stem, else the stems of the words
   // it begins (typing "failo" finds "failover").
   function postings(word) {
-    var out = {}, n = meta.docs.length, terms = [], seen = {};
+    var out = {}, n = meta.count, terms = [], seen = {};
     var own = stemOf(word);
     if (own !== null) { terms.push([own, 1]); seen[own] = true; }
     var sh = shards[shardKey(word)];
@@ -155,7 +172,12 @@
     var gen = ++generation;
     var need = {};
     words.concat(not).forEach(function (w) { var key = shardKey(w); if (shardSet[key]) need[key] = true; });
-    var go = function () { if (gen === generation) compute(q, words, not, f); };
+    var go = function () {
+      if (gen !== generation) return;
+      // The filter fields load only when a filter is set.
+      if (Object.keys(f).length) load("f", "f.js", function () { if (gen === generation) compute(q, words, not, f); });
+      else compute(q, words, not, f);
+    };
     // Then the shards of stems that begin differently from their word.
     var stems = function () {
       var more = {};
@@ -172,7 +194,7 @@
     var left = keys.length;
     if (!left) { then(); return; }
     keys.forEach(function (key) {
-      load(key, "t-" + hex(key) + ".js", function () { if (--left === 0) then(); });
+      load("t" + key, "t-" + hex(key) + ".js", function () { if (--left === 0) then(); });
     });
   }
 
@@ -234,8 +256,9 @@
   }
 
   function compute(q, words, not, f) {
-    var docs = meta.docs, results = [];
+    var results = [];
     var anyFilter = Object.keys(f).length > 0;
+    var passes = function (n) { return !anyFilter || docPasses(fields[n] || ["", "", -1, [], [], 0], f); };
     if (!words.length && !anyFilter) {
       lastResults = [];
       status(q.trim() ? "No searchable words in “" + q + "”." : "Type words or pick a filter.");
@@ -255,11 +278,11 @@
     var excluded = {};
     not.forEach(function (w) { var p = postings(w); for (var d in p) excluded[d] = true; });
     if (scores === null) {
-      for (var n = 0; n < docs.length; n++) if (!excluded[n] && docPasses(docs[n], f)) results.push([n, 0]);
+      for (var n = 0; n < meta.count; n++) if (!excluded[n] && passes(n)) results.push([n, 0]);
     } else {
       for (var key in scores) {
         var num = +key;
-        if (!excluded[num] && docPasses(docs[num], f)) results.push([num, scores[key]]);
+        if (!excluded[num] && passes(num)) results.push([num, scores[key]]);
       }
       results.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
     }
@@ -312,35 +335,35 @@
     while (ol.firstChild) ol.removeChild(ol.firstChild);
     var slice = results.slice(0, shown);
     slice.forEach(function (r) {
-      var d = meta.docs[r[0]];
       var li = document.createElement("li");
       li.className = "result";
-      var a = document.createElement("a");
-      a.href = d[0];
-      a.className = "result-title";
-      highlight(a, d[1], words);
-      li.appendChild(a);
-      var m = document.createElement("div");
-      m.className = "result-meta";
-      var bits = [];
-      if (d[2]) bits.push(d[2]);
-      bits.push(d[3].charAt(0) === "p" ? "postmortem" : "runbook");
-      if (d[4] >= 0) bits.push(meta.severities[d[4]]);
-      if (d[7]) bits.push("near miss");
-      var st = { p: "published", r: "review", d: "draft" }[d[3].charAt(1)];
-      if (st && st !== "published") bits.push(st);
-      if (d[6].length) bits.push(d[6].map(function (s) { return meta.services[s]; }).join(", "));
-      m.textContent = bits.join(" · ");
-      li.appendChild(m);
-      var p = document.createElement("p");
-      p.className = "result-sum";
-      li.appendChild(p);
       ol.appendChild(li);
       var chunk = Math.floor(r[0] / meta.chunk);
-      load("s" + chunk, "s-" + chunk + ".js", function () {
-        var list = sums["s" + chunk] || [];
-        var text = list[r[0] - chunk * meta.chunk] || "";
-        if (!p.firstChild) highlight(p, text, words);
+      load("d" + chunk, "d-" + chunk + ".js", function () {
+        var row = (chunks[chunk] || [])[r[0] - chunk * meta.chunk];
+        if (!row || li.firstChild) return;
+        var d = row[3];
+        var a = document.createElement("a");
+        a.href = row[0];
+        a.className = "result-title";
+        highlight(a, row[1], words);
+        li.appendChild(a);
+        var m = document.createElement("div");
+        m.className = "result-meta";
+        var bits = [];
+        if (d[0]) bits.push(d[0]);
+        bits.push(d[1].charAt(0) === "p" ? "postmortem" : "runbook");
+        if (d[2] >= 0) bits.push(meta.severities[d[2]]);
+        if (d[5]) bits.push("near miss");
+        var st = { p: "published", r: "review", d: "draft" }[d[1].charAt(1)];
+        if (st && st !== "published") bits.push(st);
+        if (d[4].length) bits.push(d[4].map(function (s) { return meta.services[s]; }).join(", "));
+        m.textContent = bits.join(" · ");
+        li.appendChild(m);
+        var p = document.createElement("p");
+        p.className = "result-sum";
+        highlight(p, row[2] || "", words);
+        li.appendChild(p);
       });
     });
     if (results.length > shown) {

@@ -1,8 +1,12 @@
-//! The browser search index: a document table (`search/docs.js`), summaries in
-//! chunks, and an inverted index split by the first two characters of each
-//! term. Every file is a script that hands its data to `LORE_SEARCH`, so the
-//! page works opened from disk, where `fetch()` of local files is refused; a
-//! query loads only the shards of its words.
+//! The browser search index, sized so a query loads less than Pagefind's
+//! (`bench/search-bytes/`): a small manifest (`search/meta.js`: counts, shard
+//! keys, filter names), the documents in chunks of ten (`search/d-N.js`: link,
+//! title, metadata, summary; a page of results loads only its chunks), the
+//! fields filters need (`search/f.js`, loaded only when a filter is set), and
+//! an inverted index of English stems in shards by the first two characters
+//! of a term, or three where two would make a shard too large. Every file is
+//! a script that hands its data to `LORE_SEARCH`, so the page works opened
+//! from disk, where `fetch()` of local files is refused.
 
 use super::Page;
 use super::model::{Site, Taxonomy, doc_terms};
@@ -22,8 +26,11 @@ pub const STOP_WORDS: &[&str] = &[
 /// Body words kept per document, by tf-idf: enough to find a document by what
 /// it is about without shipping its whole text.
 const BODY_TERMS: usize = 40;
-/// Summaries per chunk file.
-const SUMMARY_CHUNK: usize = 500;
+/// Documents per chunk file: a page of 50 results loads at most 50 small
+/// files, usually a few.
+const DOC_CHUNK: usize = 10;
+/// A two-character shard estimated larger than this is split by three.
+const SHARD_BYTES: usize = 16 * 1024;
 
 /// Weight classes of a posting, most important last.
 const BODY: u8 = 0;
@@ -91,9 +98,15 @@ fn term_hash(t: &str) -> u64 {
     xxhash_rust::xxh3::xxh3_64(t.as_bytes())
 }
 
-/// The shard a term lives in: its first two characters.
-fn shard_key(term: &str) -> String {
-    term.chars().take(2).collect()
+/// The shard a term lives in: its first two characters, or three when the
+/// two-character shard is split (`split`) and the term has three.
+fn shard_key(term: &str, split: &std::collections::HashSet<String>) -> String {
+    let two: String = term.chars().take(2).collect();
+    if split.contains(&two) && term.chars().count() >= 3 {
+        term.chars().take(3).collect()
+    } else {
+        two
+    }
 }
 
 /// File-name-safe form of a shard key.
@@ -219,26 +232,42 @@ pub fn build(site: &Site) -> (Vec<Page>, Filters) {
             (v, forms.into_iter().collect())
         })
         .collect();
-    // Postings per shard: stem → ascending doc numbers with their class;
-    // beside them, the words of that shard that stem to something else.
-    let mut shards: BTreeMap<String, Shard> = BTreeMap::new();
+    // Postings: stem → ascending doc numbers with their class; beside
+    // them, the words that stem to something else.
+    let mut all = Shard::default();
     for (i, (terms, forms)) in per_doc.into_iter().enumerate() {
         for (t, class) in terms {
-            shards
-                .entry(shard_key(&t))
-                .or_default()
-                .terms
-                .entry(t)
-                .or_default()
-                .push((i, class));
+            all.terms.entry(t).or_default().push((i, class));
         }
-        for (word, stem) in forms {
-            shards
-                .entry(shard_key(&word))
-                .or_default()
-                .forms
-                .insert(word, stem);
-        }
+        all.forms.extend(forms);
+    }
+    // Two-character shards too large to load for one word are split by three.
+    let mut size: HashMap<String, usize> = HashMap::new();
+    for (t, p) in &all.terms {
+        *size.entry(t.chars().take(2).collect()).or_default() += t.len() + 4 + 3 * p.len();
+    }
+    for (w, stem) in &all.forms {
+        *size.entry(w.chars().take(2).collect()).or_default() += w.len() + stem.len() + 6;
+    }
+    let split: std::collections::HashSet<String> = size
+        .into_iter()
+        .filter(|(_, n)| *n > SHARD_BYTES)
+        .map(|(k, _)| k)
+        .collect();
+    let mut shards: BTreeMap<String, Shard> = BTreeMap::new();
+    for (t, p) in all.terms {
+        shards
+            .entry(shard_key(&t, &split))
+            .or_default()
+            .terms
+            .insert(t, p);
+    }
+    for (w, stem) in all.forms {
+        shards
+            .entry(shard_key(&w, &split))
+            .or_default()
+            .forms
+            .insert(w, stem);
     }
     let mut pages: Vec<Page> = shards
         .par_iter()
@@ -306,11 +335,11 @@ pub fn build(site: &Site) -> (Vec<Page>, Filters) {
         .enumerate()
         .map(|(i, s)| (s.as_str(), i))
         .collect();
-    let rows: Vec<serde_json::Value> = site
+    // Per document: the fields filters test, and what a result shows.
+    let fields: Vec<serde_json::Value> = site
         .docs
         .iter()
-        .enumerate()
-        .map(|(i, d)| {
+        .map(|d| {
             let sev = doc_terms(kb, d, Taxonomy::Severity)
                 .first()
                 .and_then(|s| sev_ix.get(s.as_str()).copied())
@@ -328,8 +357,6 @@ pub fn build(site: &Site) -> (Vec<Page>, Filters) {
                 Kind::Runbook => "r",
             };
             serde_json::json!([
-                site.urls[i],
-                d.title,
                 d.sort_date().map(|x| x.to_string()).unwrap_or_default(),
                 format!("{kind}{}", &d.status().as_str()[..1]),
                 sev,
@@ -340,27 +367,44 @@ pub fn build(site: &Site) -> (Vec<Page>, Filters) {
         })
         .collect();
     let shard_keys: Vec<&String> = shards.keys().collect();
-    let docs = serde_json::json!({
-        "version": 2,
+    let meta = serde_json::json!({
+        "version": 3,
+        "count": n,
         "stop": STOP_WORDS,
         "severities": filters.severities,
         "factors": filters.factors,
         "services": filters.services,
         "shards": shard_keys,
-        "chunk": SUMMARY_CHUNK,
-        "docs": rows,
+        "chunk": DOC_CHUNK,
     });
     pages.push(Page {
-        path: "search/docs.js".into(),
-        bytes: format!("LORE_SEARCH.docs({});\n", js(&docs)).into_bytes(),
+        path: "search/meta.js".into(),
+        bytes: format!("LORE_SEARCH.meta({});\n", js(&meta)).into_bytes(),
     });
-    for (c, chunk) in site.summaries.chunks(SUMMARY_CHUNK).enumerate() {
-        let sums: Vec<String> = chunk.iter().map(|s| clip(s, 240)).collect();
-        pages.push(Page {
-            path: format!("search/s-{c}.js"),
-            bytes: format!("LORE_SEARCH.summaries({c},{});\n", js(&sums)).into_bytes(),
-        });
-    }
+    pages.push(Page {
+        path: "search/f.js".into(),
+        bytes: format!("LORE_SEARCH.fields({});\n", js(&fields)).into_bytes(),
+    });
+    let chunks: Vec<Page> = (0..n.div_ceil(DOC_CHUNK))
+        .into_par_iter()
+        .map(|c| {
+            let rows: Vec<serde_json::Value> = (c * DOC_CHUNK..n.min((c + 1) * DOC_CHUNK))
+                .map(|i| {
+                    serde_json::json!([
+                        site.urls[i],
+                        site.docs[i].title,
+                        clip(&site.summaries[i], 240),
+                        fields[i],
+                    ])
+                })
+                .collect();
+            Page {
+                path: format!("search/d-{c}.js"),
+                bytes: format!("LORE_SEARCH.docs({c},{});\n", js(&rows)).into_bytes(),
+            }
+        })
+        .collect();
+    pages.extend(chunks);
     (pages, filters)
 }
 
