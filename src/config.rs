@@ -23,6 +23,8 @@ pub struct Config {
     pub runbooks: RunbookSettings,
     pub actions: ActionSettings,
     pub factors: Vec<Factor>,
+    /// `[[slos]]`: service level objectives incidents burn budget of.
+    pub slos: Vec<Slo>,
     /// `[import]`: foreign front-matter names and the lore fields they mean
     /// (`company = "services"`), on top of the built-in table.
     pub import: std::collections::BTreeMap<String, String>,
@@ -68,6 +70,28 @@ pub struct Factor {
     pub description: String,
 }
 
+/// One service level objective: `objective` percent of the service's
+/// requests (or minutes) good over a rolling window of `window_days`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Slo {
+    pub id: String,
+    pub service: String,
+    /// Percent, e.g. `99.9`.
+    pub objective: f64,
+    pub window_days: u32,
+    #[serde(default)]
+    pub description: String,
+}
+
+impl Slo {
+    /// The error budget of one window in minutes: a 99.9 % objective over 30
+    /// days allows 43.2 minutes of full outage.
+    pub fn budget_minutes(&self) -> f64 {
+        f64::from(self.window_days) * 1440.0 * (100.0 - self.objective) / 100.0
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {
@@ -79,6 +103,7 @@ impl Default for Config {
             runbooks: RunbookSettings::default(),
             actions: ActionSettings::default(),
             factors: Vec::new(),
+            slos: Vec::new(),
             import: Default::default(),
             tz: Tz::UTC,
         }
@@ -179,7 +204,13 @@ impl Config {
                 });
             }
         }
+        check_slos(&cfg.slos, text, path)?;
         Ok(cfg)
+    }
+
+    /// The SLO with this id.
+    pub fn slo(&self, id: &str) -> Option<&Slo> {
+        self.slos.iter().find(|s| s.id == id)
     }
 
     /// Reads `lore.toml` from a KB root.
@@ -234,6 +265,52 @@ impl Config {
             .iter()
             .position(|l| l.eq_ignore_ascii_case(sev))
     }
+}
+
+/// Each `[[slos]]` entry has an id of its own, an objective strictly between
+/// 0 and 100 percent and a window of 1 to 366 days; a mistake names the line
+/// of the entry's `id`.
+fn check_slos(slos: &[Slo], text: &str, path: &Path) -> Result<()> {
+    let line_of = |id: &str| {
+        text.lines()
+            .position(|l| {
+                let l = l.trim_start();
+                l.starts_with("id") && l.contains(&format!("\"{id}\""))
+            })
+            .map(|i| i + 1)
+    };
+    for (i, s) in slos.iter().enumerate() {
+        let why = if s.id.trim().is_empty() || s.id.contains(char::is_whitespace) {
+            Some(format!(
+                "SLO id `{}` must be one word like `checkout-availability`",
+                s.id
+            ))
+        } else if slos[..i].iter().any(|o| o.id == s.id) {
+            Some(format!("SLO id `{}` is used twice", s.id))
+        } else if !(s.objective > 0.0 && s.objective < 100.0) {
+            Some(format!(
+                "SLO `{}`: objective {} must be a percent between 0 and 100, like 99.9",
+                s.id, s.objective
+            ))
+        } else if !(1..=366).contains(&s.window_days) {
+            Some(format!(
+                "SLO `{}`: window_days {} must be 1 to 366",
+                s.id, s.window_days
+            ))
+        } else if s.service.trim().is_empty() {
+            Some(format!("SLO `{}` names no service", s.id))
+        } else {
+            None
+        };
+        if let Some(message) = why {
+            return Err(Error::Config {
+                path: path.to_path_buf(),
+                line: line_of(&s.id),
+                message,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// A site's `base_url` is empty, an `http(s)://` address or a relative path;

@@ -23,6 +23,7 @@ pub mod record;
 pub mod rename;
 pub mod similar;
 pub mod site;
+pub mod slo;
 pub mod stats;
 pub mod store;
 pub mod term;

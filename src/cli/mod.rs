@@ -17,6 +17,7 @@ pub mod output;
 mod search;
 mod serve;
 mod show;
+mod slo;
 mod stats;
 mod sync;
 mod timeline;
@@ -64,6 +65,8 @@ pub enum Command {
     Serve(serve::Args),
     /// Key figures: incidents, durations, factors, action follow-through
     Stats(stats::Args),
+    /// Error budgets: what incidents cost each SLO of lore.toml, per window
+    Slo(slo::Args),
     /// Action items across all postmortems
     Actions(actions::Args),
     /// The git history of one document
@@ -134,6 +137,7 @@ pub fn run() -> Result<Outcome> {
         Some(Command::Export(a)) => export::run(&writer_root(kb)?, a)?,
         Some(Command::Serve(a)) => serve::run(&kb_root(kb)?, a)?,
         Some(Command::Stats(a)) => stats::run(&kb_root(kb)?, a)?,
+        Some(Command::Slo(a)) => slo::run(&kb_root(kb)?, a)?,
         Some(Command::Actions(a)) => actions::run(&kb_root(kb)?, a)?,
         Some(Command::History(a)) => history::run(&kb_root(kb)?, a)?,
         Some(Command::Factors(a)) => factors::run(&writer_root(kb)?, a)?,

@@ -57,6 +57,19 @@ pub fn body_of(text: &str) -> &str {
     }
 }
 
+/// One entry of `slo_impact`: an SLO id alone (full impact from started to
+/// mitigated), or a map with `slo` and any of `bad_minutes` (the budget
+/// burned, as stated), `minutes` (the impact window, when it is not started
+/// to mitigated) and `fraction` or `percent` (the share of traffic failing
+/// over that window).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SloImpact {
+    pub slo: String,
+    pub bad_minutes: Option<f64>,
+    pub minutes: Option<f64>,
+    pub fraction: Option<f64>,
+}
+
 /// The typed fields of SPEC section 3, plus every other field kept verbatim.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
 pub struct FrontMatter {
@@ -86,6 +99,8 @@ pub struct FrontMatter {
     pub owner: Option<String>,
     pub last_reviewed: Option<NaiveDate>,
     pub review_every_days: Option<u32>,
+    /// The SLOs the incident burned budget of, and how much.
+    pub slo_impact: Vec<SloImpact>,
     /// Fields lore does not know, kept as written.
     pub extra: Map<String, Value>,
     /// Every top-level key with its 1-based file line, in file order.
@@ -229,6 +244,40 @@ impl Reader<'_> {
         }
     }
 
+    fn slo_impact(&mut self, v: Value) -> Vec<SloImpact> {
+        const KEY: &str = "slo_impact";
+        let items = match v {
+            Value::Array(items) => items,
+            Value::Null => Vec::new(),
+            one => vec![one],
+        };
+        let mut out = Vec::new();
+        for item in items {
+            match item {
+                Value::String(id) if !id.trim().is_empty() => out.push(SloImpact {
+                    slo: id.trim().to_string(),
+                    bad_minutes: None,
+                    minutes: None,
+                    fraction: None,
+                }),
+                Value::Object(map) => match slo_entry(&map) {
+                    Ok(e) => out.push(e),
+                    Err(why) => self.bad(KEY, "bad-slo-impact", why),
+                },
+                Value::Null => {}
+                other => self.bad(
+                    KEY,
+                    "bad-slo-impact",
+                    format!(
+                        "`slo_impact` items are an SLO id or {{slo: ID, bad_minutes: N}}, not {}",
+                        describe(&other)
+                    ),
+                ),
+            }
+        }
+        out
+    }
+
     fn date(&mut self, key: &str, v: Value) -> Option<NaiveDate> {
         let s = self.string(key, v)?;
         match parse_date(&s) {
@@ -323,6 +372,7 @@ impl Reader<'_> {
                     ),
                 ),
             },
+            "slo_impact" => self.fm.slo_impact = self.slo_impact(v),
             "review_every_days" => match v {
                 Value::Number(n) if n.as_u64().is_some_and(|d| d > 0 && d < 100_000) => {
                     self.fm.review_every_days = n.as_u64().map(|d| d as u32)
@@ -342,6 +392,51 @@ impl Reader<'_> {
             }
         }
     }
+}
+
+/// One `slo_impact` map, checked key by key.
+fn slo_entry(map: &Map<String, Value>) -> std::result::Result<SloImpact, String> {
+    let mut e = SloImpact {
+        slo: String::new(),
+        bad_minutes: None,
+        minutes: None,
+        fraction: None,
+    };
+    for (k, v) in map {
+        let num = || {
+            v.as_f64()
+                .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
+                .filter(|n: &f64| n.is_finite() && *n >= 0.0)
+                .ok_or_else(|| format!("`slo_impact` `{k}` must be a number of 0 or more"))
+        };
+        match k.as_str() {
+            "slo" | "id" => {
+                e.slo = v
+                    .as_str()
+                    .map(|s| s.trim().to_string())
+                    .ok_or("`slo_impact` `slo` must be an SLO id")?
+            }
+            "bad_minutes" => e.bad_minutes = Some(num()?),
+            "minutes" => e.minutes = Some(num()?),
+            "fraction" => e.fraction = Some(num()?),
+            "percent" => e.fraction = Some(num()? / 100.0),
+            other => {
+                return Err(format!(
+                    "`slo_impact` has no `{other}`; use slo, bad_minutes, minutes, fraction or percent"
+                ));
+            }
+        }
+    }
+    if e.slo.is_empty() {
+        return Err("a `slo_impact` entry names no `slo`".into());
+    }
+    if e.fraction.is_some_and(|f| f > 1.0) {
+        return Err(format!(
+            "`slo_impact` for `{}`: fraction must be 0 to 1 (percent 0 to 100)",
+            e.slo
+        ));
+    }
+    Ok(e)
 }
 
 /// The parser's message without its own "error: line N column M:" prefix, which

@@ -12,7 +12,7 @@ mod time;
 pub use body::{
     first_paragraph, heading_sections, markdown_options, normalize, prose_lines, slugify,
 };
-pub use frontmatter::{FrontMatter, Split, body_of, split_front_matter};
+pub use frontmatter::{FrontMatter, SloImpact, Split, body_of, split_front_matter};
 pub use structure::{Stamps, Stated};
 pub use time::{parse_date, parse_timestamp, parse_timestamp_in, period};
 

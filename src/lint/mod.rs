@@ -3,6 +3,7 @@
 //! Depends only on the loaded `Kb`; no I/O.
 
 mod language;
+mod slo;
 
 use crate::actions::is_overdue;
 use crate::config::did_you_mean;
@@ -148,6 +149,7 @@ fn check_doc(kb: &Kb, d: &Doc, today: NaiveDate, f: &mut Findings) {
     if d.kind == Kind::Postmortem {
         time_order(d, f);
         sections(d, f);
+        slo::check(kb, d, f);
         action_items(d, today, f);
     } else {
         stale_runbook(kb, d, today, f);

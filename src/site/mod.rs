@@ -13,6 +13,7 @@ mod pages;
 pub mod paths;
 mod search_index;
 pub mod serve;
+mod slos;
 mod templates;
 mod views;
 
@@ -89,6 +90,15 @@ pub fn export(kb: &Kb, opts: &ExportOptions, progress: &dyn Progress) -> Result<
     let mut sopts = stats::Options::new(opts.today);
     sopts.include_drafts = opts.drafts;
     let stats = stats::compute(kb, &sopts);
+    // The site's SLO page covers a year of windows.
+    let slo = crate::slo::report(
+        kb,
+        &crate::slo::Options {
+            today: opts.today,
+            since: opts.today - chrono::Duration::days(364),
+            include_drafts: opts.drafts,
+        },
+    );
     let writer = output::SiteWriter::create(&opts.out)?;
     phase.done("model, stats, staging folder");
     // The search index first: its working set is freed before the similar
@@ -127,6 +137,7 @@ pub fn export(kb: &Kb, opts: &ExportOptions, progress: &dyn Progress) -> Result<
         site: &site,
         opts,
         stats: &stats,
+        slo: &slo,
         tpl: &tpl,
         similar: &similar,
         edits: &edits,
@@ -148,6 +159,7 @@ pub fn export(kb: &Kb, opts: &ExportOptions, progress: &dyn Progress) -> Result<
     out.push(pages::actions(&shared, &actions)?);
     out.push(overview::overview(&shared, &actions)?);
     out.push(pages::trends(&shared)?);
+    out.push(slos::page(&shared)?);
     out.push(pages::search(&shared, &filters)?);
     out.push(Page {
         path: "feed.xml".into(),

@@ -32,6 +32,7 @@ pub struct Shared<'a> {
     pub site: &'a Site<'a>,
     pub opts: &'a ExportOptions,
     pub stats: &'a Stats,
+    pub slo: &'a crate::slo::Report,
     pub tpl: &'a Templates,
     pub similar: &'a crate::similar::Similarity<'a>,
     pub edits: &'a HashMap<std::path::PathBuf, (Option<Edit>, Option<Edit>)>,
@@ -105,6 +106,7 @@ pub fn documents(sh: &Shared, w: &SiteWriter, progress: &dyn Progress) -> Result
         c.insert("doc", &view);
         c.insert("body", &body.html);
         c.insert("toc", &body.toc);
+        c.insert("budget", &super::slos::budget_lines(sh, d));
         let page = sh.page(site.urls[i].clone(), "document.html", &c)?;
         w.write(&page)?;
         progress.inc();
@@ -226,6 +228,9 @@ pub fn terms(sh: &Shared, w: &SiteWriter) -> Result<()> {
         // comes before what happened before.
         let runbooks: Vec<&Card> = cards.iter().filter(|c| c.kind != "postmortem").collect();
         c.insert("runbooks", &runbooks);
+        if tax == Taxonomy::Service {
+            c.insert("slos", &super::slos::for_service(sh, &t.key));
+        }
         c.insert("postmortems", &pms);
         c.insert("spark", &spark);
         w.write(&sh.page(t.url.clone(), "term.html", &c)?)

@@ -23,6 +23,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("actions.html", include_str!("../../templates/actions.html")),
     ("trends.html", include_str!("../../templates/trends.html")),
     ("search.html", include_str!("../../templates/search.html")),
+    ("slos.html", include_str!("../../templates/slos.html")),
     ("feed.xml", include_str!("../../templates/feed.xml")),
 ];
 

@@ -12,6 +12,7 @@ mod lint;
 mod search;
 mod serve;
 mod site;
+mod slo;
 mod stats;
 mod tui;
 mod tui_incident;

@@ -3,10 +3,12 @@
 //! for screen readers and print. Pure functions of `stats::Stats`.
 
 mod bars;
+mod budget;
 mod grid;
 mod svg;
 mod time;
 
+pub use budget::slo_windows;
 pub use svg::{LogScale, Svg, count_ticks};
 
 use crate::site::markdown::esc;

@@ -1,0 +1,305 @@
+//! Error budgets from the postmortems: what each incident cost against the
+//! SLOs of `lore.toml` (`[[slos]]`), per rolling window, and which
+//! contributing factors cost the most. Pure functions over a loaded KB; the
+//! CLI (`lore slo`), the site (`slos.html`, the budget line of a postmortem,
+//! the service pages) and the TUI's Trends tab all read this one report.
+//!
+//! An incident's cost is stated (`bad_minutes`), or its impact window (the
+//! stated `minutes`, else started → mitigated, else started → resolved) times
+//! the share of traffic that failed (`fraction`/`percent`, 1 when not given).
+//! Drafts are left out unless asked for, as everywhere (one counting rule).
+
+use crate::config::{Config, Slo};
+use crate::doc::{Doc, Kind, SloImpact, Status};
+use crate::kb::Kb;
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// Windows listed per SLO at most (a 1-day window since 1970 would be many).
+const MAX_WINDOWS: usize = 120;
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub today: NaiveDate,
+    /// Windows ending on or after this day are reported.
+    pub since: NaiveDate,
+    pub include_drafts: bool,
+}
+
+impl Options {
+    /// The last 90 days, drafts left out.
+    pub fn new(today: NaiveDate) -> Options {
+        Options {
+            today,
+            since: today - chrono::Duration::days(89),
+            include_drafts: false,
+        }
+    }
+}
+
+/// What one incident cost one SLO.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Cost {
+    pub id: String,
+    pub title: String,
+    pub date: Option<NaiveDate>,
+    /// Budget minutes spent.
+    pub minutes: f64,
+    /// How the minutes were counted, in words.
+    pub how: String,
+    pub factors: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Window {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub spent_minutes: f64,
+    pub consumed_percent: f64,
+    pub over_budget: bool,
+    pub incidents: Vec<Cost>,
+}
+
+/// Budget minutes spent by incidents naming one factor.
+#[derive(Debug, Clone, Serialize)]
+pub struct FactorCost {
+    pub factor: String,
+    pub name: String,
+    pub minutes: f64,
+    /// Of all minutes this SLO lost in the period (incidents with several
+    /// factors count for each, so the shares may add up to more than 100).
+    pub share_percent: f64,
+    pub incidents: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SloReport {
+    pub id: String,
+    pub service: String,
+    pub description: String,
+    pub objective: f64,
+    pub window_days: u32,
+    pub budget_minutes: f64,
+    /// Newest window first.
+    pub windows: Vec<Window>,
+    pub spent_minutes: f64,
+    pub factors: Vec<FactorCost>,
+    /// Windows before `since` were left out to keep the list short.
+    pub windows_left_out: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub since: NaiveDate,
+    pub to: NaiveDate,
+    pub slos: Vec<SloReport>,
+    pub drafts_left_out: usize,
+    /// Incidents naming an SLO whose cost cannot be counted (no stamps, no
+    /// minutes): `(document id, SLO id)`.
+    pub uncounted: Vec<(String, String)>,
+}
+
+/// The budget minutes one impact entry spent, and how they were counted;
+/// `None` when nothing says how long the impact lasted.
+pub fn cost_of(doc: &Doc, impact: &SloImpact) -> Option<(f64, String)> {
+    if let Some(m) = impact.bad_minutes {
+        return Some((m, "stated bad minutes".into()));
+    }
+    let (window, from) = match impact.minutes {
+        Some(m) => (m, "stated minutes".to_string()),
+        None => match (doc.ttm(), doc.ttr()) {
+            (Some(s), _) => (s.max(0) as f64 / 60.0, "started to mitigated".to_string()),
+            (None, Some(s)) => (s.max(0) as f64 / 60.0, "started to resolved".to_string()),
+            _ => return None,
+        },
+    };
+    Some(match impact.fraction {
+        Some(f) if f < 1.0 => (
+            window * f,
+            format!("{from} × {:.0} % of traffic", f * 100.0),
+        ),
+        _ => (window, from),
+    })
+}
+
+/// The postmortems that count, as the rest of lore counts them.
+fn counted(doc: &Doc, include_drafts: bool) -> bool {
+    doc.kind == Kind::Postmortem && (include_drafts || doc.status() != Status::Draft)
+}
+
+/// The error-budget report for every SLO of `cfg` over `kb`.
+pub fn report(kb: &Kb, opts: &Options) -> Report {
+    let cfg = &kb.config;
+    let docs: Vec<&Doc> = kb
+        .docs
+        .iter()
+        .filter(|d| counted(d, opts.include_drafts))
+        .collect();
+    let drafts_left_out = kb
+        .docs
+        .iter()
+        .filter(|d| d.kind == Kind::Postmortem && !counted(d, opts.include_drafts))
+        .filter(|d| !d.meta.slo_impact.is_empty())
+        .count();
+    let mut uncounted = Vec::new();
+    // Every counted cost per SLO, with the incident's day.
+    let mut costs: Vec<Vec<Cost>> = vec![Vec::new(); cfg.slos.len()];
+    for d in &docs {
+        for imp in &d.meta.slo_impact {
+            let Some(i) = cfg.slos.iter().position(|s| s.id == imp.slo) else {
+                continue;
+            };
+            match cost_of(d, imp) {
+                Some((minutes, how)) => costs[i].push(Cost {
+                    id: d.id.clone(),
+                    title: d.title.clone(),
+                    date: d.meta.date.or(d.stamps.started.map(|t| t.date_naive())),
+                    minutes,
+                    how,
+                    factors: d.meta.factors.clone(),
+                }),
+                None => uncounted.push((d.id.clone(), imp.slo.clone())),
+            }
+        }
+    }
+    let slos = cfg
+        .slos
+        .iter()
+        .zip(costs)
+        .map(|(slo, costs)| one(cfg, slo, costs, opts))
+        .collect();
+    Report {
+        since: opts.since,
+        to: opts.today,
+        slos,
+        drafts_left_out,
+        uncounted,
+    }
+}
+
+fn one(cfg: &Config, slo: &Slo, costs: Vec<Cost>, opts: &Options) -> SloReport {
+    let budget = slo.budget_minutes();
+    let days = i64::from(slo.window_days);
+    let mut windows = Vec::new();
+    let mut to = opts.today;
+    while to >= opts.since && windows.len() < MAX_WINDOWS {
+        let from = to - chrono::Duration::days(days - 1);
+        let mut incidents: Vec<Cost> = costs
+            .iter()
+            .filter(|c| c.date.is_some_and(|d| d >= from && d <= to))
+            .cloned()
+            .collect();
+        incidents.sort_by(|a, b| b.minutes.total_cmp(&a.minutes).then(a.id.cmp(&b.id)));
+        // `+ 0.0`: an empty sum is -0.0, which would print as "-0 %".
+        let spent: f64 = incidents.iter().map(|c| c.minutes).sum::<f64>() + 0.0;
+        windows.push(Window {
+            from,
+            to,
+            spent_minutes: spent,
+            consumed_percent: if budget > 0.0 {
+                spent / budget * 100.0
+            } else {
+                0.0
+            },
+            over_budget: spent > budget,
+            incidents,
+        });
+        to = from - chrono::Duration::days(1);
+    }
+    let windows_left_out = to >= opts.since;
+    let in_period: Vec<&Cost> = windows.iter().flat_map(|w| &w.incidents).collect();
+    let spent: f64 = in_period.iter().map(|c| c.minutes).sum::<f64>() + 0.0;
+    let mut factors: Vec<FactorCost> = Vec::new();
+    for c in &in_period {
+        for f in &c.factors {
+            match factors.iter_mut().find(|x| &x.factor == f) {
+                Some(x) => {
+                    x.minutes += c.minutes;
+                    x.incidents += 1;
+                }
+                None => factors.push(FactorCost {
+                    factor: f.clone(),
+                    name: cfg.factor(f).map_or_else(|| f.clone(), |x| x.name.clone()),
+                    minutes: c.minutes,
+                    share_percent: 0.0,
+                    incidents: 1,
+                }),
+            }
+        }
+    }
+    for f in &mut factors {
+        f.share_percent = if spent > 0.0 {
+            f.minutes / spent * 100.0
+        } else {
+            0.0
+        };
+    }
+    factors.sort_by(|a, b| {
+        b.minutes
+            .total_cmp(&a.minutes)
+            .then(a.factor.cmp(&b.factor))
+    });
+    SloReport {
+        id: slo.id.clone(),
+        service: slo.service.clone(),
+        description: slo.description.clone(),
+        objective: slo.objective,
+        window_days: slo.window_days,
+        budget_minutes: budget,
+        windows,
+        spent_minutes: spent,
+        factors,
+        windows_left_out,
+    }
+}
+
+/// What one postmortem cost each SLO it names, against one window's budget:
+/// `(SLO, minutes, percent of the budget)`; minutes `None` when uncounted.
+pub fn doc_budget(cfg: &Config, doc: &Doc) -> Vec<(Slo, Option<f64>, Option<f64>)> {
+    doc.meta
+        .slo_impact
+        .iter()
+        .filter_map(|imp| {
+            let slo = cfg.slo(&imp.slo)?.clone();
+            let minutes = cost_of(doc, imp).map(|c| c.0);
+            let pct = minutes
+                .filter(|_| slo.budget_minutes() > 0.0)
+                .map(|m| m / slo.budget_minutes() * 100.0);
+            Some((slo, minutes, pct))
+        })
+        .collect()
+}
+
+/// `15m`, `1h 05m`, `2d 3h`: budget minutes as a person reads them.
+pub fn minutes(m: f64) -> String {
+    if m <= 0.0 {
+        return "0m".into();
+    }
+    if m < 10.0 && m.fract().abs() > 0.05 {
+        return format!("{m:.1}m");
+    }
+    crate::stats::human_duration((m * 60.0).round() as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_budget_is_the_window_times_what_the_objective_allows() {
+        let slo = Slo {
+            id: "a".into(),
+            service: "s".into(),
+            objective: 99.9,
+            window_days: 30,
+            description: String::new(),
+        };
+        assert!((slo.budget_minutes() - 43.2).abs() < 1e-9);
+        let slo = Slo {
+            objective: 99.0,
+            window_days: 28,
+            ..slo
+        };
+        assert!((slo.budget_minutes() - 403.2).abs() < 1e-9);
+    }
+}
