@@ -1,9 +1,9 @@
 // lore search: runs in the browser with no network access. The index is a set
 // of scripts written by `lore export` (search/meta.js, search/t-*.js,
-// search/d-*.js, search/f.js); each hands its data to window.LORE_SEARCH, so
-// the page works opened straight from disk. A query loads only the term
+// search/d-*.js, search/f-*.js); each hands its data to window.LORE_SEARCH,
+// so the page works opened straight from disk. A query loads only the term
 // shards of its words, the document chunks of the results it shows, and the
-// filter fields only when a filter is set.
+// file of each filter it uses.
 // Terms are English stems, as in `lore search` (each shard also maps the words
 // that stem differently to their stem), and a query falls back as the CLI's
 // does: a word found nowhere is matched within one or two typos, and when no
@@ -14,14 +14,16 @@
   var WEIGHTS = [1, 1.5, 2.5, 4];
   var PAGE = 50;
   var FILTERS = ["factor", "service", "severity", "status", "kind", "after", "before"];
-  var meta = null, stop = {}, shardSet = {}, shards = {}, chunks = {}, fields = null, loaded = {};
+  var meta = null, stop = {}, shardSet = {}, shards = {}, chunks = {}, field = {}, loaded = {}, sets = {};
+  // The file each filter reads.
+  var FILE = { kind: "kind", status: "kind", severity: "severity", factor: "factor", service: "service", after: "date", before: "date" };
   var waiting = {}, generation = 0, shown = PAGE, lastResults = [];
 
   window.LORE_SEARCH = {
     meta: function (m) { meta = m; init(); },
     terms: function (key, map, forms) { shards[key] = { t: map, f: forms || {} }; done("t" + key); },
     docs: function (c, rows) { chunks[c] = rows; done("d" + c); },
-    fields: function (rows) { fields = rows; done("f"); }
+    field: function (name, data) { field[name] = data; done("f" + name); }
   };
 
   function $(id) { return document.getElementById(id); }
@@ -46,7 +48,7 @@
       var k = key.charAt(0), rest = key.slice(1);
       if (k === "t") shards[rest] = { t: {}, f: {} };
       else if (k === "d") chunks[rest] = [];
-      else fields = [];
+      else field[rest] = null;
       done(key);
     };
     document.head.appendChild(s);
@@ -96,31 +98,58 @@
     return f;
   }
 
-  // Whether a document's fields ([date, kind+status, severity, factors,
-  // services, near miss]) pass the filters.
-  function docPasses(d, f) {
-    if (f.kind && (d[1].charAt(0) !== f.kind.charAt(0).toLowerCase())) return false;
-    if (f.status && d[1].charAt(1) !== f.status.charAt(0).toLowerCase()) return false;
+  // The documents of one factor or service (by its index), decoded once.
+  function docSet(name, i) {
+    var key = name + i;
+    if (!sets[key]) {
+      var list = (field[name] || [])[i] || [], set = {}, doc = 0;
+      for (var j = 0; j < list.length; j++) { doc += list[j]; set[doc] = true; }
+      sets[key] = set;
+    }
+    return sets[key];
+  }
+
+  // Day number (days since 1970-01-01) of the first or last day of
+  // "YYYY", "YYYY-MM" or "YYYY-MM-DD".
+  function day(s, last) {
+    var m = /^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?/.exec(s);
+    if (!m) return null;
+    var y = +m[1], mo = m[2] ? +m[2] - 1 : (last ? 11 : 0);
+    var d = m[3] ? +m[3] : (last ? new Date(Date.UTC(y, mo + 1, 0)).getUTCDate() : 1);
+    return Math.floor(Date.UTC(y, mo, d) / 86400000);
+  }
+
+  // Whether document n passes the filters (their files are loaded).
+  function docPasses(n, f) {
+    var ks = field.kind;
+    if (f.kind && (!ks || ks[0].charAt(n) !== f.kind.charAt(0).toLowerCase())) return false;
+    if (f.status && (!ks || ks[1].charAt(n) !== f.status.charAt(0).toLowerCase())) return false;
     if (f.severity) {
-      var sev = d[2] >= 0 ? meta.severities[d[2]] : "";
+      var c = (field.severity || "").charAt(n), idx = c && c !== "-" ? parseInt(c, 36) : -1;
+      var sev = idx >= 0 ? meta.severities[idx] : "";
       if (!sev || sev.toLowerCase() !== f.severity.toLowerCase()) return false;
     }
     if (f.factor) {
       var want = f.factor.toLowerCase(), hit = false;
-      for (var i = 0; i < d[3].length; i++) {
-        var fac = meta.factors[d[3][i]];
-        if (fac[0].toLowerCase() === want || fac[1].toLowerCase() === want) hit = true;
+      for (var i = 0; i < meta.factors.length && !hit; i++) {
+        var fac = meta.factors[i];
+        if ((fac[0].toLowerCase() === want || fac[1].toLowerCase() === want) && docSet("factor", i)[n]) hit = true;
       }
       if (!hit) return false;
     }
     if (f.service) {
       var sw = f.service.toLowerCase(), sh = false;
-      for (var j = 0; j < d[4].length; j++) if (meta.services[d[4][j]].toLowerCase() === sw) sh = true;
+      for (var j = 0; j < meta.services.length && !sh; j++) {
+        if (meta.services[j].toLowerCase() === sw && docSet("service", j)[n]) sh = true;
+      }
       if (!sh) return false;
     }
-    var date = d[0];
-    if (f.after && (!date || date.slice(0, f.after.length) < f.after)) return false;
-    if (f.before && (!date || date.slice(0, f.before.length) > f.before)) return false;
+    if (f.after || f.before) {
+      var dn = (field.date || [])[n];
+      if (dn === undefined || dn < 0) return false;
+      if (f.after && dn < day(f.after, false)) return false;
+      if (f.before && dn > day(f.before, true)) return false;
+    }
     return true;
   }
 
@@ -174,9 +203,16 @@
     words.concat(not).forEach(function (w) { var key = shardKey(w); if (shardSet[key]) need[key] = true; });
     var go = function () {
       if (gen !== generation) return;
-      // The filter fields load only when a filter is set.
-      if (Object.keys(f).length) load("f", "f.js", function () { if (gen === generation) compute(q, words, not, f); });
-      else compute(q, words, not, f);
+      // Each filter's file loads only when the filter is set.
+      var files = {};
+      Object.keys(f).forEach(function (k) { if (FILE[k]) files[FILE[k]] = true; });
+      var names = Object.keys(files), left = names.length;
+      if (!left) { compute(q, words, not, f); return; }
+      names.forEach(function (name) {
+        load("f" + name, "f-" + name + ".js", function () {
+          if (--left === 0 && gen === generation) compute(q, words, not, f);
+        });
+      });
     };
     // Then the shards of stems that begin differently from their word.
     var stems = function () {
@@ -258,7 +294,7 @@
   function compute(q, words, not, f) {
     var results = [];
     var anyFilter = Object.keys(f).length > 0;
-    var passes = function (n) { return !anyFilter || docPasses(fields[n] || ["", "", -1, [], [], 0], f); };
+    var passes = function (n) { return !anyFilter || docPasses(n, f); };
     if (!words.length && !anyFilter) {
       lastResults = [];
       status(q.trim() ? "No searchable words in “" + q + "”." : "Type words or pick a filter.");

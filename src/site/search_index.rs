@@ -1,8 +1,8 @@
 //! The browser search index, sized so a query loads less than Pagefind's
 //! (`bench/search-bytes/`): a small manifest (`search/meta.js`: counts, shard
 //! keys, filter names), the documents in chunks of ten (`search/d-N.js`: link,
-//! title, metadata, summary; a page of results loads only its chunks), the
-//! fields filters need (`search/f.js`, loaded only when a filter is set), and
+//! title, metadata, summary; a page of results loads only its chunks), one
+//! file per filter (`search/f-severity.js`…, loaded only when it is used), and
 //! an inverted index of English stems in shards by the first two characters
 //! of a term, or three where two would make a shard too large. Every file is
 //! a script that hands its data to `LORE_SEARCH`, so the page works opened
@@ -335,15 +335,22 @@ pub fn build(site: &Site) -> (Vec<Page>, Filters) {
         .enumerate()
         .map(|(i, s)| (s.as_str(), i))
         .collect();
-    // Per document: the fields filters test, and what a result shows.
+    // Per document: what filters test, one file per filter so a query
+    // loads only the fields it filters on; and what a result shows.
+    let mut kinds = String::with_capacity(n);
+    let mut statuses = String::with_capacity(n);
+    let mut sevs = String::with_capacity(n);
+    let mut days: Vec<i64> = Vec::with_capacity(n);
+    let mut by_factor: Vec<Vec<usize>> = vec![Vec::new(); filters.factors.len()];
+    let mut by_service: Vec<Vec<usize>> = vec![Vec::new(); filters.services.len()];
     let fields: Vec<serde_json::Value> = site
         .docs
         .iter()
-        .map(|d| {
+        .enumerate()
+        .map(|(i, d)| {
             let sev = doc_terms(kb, d, Taxonomy::Severity)
                 .first()
-                .and_then(|s| sev_ix.get(s.as_str()).copied())
-                .map_or(-1, |x| x as i64);
+                .and_then(|s| sev_ix.get(s.as_str()).copied());
             let facs: Vec<usize> = doc_terms(kb, d, Taxonomy::Factor)
                 .iter()
                 .filter_map(|f| fac_ix.get(f).copied())
@@ -356,16 +363,59 @@ pub fn build(site: &Site) -> (Vec<Page>, Filters) {
                 Kind::Postmortem => "p",
                 Kind::Runbook => "r",
             };
+            let status = &d.status().as_str()[..1];
+            kinds.push_str(kind);
+            statuses.push_str(status);
+            // Severity as one character: its index (base 36), `-` for none.
+            sevs.push(
+                sev.and_then(|x| char::from_digit(x as u32, 36))
+                    .unwrap_or('-'),
+            );
+            let date = d.sort_date();
+            days.push(date.map_or(-1, |x| (x - chrono::NaiveDate::default()).num_days()));
+            for &f in &facs {
+                by_factor[f].push(i);
+            }
+            for &s in &svcs {
+                by_service[s].push(i);
+            }
             serde_json::json!([
-                d.sort_date().map(|x| x.to_string()).unwrap_or_default(),
-                format!("{kind}{}", &d.status().as_str()[..1]),
-                sev,
+                date.map(|x| x.to_string()).unwrap_or_default(),
+                format!("{kind}{status}"),
+                sev.map_or(-1, |x| x as i64),
                 facs,
                 svcs,
                 u8::from(d.meta.near_miss),
             ])
         })
         .collect();
+    let deltas = |lists: Vec<Vec<usize>>| -> Vec<Vec<usize>> {
+        lists
+            .into_iter()
+            .map(|l| {
+                let mut prev = 0;
+                l.into_iter()
+                    .map(|x| {
+                        let d = x - prev;
+                        prev = x;
+                        d
+                    })
+                    .collect()
+            })
+            .collect()
+    };
+    for (name, data) in [
+        ("kind", serde_json::json!([kinds, statuses])),
+        ("severity", serde_json::json!(sevs)),
+        ("date", serde_json::json!(days)),
+        ("factor", serde_json::json!(deltas(by_factor))),
+        ("service", serde_json::json!(deltas(by_service))),
+    ] {
+        pages.push(Page {
+            path: format!("search/f-{name}.js"),
+            bytes: format!("LORE_SEARCH.field({},{});\n", js(&name), js(&data)).into_bytes(),
+        });
+    }
     let shard_keys: Vec<&String> = shards.keys().collect();
     let meta = serde_json::json!({
         "version": 3,
@@ -380,10 +430,6 @@ pub fn build(site: &Site) -> (Vec<Page>, Filters) {
     pages.push(Page {
         path: "search/meta.js".into(),
         bytes: format!("LORE_SEARCH.meta({});\n", js(&meta)).into_bytes(),
-    });
-    pages.push(Page {
-        path: "search/f.js".into(),
-        bytes: format!("LORE_SEARCH.fields({});\n", js(&fields)).into_bytes(),
     });
     let chunks: Vec<Page> = (0..n.div_ceil(DOC_CHUNK))
         .into_par_iter()

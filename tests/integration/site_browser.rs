@@ -135,6 +135,21 @@ fn search_page_answers_a_query_from_the_url() {
         "severity filter"
     );
     assert!(!results.contains("runbooks/"), "kind filter");
+    // Factor, service and dates: each filter's own file.
+    let (dom, _) = load(
+        &browser,
+        &out.join("search.html"),
+        "?q=&factor=config-change&service=edge-proxy&after=2024-01&before=2024-12",
+    );
+    let links = result_links(&dom);
+    assert_eq!(
+        links,
+        [
+            "postmortems/2024-01-09-mobile-api-dns-ttl-migration.html",
+            "postmortems/2024-05-16-edge-proxy-global-config-push.html"
+        ],
+        "factor + service + dates"
+    );
     let (dom, _) = load(&browser, &out.join("search.html"), "?q=zzzqqq");
     assert!(
         dom.contains("Nothing matches “zzzqqq”. Check the spelling"),
