@@ -26,6 +26,7 @@ impl App {
             similar: HashMap::new(),
             findings: HashMap::new(),
             stats: None,
+            slos: None,
             tab: Tab::Postmortems,
             back_to: None,
             back_stack: Vec::new(),

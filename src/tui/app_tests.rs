@@ -398,6 +398,38 @@ fn a_document_with_thousands_of_findings_lists_a_dozen_and_counts_the_rest() {
 }
 
 #[test]
+fn trends_show_the_error_budget_spent_in_each_slos_current_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = test_kb::app(dir.path());
+    let cfg = std::fs::read_to_string(dir.path().join("lore.toml")).unwrap();
+    std::fs::write(
+        dir.path().join("lore.toml"),
+        format!("{cfg}\n[[slos]]\nid = \"checkout-availability\"\nservice = \"checkout\"\nobjective = 99.9\nwindow_days = 30\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("postmortems/2024-04-10-checkout-down.md"),
+        "---\ntitle: Checkout down\ndate: 2024-04-10\nstatus: published\nservices: [checkout]\nslo_impact:\n  - {slo: checkout-availability, bad_minutes: 54}\n---\n# Checkout down\n",
+    )
+    .unwrap();
+    let kb = crate::kb::Kb::load(dir.path()).unwrap();
+    let loaded = crate::tui::data::analyse(std::sync::Arc::new(kb), app.today(), true);
+    test_kb::run(&mut app, Action::KbLoaded(Box::new(loaded)));
+    test_kb::run(&mut app, Action::Resize(120, 40));
+    key(&mut app, KeyCode::Char('4'));
+    let screen = test_kb::frame(&mut app);
+    assert!(
+        screen.contains("error budget spent, current window"),
+        "{screen}"
+    );
+    // 54 minutes of a 43.2-minute budget.
+    assert!(
+        screen.contains("checkout-availability     125 % of 43m / 30d"),
+        "{screen}"
+    );
+}
+
+#[test]
 fn readme_lists_every_key_of_the_help_overlay() {
     let readme =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();

@@ -142,10 +142,12 @@ pub fn analyse(kb: Arc<Kb>, today: NaiveDate, from_disk: bool) -> Loaded {
         findings.entry(f.path.clone()).or_default().push(f);
     }
     let stats = crate::stats::compute(&kb, &crate::stats::Options::new(today));
+    let slos = crate::slo::report(&kb, &crate::slo::Options::new(today));
     Loaded {
         kb,
         findings,
         stats,
+        slos,
         from_disk,
     }
 }

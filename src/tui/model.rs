@@ -31,6 +31,7 @@ pub struct App {
     pub findings: HashMap<PathBuf, Vec<Finding>>,
     /// Trend figures over the parsed KB.
     pub stats: Option<crate::stats::Stats>,
+    pub slos: Option<crate::slo::Report>,
     pub tab: Tab,
     /// The tab Esc returns to after reading a document opened from it.
     pub back_to: Option<Tab>,

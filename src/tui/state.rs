@@ -137,6 +137,8 @@ pub struct Loaded {
     pub kb: Arc<Kb>,
     pub findings: HashMap<PathBuf, Vec<Finding>>,
     pub stats: Stats,
+    /// Error budgets of the current windows (`lore slo`'s report).
+    pub slos: crate::slo::Report,
     /// Read from the files (a load or reload), not an analysis of the
     /// model's own KB after a write.
     pub from_disk: bool,

@@ -164,8 +164,41 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             th.severity(Some(rank(&s.severity))),
         ));
     }
-    let p =
-        Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(" Durations "));
+    // Error budgets: the current window of each SLO, as `lore slo` counts.
+    if let Some(r) = app.slos.as_ref().filter(|r| !r.slos.is_empty()) {
+        lines.push(Line::default());
+        lines.push(Line::from(Span::styled(
+            " error budget spent, current window",
+            th.dim(),
+        )));
+        for o in &r.slos {
+            let w = o.windows.first();
+            let pct = w.map_or(0.0, |w| w.consumed_percent);
+            let style = if w.is_some_and(|w| w.over_budget) {
+                th.error()
+            } else {
+                Style::new()
+            };
+            lines.push(Line::from(vec![
+                Span::raw(format!(" {:<24}", super::markdown::fit(&o.id, 24))),
+                Span::styled(format!("{pct:>5.0} %"), style),
+                Span::styled(
+                    format!(
+                        " of {} / {}d",
+                        crate::slo::minutes(o.budget_minutes),
+                        o.window_days
+                    ),
+                    th.dim(),
+                ),
+            ]));
+        }
+    }
+    let title = if app.slos.as_ref().is_some_and(|r| !r.slos.is_empty()) {
+        " Durations and error budgets "
+    } else {
+        " Durations "
+    };
+    let p = Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(title));
     frame.render_widget(p, right);
 }
 

@@ -387,6 +387,7 @@ pub fn loaded(app: &mut App, loaded: Loaded) {
         kb,
         findings,
         stats,
+        slos,
         from_disk,
     } = loaded;
     if from_disk && app.kb.is_some() {
@@ -404,6 +405,7 @@ pub fn loaded(app: &mut App, loaded: Loaded) {
     }
     app.findings = findings;
     app.stats = Some(stats);
+    app.slos = Some(slos);
     app.refresh_actions();
     // The KB's parse of the open document is the file as it is now.
     let newer = app

@@ -189,33 +189,6 @@ fn sample_kb_exports_every_page_kind() {
 }
 
 #[test]
-fn a_service_page_lists_its_runbooks_first_and_code_gets_copy_buttons_only_from_script() {
-    let sb = Sandbox::new();
-    let out = export(&sb, &sb.sample_kb(), "svc", &[]);
-    let page = std::fs::read_to_string(out.join("services/checkout.html")).unwrap();
-    let runbooks = page
-        .find("<h2 class=\"sec\">Runbooks")
-        .expect("a Runbooks section");
-    let postmortems = page
-        .find("<h2 class=\"sec\">Postmortems")
-        .expect("a Postmortems section");
-    assert!(runbooks < postmortems, "runbooks come first");
-    let section = &page[runbooks..postmortems];
-    assert!(
-        section.contains("badge kind\">runbook"),
-        "labelled: {section}"
-    );
-    assert!(!section.contains("postmortems/"), "only runbooks there");
-    // The copy button is progressive enhancement: the script is linked, the
-    // page itself holds no button.
-    let runbook = std::fs::read_to_string(out.join("runbooks/database-failover.html")).unwrap();
-    assert!(runbook.contains("<pre"), "the runbook has a code block");
-    assert!(runbook.contains("<script src=\"../assets/copy.js\" defer></script>"));
-    assert!(!runbook.contains("copy-btn"));
-    assert!(out.join("assets/copy.js").is_file());
-}
-
-#[test]
 fn drafts_only_with_the_flag_and_never_in_the_feed() {
     let sb = Sandbox::new();
     let kb = sb.fixture("site/sparse");
@@ -590,6 +563,8 @@ pub fn assert_inert(page: &str, tag: &str) {
 
 #[path = "site_browser.rs"]
 mod browser;
+#[path = "site_phone.rs"]
+mod phone;
 
 #[test]
 #[should_panic(expected = "event handler")]

@@ -31,7 +31,7 @@ fn under_ci() -> bool {
 }
 
 /// The browser, or `None` (with a message) when the test should skip.
-fn chromium() -> Option<PathBuf> {
+pub(super) fn chromium() -> Option<PathBuf> {
     match find_chromium() {
         Some(p) => Some(p),
         None if under_ci() => {
