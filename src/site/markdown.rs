@@ -139,6 +139,7 @@ pub fn render_doc(doc: &Doc, ctx: &RenderContext) -> Rendered {
         ctx,
         started: doc.stamps.started,
         skip_raw: None,
+        open_details: 0,
     };
     w.run(&doc.title, &timeline, &actions);
     let mut html = String::with_capacity(doc.body.len() * 3 / 2);
@@ -161,6 +162,7 @@ pub fn render_inline(md: &str, ctx: &RenderContext) -> String {
         ctx,
         started: None,
         skip_raw: None,
+        open_details: 0,
     };
     w.run("", &HashMap::new(), &HashMap::new());
     let out = w.out.into_iter().filter(|e| {
@@ -185,6 +187,10 @@ struct Writer<'a, 'c> {
     /// Inside an inline `<script>`, `<style>`, `<svg>`…: its text is dropped
     /// until the closing tag or the end of the block.
     skip_raw: Option<String>,
+    /// `<details>` blocks opened by raw HTML and not yet closed: the
+    /// Markdown between `<details><summary>…</summary>` and `</details>` is
+    /// their content.
+    open_details: usize,
 }
 
 impl<'a> Writer<'a, '_> {
@@ -266,7 +272,8 @@ impl<'a> Writer<'a, '_> {
                             raw.push_str(h);
                         }
                     }
-                    let clean = sanitize(&raw);
+                    let clean = details::block(&mut self.open_details, &raw)
+                        .unwrap_or_else(|| sanitize(&raw));
                     if !clean.trim().is_empty() {
                         self.out.push(Event::Html(format!("{clean}\n").into()));
                     }
@@ -281,6 +288,9 @@ impl<'a> Writer<'a, '_> {
             if !matches!(ev, Event::Start(Tag::HtmlBlock)) {
                 first_block = false;
             }
+        }
+        for _ in 0..std::mem::take(&mut self.open_details) {
+            self.out.push(Event::Html("</details>\n".into()));
         }
     }
 
@@ -558,6 +568,8 @@ pub fn esc(s: &str) -> String {
     }
     out
 }
+
+mod details;
 
 #[cfg(test)]
 mod tests;

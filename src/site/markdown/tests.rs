@@ -197,3 +197,27 @@ fn inline_script_text_is_dropped_with_its_tags() {
     assert!(!html.contains("steal"), "{html}");
     assert!(html.contains("Next <b>ok</b>"), "{html}");
 }
+
+#[test]
+fn details_around_markdown_keep_their_content_and_stay_inert() {
+    let html = render(
+        "<details>\n<summary>Full logs</summary>\n\nSome **text**\n\n```\nline\n```\n\n</details>\n\nAfter.\n",
+    );
+    let d = html
+        .find("<details><summary>Full logs</summary>")
+        .expect(&html);
+    let strong = html.find("<strong>text</strong>").expect(&html);
+    let end = html.find("</details>").expect(&html);
+    let after = html.find("After.").expect(&html);
+    assert!(d < strong && strong < end && end < after, "{html}");
+    // Left open: closed at the end; a stray close: dropped; a hostile summary: cleaned.
+    let html = render("<details open>\n<summary>x<img src=x onerror=alert(1)></summary>\n\nbody\n");
+    assert!(
+        html.contains("<details open><summary>x</summary>"),
+        "{html}"
+    );
+    assert!(html.trim_end().ends_with("</details>"), "{html}");
+    assert!(!html.contains("onerror"));
+    let html = render("</details>\n\ntext\n");
+    assert!(!html.contains("</details>"), "{html}");
+}
