@@ -11,6 +11,7 @@ pub mod clock;
 pub mod config;
 pub mod doc;
 pub mod draft;
+pub mod drill;
 pub mod editor;
 pub mod error;
 pub mod import;

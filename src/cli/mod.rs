@@ -4,6 +4,7 @@
 
 mod actions;
 mod completions;
+mod drill;
 mod export;
 mod factors;
 mod history;
@@ -67,6 +68,8 @@ pub enum Command {
     Stats(stats::Args),
     /// Error budgets: what incidents cost each SLO of lore.toml, per window
     Slo(slo::Args),
+    /// Practise on a past incident, step by step (`--plan`: what to drill next)
+    Drill(drill::Args),
     /// Action items across all postmortems
     Actions(actions::Args),
     /// The git history of one document
@@ -138,6 +141,7 @@ pub fn run() -> Result<Outcome> {
         Some(Command::Serve(a)) => serve::run(&kb_root(kb)?, a)?,
         Some(Command::Stats(a)) => stats::run(&kb_root(kb)?, a)?,
         Some(Command::Slo(a)) => slo::run(&kb_root(kb)?, a)?,
+        Some(Command::Drill(a)) => drill::run(&writer_root(kb)?, a)?,
         Some(Command::Actions(a)) => actions::run(&kb_root(kb)?, a)?,
         Some(Command::History(a)) => history::run(&kb_root(kb)?, a)?,
         Some(Command::Factors(a)) => factors::run(&writer_root(kb)?, a)?,

@@ -120,8 +120,15 @@ fn column(header: &[String], names: &[&str]) -> Option<usize> {
 }
 
 fn clean_text(s: &str) -> String {
-    s.trim_start_matches(['*', '`', '_'])
-        .trim_start()
+    // The markers closing an emphasised time (`**14:09** Paged`) go; an
+    // opening one (`` `CheckoutErrorRate` pages``) stays with its word.
+    let marks = s.trim_start_matches(['*', '`', '_']);
+    let closing = marks
+        .chars()
+        .next()
+        .is_none_or(|c| c.is_whitespace() || "-–—:|".contains(c));
+    let s = if closing { marks } else { s };
+    s.trim_start()
         .trim_start_matches(['-', '–', '—', ':', '|'])
         .trim()
         .to_string()

@@ -113,3 +113,19 @@ fn list_timelines_in_other_forms_and_front_matter_stamps_win() {
     assert_eq!(d.stamps.detected, at("2020-01-21T15:40:00Z"));
     assert_eq!(d.stamps.mitigated, at("2020-01-21T15:50:00Z"));
 }
+
+#[test]
+fn a_code_span_opening_a_timeline_entry_keeps_its_backtick() {
+    let d = doc(
+        "---\ndate: 2024-03-12\n---\n# X\n\n## Timeline\n\n- 14:09 `CheckoutErrorRate` pages on-call.\n- **14:15** SEV1 declared\n- 14:20 `setval` applied\n",
+    );
+    let texts: Vec<&str> = d.timeline.iter().map(|e| e.text.as_str()).collect();
+    assert_eq!(
+        texts,
+        [
+            "`CheckoutErrorRate` pages on-call.",
+            "SEV1 declared",
+            "`setval` applied"
+        ]
+    );
+}

@@ -9,6 +9,7 @@ mod bench;
 mod data;
 mod detail;
 mod draft_form;
+pub mod drill;
 mod effects;
 mod form;
 mod help;

@@ -70,7 +70,7 @@ pub fn draw(frame: &mut Frame, app: &App, view: &mut View) -> Geometry {
 /// Every cell through the one terminal sanitizer (`term::clean`), whichever
 /// view drew it: a document's escape sequences and bidi overrides never
 /// reach the terminal. Cheap: cells are a character or two.
-fn clean_cells(buf: &mut ratatui::buffer::Buffer) {
+pub(super) fn clean_cells(buf: &mut ratatui::buffer::Buffer) {
     for cell in buf.content.iter_mut() {
         if let std::borrow::Cow::Owned(s) = crate::term::clean_line(cell.symbol()) {
             // A zero-width control riding on a visible character is dropped,

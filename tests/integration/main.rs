@@ -4,6 +4,7 @@
 mod common;
 
 mod cli;
+mod drill;
 mod git;
 mod hardening;
 mod import;

@@ -16,6 +16,16 @@ impl Tmux {
     /// Starts `lore --kb KB` in a 120x35 session; after lore exits the shell
     /// prints its exit code and the terminal's `icanon`/`echo` modes.
     pub fn start(sb: &Sandbox, kb: &Path, extra_env: &[(&str, String)]) -> Tmux {
+        Tmux::start_with(sb, kb, extra_env, &[])
+    }
+
+    /// `start`, running `lore --kb KB ARGS…` (a subcommand with a screen).
+    pub fn start_with(
+        sb: &Sandbox,
+        kb: &Path,
+        extra_env: &[(&str, String)],
+        args: &[&str],
+    ) -> Tmux {
         let socket = format!(
             "lore-test-{}-{}",
             std::process::id(),
@@ -30,10 +40,14 @@ impl Tmux {
             env.push(format!("{k}={}", shell_quote(v)));
         }
         let cmd = format!(
-            "env -u LORE_KB {} {} --kb {}; echo \"lore-exited=$?\"; stty -a | tr ' ;' '\\n\\n' | grep -E '^-?(icanon|echo)$' | tr '\\n' ' '; echo; sleep 600",
+            "env -u LORE_KB {} {} --kb {} {}; echo \"lore-exited=$?\"; stty -a | tr ' ;' '\\n\\n' | grep -E '^-?(icanon|echo)$' | tr '\\n' ' '; echo; sleep 600",
             env.join(" "),
             shell_quote(env!("CARGO_BIN_EXE_lore")),
             shell_quote(&kb.display().to_string()),
+            args.iter()
+                .map(|a| shell_quote(a))
+                .collect::<Vec<_>>()
+                .join(" "),
         );
         let out = Command::new("tmux")
             .args([
