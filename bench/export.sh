@@ -113,13 +113,13 @@ echo "--- output"
 printf "lore: %6d files, %5d MB\n" "$(find "$WORK/lore-public" -type f | wc -l)" "$(du -sm "$WORK/lore-public" | cut -f1)"
 printf "hugo: %6d files, %5d MB\n" "$(find "$WORK/hugo-public" -type f | wc -l)" "$(du -sm "$WORK/hugo-public" | cut -f1)"
 echo "--- browser search index"
-docs=$(stat -c %s "$WORK/lore-public/search/docs.js")
+meta=$(stat -c %s "$WORK/lore-public/search/meta.js")
 total=$(du -sb "$WORK/lore-public/search" | cut -f1)
 largest=$(find "$WORK/lore-public/search" -name 't-*.js' -printf '%s\n' | sort -n | tail -1)
 shards=$(find "$WORK/lore-public/search" -name 't-*.js' | wc -l)
-echo "document table (loaded with the page): $((docs / 1024)) KB"
+chunk=$(find "$WORK/lore-public/search" -name 'd-*.js' -printf '%s\n' | sort -n | tail -1)
+echo "manifest (loaded with the page): $((meta / 1024)) KB"
 echo "term shards: $shards, largest $((largest / 1024)) KB; whole index $((total / 1024)) KB"
-sums=$(find "$WORK/lore-public/search" -name 's-*.js' -printf '%s\n' | awk '{s+=$1} END {print s}')
-echo "summaries: $((sums / 1024)) KB in all (a page of results loads only the chunks it shows)"
-echo "a two-word query loads at most: $(((docs + 2 * largest + sums) / 1024)) KB (table + 2 largest shards + every summary chunk)"
+echo "document chunks of ten: largest $((chunk / 1024)) KB (a page of 50 results loads at most 50)"
+echo "a two-word query loads at most: $(((meta + 2 * largest + 50 * chunk) / 1024)) KB; bench/search-bytes/measure.sh measures it in Chromium against Pagefind"
 echo "work folder: $WORK"

@@ -4,6 +4,7 @@
 //! whole folder in place at once.
 
 pub mod chart;
+mod drills;
 mod feed;
 pub mod markdown;
 mod model;
@@ -160,6 +161,7 @@ pub fn export(kb: &Kb, opts: &ExportOptions, progress: &dyn Progress) -> Result<
     out.push(overview::overview(&shared, &actions)?);
     out.push(pages::trends(&shared)?);
     out.push(slos::page(&shared)?);
+    out.push(drills::page(&shared)?);
     out.push(pages::search(&shared, &filters)?);
     out.push(Page {
         path: "feed.xml".into(),

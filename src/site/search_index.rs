@@ -169,78 +169,99 @@ pub fn build(site: &Site) -> (Vec<Page>, Filters) {
         });
     // Each document's stems with their class, and the surface words that
     // stem differently (the browser looks a typed word up there).
-    let per_doc: Vec<DocTerms> = site
+    let terms_of_doc = |d: &crate::doc::Doc, summary: &String| -> DocTerms {
+        let tf = body_counts(&d.body);
+        let mut terms: HashMap<String, u8> = HashMap::new();
+        let mut forms: HashMap<String, String> = HashMap::new();
+        let mut put = |t: String, class: u8, terms: &mut HashMap<String, u8>| {
+            let stem = crate::index::stem::stem_word(&t);
+            let e = terms.entry(stem.clone()).or_insert(class);
+            *e = (*e).max(class);
+            if stem != t {
+                forms.insert(t, stem);
+            }
+        };
+        let mut add = |text: &str, class: u8| {
+            for t in tokens(text) {
+                put(t, class, &mut terms);
+            }
+        };
+        add(&d.title, TITLE);
+        add(&d.id, TITLE);
+        for tax in Taxonomy::ALL {
+            for k in doc_terms(kb, d, tax) {
+                add(&k, LABEL);
+                if let Some(f) = (tax == Taxonomy::Factor)
+                    .then(|| kb.config.factor(&k))
+                    .flatten()
+                {
+                    add(&f.name, LABEL);
+                }
+            }
+        }
+        add(summary, SUMMARY);
+        if let Some(i) = &d.meta.impact {
+            add(i, SUMMARY);
+        }
+        for a in &d.meta.authors {
+            add(a, SUMMARY);
+        }
+        let nf = n as f64;
+        let mut ranked: Vec<(&String, f64)> = tf
+            .iter()
+            .map(|(t, &c)| {
+                let idf = (nf / f64::from(df.get(&term_hash(t)).copied().unwrap_or(1))).ln() + 1.0;
+                (t, (1.0 + f64::from(c).ln()) * idf)
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+        let mut body = HashMap::new();
+        for (t, _) in ranked.into_iter().take(BODY_TERMS) {
+            put(t.clone(), BODY, &mut body);
+        }
+        for (t, class) in body {
+            terms.entry(t).or_insert(class);
+        }
+        let mut v: Vec<(String, u8)> = terms.into_iter().collect();
+        v.sort();
+        (v, forms.into_iter().collect())
+    };
+    // Postings: stem → ascending doc numbers with their class; beside
+    // them, the words that stem to something else. Gathered per thread as
+    // each document is read (no list per document is kept), then merged.
+    type Partial = (HashMap<String, Vec<(usize, u8)>>, HashMap<String, String>);
+    let (terms, forms): Partial = site
         .docs
         .par_iter()
         .zip(site.summaries.par_iter())
-        .map(|(d, summary)| {
-            let tf = body_counts(&d.body);
-            let mut terms: HashMap<String, u8> = HashMap::new();
-            let mut forms: HashMap<String, String> = HashMap::new();
-            let mut put = |t: String, class: u8, terms: &mut HashMap<String, u8>| {
-                let stem = crate::index::stem::stem_word(&t);
-                let e = terms.entry(stem.clone()).or_insert(class);
-                *e = (*e).max(class);
-                if stem != t {
-                    forms.insert(t, stem);
+        .enumerate()
+        .fold(
+            || (HashMap::new(), HashMap::new()),
+            |(mut t, mut f): Partial, (i, (d, summary))| {
+                let (v, fs) = terms_of_doc(d, summary);
+                for (term, class) in v {
+                    t.entry(term).or_default().push((i, class));
                 }
-            };
-            let mut add = |text: &str, class: u8| {
-                for t in tokens(text) {
-                    put(t, class, &mut terms);
+                f.extend(fs);
+                (t, f)
+            },
+        )
+        .reduce(
+            || (HashMap::new(), HashMap::new()),
+            |(mut a, mut af), (b, bf)| {
+                for (k, mut v) in b {
+                    a.entry(k).or_default().append(&mut v);
                 }
-            };
-            add(&d.title, TITLE);
-            add(&d.id, TITLE);
-            for tax in Taxonomy::ALL {
-                for k in doc_terms(kb, d, tax) {
-                    add(&k, LABEL);
-                    if let Some(f) = (tax == Taxonomy::Factor)
-                        .then(|| kb.config.factor(&k))
-                        .flatten()
-                    {
-                        add(&f.name, LABEL);
-                    }
-                }
-            }
-            add(summary, SUMMARY);
-            if let Some(i) = &d.meta.impact {
-                add(i, SUMMARY);
-            }
-            for a in &d.meta.authors {
-                add(a, SUMMARY);
-            }
-            let nf = n as f64;
-            let mut ranked: Vec<(&String, f64)> = tf
-                .iter()
-                .map(|(t, &c)| {
-                    let idf =
-                        (nf / f64::from(df.get(&term_hash(t)).copied().unwrap_or(1))).ln() + 1.0;
-                    (t, (1.0 + f64::from(c).ln()) * idf)
-                })
-                .collect();
-            ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
-            let mut body = HashMap::new();
-            for (t, _) in ranked.into_iter().take(BODY_TERMS) {
-                put(t.clone(), BODY, &mut body);
-            }
-            for (t, class) in body {
-                terms.entry(t).or_insert(class);
-            }
-            let mut v: Vec<(String, u8)> = terms.into_iter().collect();
-            v.sort();
-            (v, forms.into_iter().collect())
-        })
-        .collect();
-    // Postings: stem → ascending doc numbers with their class; beside
-    // them, the words that stem to something else.
+                af.extend(bf);
+                (a, af)
+            },
+        );
     let mut all = Shard::default();
-    for (i, (terms, forms)) in per_doc.into_iter().enumerate() {
-        for (t, class) in terms {
-            all.terms.entry(t).or_default().push((i, class));
-        }
-        all.forms.extend(forms);
+    for (t, mut p) in terms {
+        p.sort_unstable();
+        all.terms.insert(t, p);
     }
+    all.forms.extend(forms);
     // Two-character shards too large to load for one word are split by three.
     let mut size: HashMap<String, usize> = HashMap::new();
     for (t, p) in &all.terms {

@@ -24,6 +24,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("trends.html", include_str!("../../templates/trends.html")),
     ("search.html", include_str!("../../templates/search.html")),
     ("slos.html", include_str!("../../templates/slos.html")),
+    ("drills.html", include_str!("../../templates/drills.html")),
     ("feed.xml", include_str!("../../templates/feed.xml")),
 ];
 

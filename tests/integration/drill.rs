@@ -128,3 +128,45 @@ fn the_facilitator_sheet_lists_the_steps_and_keeps_the_answer_for_the_debrief() 
     assert!(sheet[debrief..].contains("**Contributing factors:**"));
     assert!(sheet[debrief..].contains("**Before the first alert:**"));
 }
+
+#[test]
+fn the_site_shows_drill_coverage_and_the_facilitator_sheets() {
+    let sb = Sandbox::new();
+    let kb = sample(&sb);
+    std::fs::create_dir_all(kb.join("drills")).unwrap();
+    std::fs::write(
+        kb.join(format!("drills/2026-11-20-{PM}.md")),
+        format!("---\nkind: drill\npostmortem: {PM}\ndate: 2026-11-20\nwho: x\nsteps_revealed: 8\n---\n# Drill\n"),
+    )
+    .unwrap();
+    let out = sb.path("site");
+    let run = sb
+        .lore(&kb)
+        .env("LORE_TODAY", "2026-12-01")
+        .args(["export", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", stderr(&run));
+    let page = std::fs::read_to_string(out.join("drills.html")).unwrap();
+    assert!(
+        page.contains("<strong>1</strong> drill in the last 12 months"),
+        "{page}"
+    );
+    assert!(
+        page.contains("Coverage by service") && page.contains("Coverage by contributing factor")
+    );
+    assert!(
+        page.contains("<span class=\"warn-text\">never</span>"),
+        "undrilled services are named"
+    );
+    let sheet = page
+        .find(&format!("id=\"drill-{PM}\""))
+        .expect("the drilled postmortem has a sheet");
+    assert!(page[sheet..].contains("drilled 1×, last 2026-11-20"));
+    // Never drilled come first.
+    let first = page.find("<details class=\"drill-sheet\"").unwrap();
+    assert!(
+        page[first..].find("never drilled").unwrap() < page[first..].find("drilled 1×").unwrap()
+    );
+}

@@ -291,3 +291,34 @@ fn hostile_document_runs_nothing_in_the_browser() {
         }
     }
 }
+
+#[test]
+fn the_slo_page_and_a_postmortems_budget_line_render_in_the_browser() {
+    let Some(browser) = chromium() else { return };
+    let sb = Sandbox::new();
+    let out = export(&sb, &sb.sample_kb(), "slos", &[]);
+    let (dom, console) = load(&browser, &out.join("slos.html"), "");
+    assert!(console.is_empty(), "console messages: {console:?}");
+    assert!(dom.contains("id=\"slo-checkout-availability\""), "{dom}");
+    // The site's year to 2024-06-01: the March failover spent 90 % of a window.
+    assert!(
+        dom.contains("<svg") && dom.contains("class=\"bar\""),
+        "windows are drawn"
+    );
+    assert!(
+        dom.contains("stayed within its budget in every window"),
+        "{dom}"
+    );
+    let (dom, console) = load(
+        &browser,
+        &out.join("postmortems/2026-04-21-internal-dns-resolver-outage.html"),
+        "",
+    );
+    assert!(console.is_empty(), "console messages: {console:?}");
+    assert!(
+        dom.contains("used 108 % of <a href=\"../slos.html#slo-checkout-availability\">checkout-availability</a>'s 30-day budget"),
+        "{dom}"
+    );
+    let (dom, _) = load(&browser, &out.join("drills.html"), "");
+    assert!(dom.contains("Facilitator's sheets"), "{dom}");
+}
