@@ -430,6 +430,28 @@ fn trends_show_the_error_budget_spent_in_each_slos_current_window() {
 }
 
 #[test]
+fn the_postmortems_tab_names_an_incident_of_this_day_in_an_earlier_year() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("postmortems")).unwrap();
+    // The test clock is 2024-04-15.
+    std::fs::write(
+        dir.path().join("postmortems/2022-04-15-queue-backlog.md"),
+        "---\ntitle: Queue backlog\ndate: 2022-04-15\nstatus: published\n---\n# Queue backlog\n",
+    )
+    .unwrap();
+    let mut app = test_kb::app(dir.path());
+    test_kb::run(&mut app, Action::Resize(160, 30));
+    let screen = test_kb::frame(&mut app);
+    assert!(
+        screen.contains("on this day 2 years ago: Queue backlog"),
+        "{screen}"
+    );
+    key(&mut app, KeyCode::Char('2'));
+    let screen = test_kb::frame(&mut app);
+    assert!(!screen.contains("on this day"), "runbooks tab: {screen}");
+}
+
+#[test]
 fn readme_lists_every_key_of_the_help_overlay() {
     let readme =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
