@@ -44,3 +44,15 @@ tmux -L lore-shots send-keys Enter
 sleep 1.5
 tmux -L lore-shots capture-pane -e -p > "$kb/live.ansi"
 python3 docs/ansi_to_png.py "$kb/live.ansi" docs/tui-live.png
+# A drill (docs/tui-drill.png): the situation, three steps and a note.
+tmux -L lore-shots kill-server 2>/dev/null || true
+(cd "$kb" && git init -q && git add -A && git -c user.name=shots -c user.email=s@e commit -qm x)
+tmux -L lore-shots -f /dev/null new-session -d -x 110 -y 30 \
+  "cd $kb && env -u NO_COLOR TERM=xterm-256color $PWD/target/debug/lore drill 2024-03-12-checkout-failover-replica-lag --who shots; sleep 60"
+sleep 2
+tmux -L lore-shots send-keys n
+tmux -L lore-shots send-keys -l "I'd check replication lag on the new primary first"
+tmux -L lore-shots send-keys Enter Space Space Space
+sleep 1
+tmux -L lore-shots capture-pane -e -p > "$kb/drill.ansi"
+python3 docs/ansi_to_png.py "$kb/drill.ansi" docs/tui-drill.png
