@@ -90,3 +90,73 @@ fn stats_since_leaves_older_incidents_out() {
         stderr(&bad)
     );
 }
+
+/// The value under a key figure's label on the overview.
+fn figure<'a>(html: &'a str, label: &str) -> (&'a str, &'a str) {
+    let at = html
+        .find(&format!("<div class=\"kf-label\">{label}</div>"))
+        .unwrap_or_else(|| panic!("no {label} on the overview"));
+    let rest = &html[at..];
+    let value = rest.split("<div class=\"kf-value\">").nth(1).unwrap();
+    let note = rest.split("<div class=\"kf-note\">").nth(1).unwrap();
+    (
+        value.split("</div>").next().unwrap(),
+        note.split("</div>").next().unwrap(),
+    )
+}
+
+#[test]
+fn stats_and_the_sites_overview_agree_on_the_same_window() {
+    let sb = Sandbox::new();
+    let kb = sb.sample_kb();
+    for (today, drafts) in [
+        ("2024-06-01", false),
+        ("2026-12-01", false),
+        ("2026-12-01", true),
+    ] {
+        let flag: &[&str] = if drafts { &["--drafts"] } else { &[] };
+        let out = sb
+            .lore(&kb)
+            .env("LORE_TODAY", today)
+            .args(["stats", "--format", "json"])
+            .args(flag)
+            .output()
+            .unwrap();
+        let s: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let s = &s["summary"];
+        let site = sb.path(&format!("site-{today}-{drafts}"));
+        let run = sb
+            .lore(&kb)
+            .env("LORE_TODAY", today)
+            .args(["export", "--out"])
+            .arg(&site)
+            .args(flag)
+            .output()
+            .unwrap();
+        assert!(run.status.success(), "{}", stderr(&run));
+        let html = std::fs::read_to_string(site.join("index.html")).unwrap();
+        let what = format!("{today}, drafts {drafts}");
+        let (incidents, note) = figure(&html, "Incidents");
+        assert_eq!(incidents, s["incidents"].to_string(), "{what}");
+        let left_out = s["drafts_left_out"].as_u64().unwrap();
+        assert_eq!(
+            note.contains(&format!("{left_out} drafts not counted")),
+            left_out > 1,
+            "{what}: {note}"
+        );
+        if let Some(ttd) = s["ttd_median"].as_i64() {
+            let (value, note) = figure(&html, "Median time to detect");
+            assert_eq!(value, lore::stats::human_duration(ttd), "{what}");
+            assert!(
+                note.contains(&format!("of {} incident", s["ttd_from"])),
+                "{what}: {note}"
+            );
+        }
+        let (open, note) = figure(&html, "Open action items");
+        assert_eq!(open, s["open_actions"].to_string(), "{what}");
+        assert!(
+            note.contains(&format!("{} overdue", s["overdue_actions"])),
+            "{what}: {note}"
+        );
+    }
+}
