@@ -35,8 +35,23 @@ impl Kb {
     /// with their problems, unreadable files and links out of the KB (also
     /// those in `templates/` and `site/`) land in `file_errors`.
     pub fn load(root: &Path) -> Result<Kb> {
-        let config = Config::load(root)?;
+        let mut config = Config::load(root)?;
         let (files, mut file_errors) = store::scan(root, &config);
+        // SLOs may also live in OpenSLO files; lore.toml wins on an id.
+        let (openslo, slo_errors) = crate::slo::openslo(root);
+        file_errors.extend(slo_errors);
+        for slo in openslo {
+            if config.slo(&slo.id).is_some() {
+                file_errors.push(store::FileError {
+                    path: std::path::Path::new(crate::slo::OPENSLO_FOLDER).join(&slo.id),
+                    line: None,
+                    code: "bad-openslo",
+                    message: format!("SLO `{}` is also in lore.toml, which wins", slo.id),
+                });
+            } else {
+                config.slos.push(slo);
+            }
+        }
         file_errors.extend(store::outside_links(root));
         let results: Vec<_> = files
             .par_iter()

@@ -281,6 +281,105 @@ pub fn minutes(m: f64) -> String {
     crate::stats::human_duration((m * 60.0).round() as i64)
 }
 
+/// The folder of OpenSLO files, inside the KB.
+pub const OPENSLO_FOLDER: &str = "slos";
+
+/// SLOs from OpenSLO v1 files (`kind: SLO`) in the KB's `slos/` folder:
+/// `metadata.name` → id, `spec.service`, `spec.objectives[0].target`
+/// (0.999) or `targetPercent` (99.9), `spec.timeWindow[0].duration` (`28d`,
+/// `4w`). lore reads them and never rewrites them. A file that is not a
+/// usable SLO is one finding, never a stop; other kinds (`SLI`,
+/// `AlertPolicy`…) are skipped.
+pub fn openslo(root: &std::path::Path) -> (Vec<Slo>, Vec<crate::store::FileError>) {
+    let mut slos = Vec::new();
+    let mut errors = Vec::new();
+    let Ok(dir) = crate::store::confine::inside(root, std::path::Path::new(OPENSLO_FOLDER)) else {
+        return (slos, errors);
+    };
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return (slos, errors);
+    };
+    let mut files: Vec<std::path::PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+        .collect();
+    files.sort();
+    for path in files {
+        let rel = std::path::Path::new(OPENSLO_FOLDER).join(path.file_name().unwrap_or_default());
+        let bad = |message: String| crate::store::FileError {
+            path: rel.clone(),
+            line: None,
+            code: "bad-openslo",
+            message,
+        };
+        let text = match crate::store::read_text(root, &rel) {
+            Ok(t) => t,
+            Err(e) => {
+                errors.push(bad(e.to_string()));
+                continue;
+            }
+        };
+        match openslo_one(&text) {
+            Ok(Some(slo)) => slos.push(slo),
+            Ok(None) => {}
+            Err(why) => errors.push(bad(why)),
+        }
+    }
+    (slos, errors)
+}
+
+fn openslo_one(text: &str) -> std::result::Result<Option<Slo>, String> {
+    use serde_json::Value;
+    let v: Value = serde_saphyr::from_str(text).map_err(|e| format!("not YAML: {e}"))?;
+    let api = v["apiVersion"].as_str().unwrap_or_default();
+    if !api.starts_with("openslo/") || v["kind"].as_str() != Some("SLO") {
+        return Ok(None);
+    }
+    let id = v["metadata"]["name"]
+        .as_str()
+        .filter(|s| !s.trim().is_empty())
+        .ok_or("an OpenSLO SLO needs metadata.name")?;
+    let spec = &v["spec"];
+    let service = spec["service"]
+        .as_str()
+        .ok_or("an OpenSLO SLO needs spec.service")?;
+    let o = &spec["objectives"][0];
+    let objective = o["targetPercent"]
+        .as_f64()
+        .or_else(|| o["target"].as_f64().map(|t| t * 100.0))
+        .ok_or("spec.objectives[0] needs target (0.999) or targetPercent (99.9)")?;
+    if !(objective > 0.0 && objective < 100.0) {
+        return Err(format!("objective {objective} % must be between 0 and 100"));
+    }
+    let window = spec["timeWindow"][0]["duration"]
+        .as_str()
+        .ok_or("spec.timeWindow[0].duration is needed (e.g. 28d)")?;
+    let days = match window
+        .trim()
+        .split_at(window.trim().len().saturating_sub(1))
+    {
+        (n, "d") => n.parse::<u32>().ok(),
+        (n, "w") => n.parse::<u32>().ok().map(|w| w * 7),
+        _ => None,
+    }
+    .filter(|d| (1..=366).contains(d))
+    .ok_or_else(|| {
+        format!("timeWindow duration `{window}`: write days or weeks, like 28d or 4w")
+    })?;
+    Ok(Some(Slo {
+        id: id.trim().to_string(),
+        service: service.to_string(),
+        objective: (objective * 1e6).round() / 1e6,
+        window_days: days,
+        description: spec["description"]
+            .as_str()
+            .or(v["metadata"]["displayName"].as_str())
+            .unwrap_or_default()
+            .to_string(),
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -301,5 +400,22 @@ mod tests {
             ..slo
         };
         assert!((slo.budget_minutes() - 403.2).abs() < 1e-9);
+    }
+
+    #[test]
+    fn openslo_files_are_read_as_slos() {
+        let yaml = "apiVersion: openslo/v1\nkind: SLO\nmetadata:\n  name: search-latency\n  displayName: Search latency\nspec:\n  service: search\n  budgetingMethod: Occurrences\n  objectives:\n    - target: 0.995\n  timeWindow:\n    - duration: 4w\n      isRolling: true\n";
+        let slo = openslo_one(yaml).unwrap().unwrap();
+        assert_eq!(slo.id, "search-latency");
+        assert_eq!(slo.service, "search");
+        assert!((slo.objective - 99.5).abs() < 1e-9);
+        assert_eq!(slo.window_days, 28);
+        assert_eq!(slo.description, "Search latency");
+        assert_eq!(
+            openslo_one("apiVersion: openslo/v1\nkind: SLI\n").unwrap(),
+            None
+        );
+        assert!(openslo_one("apiVersion: openslo/v1\nkind: SLO\nmetadata: {name: x}\nspec: {service: s, objectives: [{target: 1.5}], timeWindow: [{duration: 28d}]}\n").is_err());
+        assert!(openslo_one("apiVersion: openslo/v1\nkind: SLO\nmetadata: {name: x}\nspec: {service: s, objectives: [{target: 0.9}], timeWindow: [{duration: 1M}]}\n").unwrap_err().contains("28d"));
     }
 }

@@ -174,3 +174,49 @@ fn the_site_shows_each_slo_and_each_postmortem_its_budget() {
         "{svc}"
     );
 }
+
+#[test]
+fn slos_in_openslo_files_are_read_beside_lore_toml() {
+    let sb = Sandbox::new();
+    let kb = sb.fixture("slo");
+    std::fs::create_dir_all(kb.join("slos")).unwrap();
+    std::fs::write(
+        kb.join("slos/batch.yaml"),
+        "apiVersion: openslo/v1\nkind: SLO\nmetadata:\n  name: batch-latency\nspec:\n  service: batch\n  objectives:\n    - targetPercent: 99.5\n  timeWindow:\n    - duration: 4w\n      isRolling: true\n",
+    )
+    .unwrap();
+    std::fs::write(
+        kb.join("slos/broken.yml"),
+        "apiVersion: openslo/v1\nkind: SLO\nmetadata: {name: x}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        kb.join("postmortems/2026-06-29-batch.md"),
+        "---\ntitle: Batch slow\ndate: 2026-06-29\nstatus: published\nservices: [batch]\nslo_impact:\n  - {slo: batch-latency, bad_minutes: 28}\n---\n# Batch slow\n",
+    )
+    .unwrap();
+    let out = sb
+        .lore(&kb)
+        .env("LORE_TODAY", TODAY)
+        .args(["slo", "--format", "json"])
+        .output()
+        .unwrap();
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let b = &r["slos"][2];
+    assert_eq!(b["id"], "batch-latency");
+    // 28 days × 1440 × 0.5 %.
+    assert!(close(&b["budget_minutes"], 201.6));
+    assert!(close(&b["windows"][0]["spent_minutes"], 28.0));
+    let lint = sb
+        .lore(&kb)
+        .env("LORE_TODAY", TODAY)
+        .args(["lint"])
+        .output()
+        .unwrap();
+    let text = stdout(&lint) + &stderr(&lint);
+    assert!(
+        text.contains("slos/broken.yml") && text.contains("bad-openslo"),
+        "{text}"
+    );
+    assert!(!text.contains("unknown-slo"), "{text}");
+}
