@@ -67,23 +67,26 @@
   }
 
   function tokens(text) {
-    return text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(function (w) {
+    // Letters as the exporter counts them (Alphabetic, which keeps vowel
+    // signs of Indic scripts) and numbers.
+    return text.toLowerCase().split(/[^\p{Alphabetic}\p{N}]+/u).filter(function (w) {
       return Array.from(w).length >= 2 && !stop[w];
     });
   }
 
   // Words, excluded words and field filters of a query string.
   function parse(q) {
-    var out = { words: [], not: [], f: {} };
+    var out = { words: [], not: [], f: {}, nf: {} };
     var parts = q.match(/-?"[^"]*"?|\S+/g) || [];
     for (var i = 0; i < parts.length; i++) {
       var p = parts[i], neg = false;
       if (p.length > 1 && p.charAt(0) === "-") { neg = true; p = p.slice(1); }
       var m = /^(factor|service|severity|status|kind|tag|after|before):(.+)$/i.exec(p);
-      if (m && !neg) {
+      if (m) {
+        // `-service:x` leaves out what `service:x` keeps.
         var k = m[1].toLowerCase(), v = m[2].replace(/"/g, "");
-        if (k === "tag") out.words = out.words.concat(tokens(v));
-        else out.f[k] = v;
+        if (k === "tag") out[neg ? "not" : "words"] = out[neg ? "not" : "words"].concat(tokens(v));
+        else out[neg ? "nf" : "f"][k] = v;
         continue;
       }
       var ws = tokens(p.replace(/"/g, " "));
@@ -163,13 +166,30 @@
 
   function termsOf(stem) { var sh = shards[shardKey(stem)]; return sh ? sh.t : {}; }
 
-  // doc number -> score for one word: its stem, else the stems of the words
-  // it begins (typing "failo" finds "failover").
-  function postings(word) {
-    var out = {}, n = meta.count, terms = [], seen = {};
+  // Endings tried when no document has the word as typed: "deploying"
+  // finds "deploy", "rotating" the stem of "rotate".
+  var ENDINGS = ["ations", "ation", "ments", "ment", "ings", "ing", "ers", "er", "ied", "ies", "ed", "es", "s", "ly"];
+
+  // The stems a word stands for, with a weight: its own stem; else the
+  // word without a common ending; and the stems of the words it begins
+  // (typing "failo" finds "failover").
+  function resolve(word) {
+    var terms = [], seen = {};
     var own = stemOf(word);
     if (own !== null) { terms.push([own, 1]); seen[own] = true; }
     var sh = shards[shardKey(word)];
+    if (own === null && sh) {
+      for (var e = 0; e < ENDINGS.length && !terms.length; e++) {
+        var end = ENDINGS[e];
+        if (word.length - end.length < 3 || word.slice(-end.length) !== end) continue;
+        var base = word.slice(0, -end.length);
+        var cands = [base, base + "e", base + "y"];
+        for (var c = 0; c < cands.length; c++) {
+          var st = stemOf(cands[c]);
+          if (st !== null && !seen[st]) { seen[st] = true; terms.push([st, 0.9]); break; }
+        }
+      }
+    }
     if (sh && Array.from(word).length >= 3) {
       var add = function (w, stem) {
         if (!seen[stem] && w !== word && w.lastIndexOf(word, 0) === 0) { seen[stem] = true; terms.push([stem, 0.7]); }
@@ -177,6 +197,25 @@
       for (var t in sh.t) { add(t, t); if (terms.length > 60) break; }
       for (var f in sh.f) { add(f, sh.f[f]); if (terms.length > 60) break; }
     }
+    return terms;
+  }
+
+  // The shards the stems of these words (and of their typo corrections)
+  // live in that are not loaded yet.
+  function stemShards(words) {
+    var more = {};
+    var want = function (stem) { var key = shardKey(stem); if (!(key in shards) && shardSet[key]) more[key] = true; };
+    words.forEach(function (w) {
+      resolve(w).forEach(function (t) { want(t[0]); });
+      var c = corrected(w);
+      if (c) resolve(c).forEach(function (t) { want(t[0]); });
+    });
+    return Object.keys(more);
+  }
+
+  // doc number -> score for one word.
+  function postings(word) {
+    var out = {}, n = meta.count, terms = resolve(word);
     for (var i = 0; i < terms.length; i++) {
       var list = termsOf(terms[i][0])[terms[i][0]];
       if (!list) continue;
@@ -197,7 +236,7 @@
     var parsed = parse(q);
     var f = controls();
     for (var k in parsed.f) f[k] = parsed.f[k];
-    var words = parsed.words, not = parsed.not;
+    var words = parsed.words, not = parsed.not, nf = parsed.nf;
     var gen = ++generation;
     var need = {};
     words.concat(not).forEach(function (w) { var key = shardKey(w); if (shardSet[key]) need[key] = true; });
@@ -205,24 +244,17 @@
       if (gen !== generation) return;
       // Each filter's file loads only when the filter is set.
       var files = {};
-      Object.keys(f).forEach(function (k) { if (FILE[k]) files[FILE[k]] = true; });
+      Object.keys(f).concat(Object.keys(nf)).forEach(function (k) { if (FILE[k]) files[FILE[k]] = true; });
       var names = Object.keys(files), left = names.length;
-      if (!left) { compute(q, words, not, f); return; }
+      if (!left) { compute(q, words, not, f, nf); return; }
       names.forEach(function (name) {
         load("f" + name, "f-" + name + ".js", function () {
-          if (--left === 0 && gen === generation) compute(q, words, not, f);
+          if (--left === 0 && gen === generation) compute(q, words, not, f, nf);
         });
       });
     };
     // Then the shards of stems that begin differently from their word.
-    var stems = function () {
-      var more = {};
-      words.concat(not).forEach(function (w) {
-        var s = stemOf(w), key = s === null ? null : shardKey(s);
-        if (key && !(key in shards) && shardSet[key]) more[key] = true;
-      });
-      loadAll(Object.keys(more), go);
-    };
+    var stems = function () { loadAll(stemShards(words.concat(not)), go); };
     loadAll(Object.keys(need), stems);
   }
 
@@ -291,10 +323,19 @@
     return scores;
   }
 
-  function compute(q, words, not, f) {
+  function compute(q, words, not, f, nf) {
     var results = [];
-    var anyFilter = Object.keys(f).length > 0;
-    var passes = function (n) { return !anyFilter || docPasses(n, f); };
+    var negs = Object.keys(nf || {});
+    var anyFilter = Object.keys(f).length > 0 || negs.length > 0;
+    var passes = function (n) {
+      if (Object.keys(f).length && !docPasses(n, f)) return false;
+      for (var i = 0; i < negs.length; i++) {
+        var one = {};
+        one[negs[i]] = nf[negs[i]];
+        if (docPasses(n, one)) return false;
+      }
+      return true;
+    };
     if (!words.length && !anyFilter) {
       lastResults = [];
       status(q.trim() ? "No searchable words in “" + q + "”." : "Type words or pick a filter.");

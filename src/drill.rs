@@ -206,7 +206,7 @@ fn yaml_str(s: &str) -> String {
 pub fn record_text(r: &Record, title: &str) -> String {
     let mut s = format!(
         "---\nkind: drill\npostmortem: {}\ndate: {}\nwho: {}\nsteps_revealed: {}\n---\n# Drill: {}\n\n",
-        r.postmortem,
+        yaml_str(&r.postmortem),
         r.date,
         yaml_str(&r.who),
         r.steps_revealed,
@@ -229,11 +229,24 @@ pub fn record_text(r: &Record, title: &str) -> String {
 }
 
 /// Writes the record into `drills/` (a new file, never overwriting) and
-/// commits it. Returns its KB-relative path.
-pub fn save(root: &Path, r: &Record, title: &str) -> Result<PathBuf> {
+/// commits it. Returns its KB-relative path. The file name is made of the
+/// date and `stem` (the postmortem's file stem) reduced to plain characters:
+/// an `id:` in front matter never picks where lore writes.
+pub fn save(root: &Path, r: &Record, title: &str, stem: &str) -> Result<PathBuf> {
     let dir = crate::store::confine::inside(root, Path::new(FOLDER))
         .map_err(|m| Error::Invalid(format!("{FOLDER}/: {m}")))?;
-    let base = format!("{}-{}", r.date, r.postmortem);
+    let plain: String = stem
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .take(120)
+        .collect();
+    let base = format!("{}-{}", r.date, plain.trim_matches('-'));
     let text = record_text(r, title);
     for n in 1..1000 {
         let name = if n == 1 {
@@ -283,18 +296,17 @@ pub fn records(root: &Path) -> Vec<Record> {
 fn parse_record(text: &str) -> Option<Record> {
     let fm = text.strip_prefix("---\n")?;
     let (yaml, _) = fm.split_once("\n---")?;
-    let field = |k: &str| {
-        yaml.lines()
-            .find_map(|l| l.strip_prefix(&format!("{k}:")))
-            .map(|v| v.trim().trim_matches('"').to_string())
+    let v: serde_json::Value = serde_saphyr::from_str(yaml).ok()?;
+    let field = |k: &str| match &v[k] {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
     };
     Some(Record {
         postmortem: field("postmortem")?,
         date: crate::doc::parse_date(&field("date")?)?,
         who: field("who").unwrap_or_default(),
-        steps_revealed: field("steps_revealed")
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0),
+        steps_revealed: v["steps_revealed"].as_u64().unwrap_or(0) as usize,
         notes: Vec::new(),
         path: PathBuf::new(),
     })
@@ -392,5 +404,6 @@ mod tests {
         assert_eq!(back.postmortem, r.postmortem);
         assert_eq!(back.date, r.date);
         assert_eq!(back.steps_revealed, 4);
+        assert_eq!(back.who, "Ana \"on call\"");
     }
 }

@@ -40,10 +40,10 @@ impl Kb {
         // SLOs may also live in OpenSLO files; lore.toml wins on an id.
         let (openslo, slo_errors) = crate::slo::openslo(root);
         file_errors.extend(slo_errors);
-        for slo in openslo {
+        for (slo, path) in openslo {
             if config.slo(&slo.id).is_some() {
                 file_errors.push(store::FileError {
-                    path: std::path::Path::new(crate::slo::OPENSLO_FOLDER).join(&slo.id),
+                    path,
                     line: None,
                     code: "bad-openslo",
                     message: format!("SLO `{}` is also in lore.toml, which wins", slo.id),

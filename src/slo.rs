@@ -290,7 +290,9 @@ pub const OPENSLO_FOLDER: &str = "slos";
 /// `4w`). lore reads them and never rewrites them. A file that is not a
 /// usable SLO is one finding, never a stop; other kinds (`SLI`,
 /// `AlertPolicy`…) are skipped.
-pub fn openslo(root: &std::path::Path) -> (Vec<Slo>, Vec<crate::store::FileError>) {
+pub fn openslo(
+    root: &std::path::Path,
+) -> (Vec<(Slo, std::path::PathBuf)>, Vec<crate::store::FileError>) {
     let mut slos = Vec::new();
     let mut errors = Vec::new();
     let Ok(dir) = crate::store::confine::inside(root, std::path::Path::new(OPENSLO_FOLDER)) else {
@@ -321,7 +323,13 @@ pub fn openslo(root: &std::path::Path) -> (Vec<Slo>, Vec<crate::store::FileError
             }
         };
         match openslo_one(&text) {
-            Ok(Some(slo)) => slos.push(slo),
+            Ok(Some(slo)) if slos.iter().any(|(s, _): &(Slo, _)| s.id == slo.id) => {
+                errors.push(bad(format!(
+                    "SLO `{}` is defined in another file too; this one is left out",
+                    slo.id
+                )))
+            }
+            Ok(Some(slo)) => slos.push((slo, rel.clone())),
             Ok(None) => {}
             Err(why) => errors.push(bad(why)),
         }
@@ -338,8 +346,8 @@ fn openslo_one(text: &str) -> std::result::Result<Option<Slo>, String> {
     }
     let id = v["metadata"]["name"]
         .as_str()
-        .filter(|s| !s.trim().is_empty())
-        .ok_or("an OpenSLO SLO needs metadata.name")?;
+        .filter(|s| !s.trim().is_empty() && !s.contains(char::is_whitespace))
+        .ok_or("an OpenSLO SLO needs metadata.name, one word like checkout-availability")?;
     let spec = &v["spec"];
     let service = spec["service"]
         .as_str()
@@ -355,13 +363,13 @@ fn openslo_one(text: &str) -> std::result::Result<Option<Slo>, String> {
     let window = spec["timeWindow"][0]["duration"]
         .as_str()
         .ok_or("spec.timeWindow[0].duration is needed (e.g. 28d)")?;
-    let days = match window
-        .trim()
-        .split_at(window.trim().len().saturating_sub(1))
-    {
-        (n, "d") => n.parse::<u32>().ok(),
-        (n, "w") => n.parse::<u32>().ok().map(|w| w * 7),
-        _ => None,
+    let w = window.trim();
+    let days = if let Some(n) = w.strip_suffix('d') {
+        n.parse::<u32>().ok()
+    } else if let Some(n) = w.strip_suffix('w') {
+        n.parse::<u32>().ok().and_then(|w| w.checked_mul(7))
+    } else {
+        None
     }
     .filter(|d| (1..=366).contains(d))
     .ok_or_else(|| {
@@ -417,5 +425,11 @@ mod tests {
         );
         assert!(openslo_one("apiVersion: openslo/v1\nkind: SLO\nmetadata: {name: x}\nspec: {service: s, objectives: [{target: 1.5}], timeWindow: [{duration: 28d}]}\n").is_err());
         assert!(openslo_one("apiVersion: openslo/v1\nkind: SLO\nmetadata: {name: x}\nspec: {service: s, objectives: [{target: 0.9}], timeWindow: [{duration: 1M}]}\n").unwrap_err().contains("28d"));
+        for odd in ["28日", "613566757w", "d", "-3d"] {
+            let y = format!(
+                "apiVersion: openslo/v1\nkind: SLO\nmetadata: {{name: x}}\nspec: {{service: s, objectives: [{{target: 0.9}}], timeWindow: [{{duration: \"{odd}\"}}]}}\n"
+            );
+            assert!(openslo_one(&y).is_err(), "{odd}");
+        }
     }
 }

@@ -105,6 +105,10 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
     drop(out);
     let title = doc.title.clone();
     let session = crate::tui::drill::run(d)?;
+    if session.aborted {
+        super::output::note(format_args!("drill abandoned (Ctrl-C): nothing recorded"));
+        return Ok(ExitCode::SUCCESS);
+    }
     let who = args
         .who
         .or_else(|| crate::store::git::user_name(root))
@@ -118,7 +122,12 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
         notes: session.notes,
         path: Default::default(),
     };
-    let rel = drill::save(root, &rec, &title)?;
+    let stem = doc
+        .path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "drill".into());
+    let rel = drill::save(root, &rec, &title, &stem)?;
     super::output::note(format_args!(
         "recorded {} ({} of {} steps, {} note{})",
         rel.display(),

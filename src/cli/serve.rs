@@ -29,6 +29,12 @@ extern "C" fn on_signal(_: libc::c_int) {
 
 pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
     let t = std::time::Instant::now();
+    // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
+    // Installed before the first build, so Ctrl-C then still cleans up.
+    unsafe {
+        libc::signal(libc::SIGINT, on_signal as *const () as libc::sighandler_t);
+        libc::signal(libc::SIGTERM, on_signal as *const () as libc::sighandler_t);
+    }
     let preview = Preview::start(
         root,
         ServeOptions {
@@ -38,10 +44,9 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
         },
     )?;
     let url = preview.url();
-    // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
-    unsafe {
-        libc::signal(libc::SIGINT, on_signal as *const () as libc::sighandler_t);
-        libc::signal(libc::SIGTERM, on_signal as *const () as libc::sighandler_t);
+    if STOP.load(Ordering::SeqCst) {
+        super::output::note(format_args!("stopped"));
+        return Ok(ExitCode::SUCCESS);
     }
     {
         use std::io::Write;

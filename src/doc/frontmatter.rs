@@ -430,6 +430,18 @@ fn slo_entry(map: &Map<String, Value>) -> std::result::Result<SloImpact, String>
     if e.slo.is_empty() {
         return Err("a `slo_impact` entry names no `slo`".into());
     }
+    if map.contains_key("fraction") && map.contains_key("percent") {
+        return Err(format!(
+            "`slo_impact` for `{}`: give fraction or percent, not both",
+            e.slo
+        ));
+    }
+    if e.bad_minutes.is_some() && (e.fraction.is_some() || e.minutes.is_some()) {
+        return Err(format!(
+            "`slo_impact` for `{}`: bad_minutes is the budget spent already; drop minutes and fraction, or bad_minutes",
+            e.slo
+        ));
+    }
     if e.fraction.is_some_and(|f| f > 1.0) {
         return Err(format!(
             "`slo_impact` for `{}`: fraction must be 0 to 1 (percent 0 to 100)",

@@ -134,7 +134,7 @@ pub fn render_doc(doc: &Doc, ctx: &RenderContext) -> Rendered {
         events,
         out: Vec::new(),
         toc: Vec::new(),
-        ids: HashSet::new(),
+        ids: page_ids(),
         next_suffix: HashMap::new(),
         ctx,
         started: doc.stamps.started,
@@ -157,7 +157,7 @@ pub fn render_inline(md: &str, ctx: &RenderContext) -> String {
         events,
         out: Vec::new(),
         toc: Vec::new(),
-        ids: HashSet::new(),
+        ids: page_ids(),
         next_suffix: HashMap::new(),
         ctx,
         started: None,
@@ -174,6 +174,34 @@ pub fn render_inline(md: &str, ctx: &RenderContext) -> String {
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, out);
     html.trim_end().to_string()
+}
+
+/// The ids lore's own templates give elements of a page: a heading must not
+/// take one (`## Main` would become a second `id="main"` and break the skip
+/// link and the scripts that look elements up).
+const PAGE_IDS: &[&str] = &[
+    "main",
+    "q",
+    "results",
+    "search-form",
+    "search-status",
+    "on-this-day",
+    "action-filters",
+    "action-table",
+    "f-after",
+    "f-before",
+    "f-count",
+    "f-factor",
+    "f-kind",
+    "f-owner",
+    "f-service",
+    "f-severity",
+    "f-state",
+    "f-status",
+];
+
+fn page_ids() -> HashSet<String> {
+    PAGE_IDS.iter().map(|s| s.to_string()).collect()
 }
 
 struct Writer<'a, 'c> {
@@ -383,6 +411,7 @@ impl<'a> Writer<'a, '_> {
     }
 
     fn unique_id(&mut self, text: &str) -> String {
+        // (`page_ids` are taken from the start: `## Main` becomes `main-2`.)
         let base = match slugify(text) {
             s if s.is_empty() => "section".to_string(),
             s => s,

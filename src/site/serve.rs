@@ -269,11 +269,12 @@ pub fn reply(
 }
 
 fn own_host(host: &str, port: u16) -> bool {
-    let (name, p) = match host.rsplit_once(':') {
-        Some((n, p)) => (n, p.parse::<u16>().ok()),
-        None => (host, None),
+    let host = host.trim().to_ascii_lowercase();
+    let (name, ok_port) = match host.rsplit_once(':') {
+        Some((n, p)) => (n, p.parse::<u16>().is_ok_and(|p| p == port)),
+        None => (host.as_str(), true),
     };
-    matches!(name, "127.0.0.1" | "localhost") && p.is_none_or(|p| p == port)
+    matches!(name, "127.0.0.1" | "localhost") && ok_port
 }
 
 fn not_found(site: &Path) -> Reply {
@@ -401,6 +402,14 @@ mod tests {
         assert_eq!(
             reply(&s, 4000, "GET", "/", Some("localhost:4001"), 1).status,
             403
+        );
+        assert_eq!(
+            reply(&s, 4000, "GET", "/", Some("127.0.0.1:abc"), 1).status,
+            403
+        );
+        assert_eq!(
+            reply(&s, 4000, "GET", "/", Some("LOCALHOST:4000"), 1).status,
+            200
         );
         assert_eq!(
             reply(&s, 4000, "POST", "/", Some("localhost:4000"), 1).status,

@@ -22,6 +22,8 @@ pub struct Session {
     /// A note being typed.
     pub typing: Option<String>,
     pub done: bool,
+    /// Ended with Ctrl-C: nothing is recorded.
+    pub aborted: bool,
 }
 
 impl Session {
@@ -32,6 +34,7 @@ impl Session {
             notes: Vec::new(),
             typing: None,
             done: false,
+            aborted: false,
         }
     }
 
@@ -43,6 +46,11 @@ impl Session {
     /// debrief; `n` starts a note, Enter keeps it, Esc drops it; `q` or Esc
     /// ends the drill.
     pub fn key(&mut self, k: KeyEvent) {
+        if k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL) {
+            self.aborted = true;
+            self.done = true;
+            return;
+        }
         if let Some(text) = &mut self.typing {
             match k.code {
                 KeyCode::Enter => {
@@ -79,7 +87,6 @@ impl Session {
             }
             KeyCode::Char('n') => self.typing = Some(String::new()),
             KeyCode::Char('q') | KeyCode::Esc => self.done = true,
-            KeyCode::Char('c') if k.modifiers.contains(KeyModifiers::CONTROL) => self.done = true,
             _ => {}
         }
     }
@@ -201,7 +208,9 @@ pub fn draw(frame: &mut Frame, s: &Session, th: &Theme) {
     );
     let hint = match (&s.typing, s.debrief_shown()) {
         (Some(t), _) => format!(" note: {t}▏  Enter keeps it · Esc drops it"),
-        (None, false) => " Space next step · n note · q end the drill".to_string(),
+        (None, false) => {
+            " Space next step · n note · q end and record · Ctrl-C abandon".to_string()
+        }
         (None, true) => " End of the drill · n note · Enter or q records it".to_string(),
     };
     frame.render_widget(Paragraph::new(Span::styled(hint, th.dim())), bar);
@@ -302,7 +311,11 @@ mod tests {
         );
         assert!(!s.done);
         press(&mut s, KeyCode::Enter);
-        assert!(s.done);
+        assert!(s.done && !s.aborted);
         assert_eq!(s.notes, vec![(0, "check the deploy log".to_string())]);
+        let mut s = Session::new(drill());
+        press(&mut s, KeyCode::Char('n'));
+        s.key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+        assert!(s.done && s.aborted, "Ctrl-C abandons, even while typing");
     }
 }

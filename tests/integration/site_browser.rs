@@ -217,6 +217,16 @@ fn site_search_stems_forgives_typos_and_falls_back_to_any_word_like_the_cli() {
         "certficate: {typo:?} {status}"
     );
     assert!(status.contains("“certficate” → “certificate”"), "{status}");
+    // A form no document has, found by its ending, as the CLI's stemming does.
+    let (deploying, status) = found("deploying");
+    assert!(!deploying.is_empty(), "deploying: {status}");
+    // A negated field filter leaves documents out; it is not a word.
+    let (cache, _) = found("cache");
+    let (without, status) = found("cache+-service:tracking-api");
+    assert!(
+        !without.is_empty() && without.len() < cache.len(),
+        "{status}: {without:?} of {cache:?}"
+    );
     let (any, status) = found("failover+zzzqqq");
     assert_eq!(any, one, "{status}");
     assert!(status.contains("no document has every word"), "{status}");

@@ -221,3 +221,32 @@ fn details_around_markdown_keep_their_content_and_stay_inert() {
     let html = render("</details>\n\ntext\n");
     assert!(!html.contains("</details>"), "{html}");
 }
+
+#[test]
+fn a_heading_never_takes_an_id_of_the_page_itself() {
+    let html = render("## Main\n\n## Results\n\n## Main\n");
+    assert!(
+        html.contains("id=\"main-2\"") && html.contains("id=\"main-3\""),
+        "{html}"
+    );
+    assert!(html.contains("id=\"results-2\""), "{html}");
+    assert!(!html.contains("id=\"main\""), "{html}");
+}
+
+#[test]
+fn every_id_the_templates_use_is_reserved_from_headings() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/templates");
+    for e in std::fs::read_dir(dir).unwrap() {
+        let text = std::fs::read_to_string(e.unwrap().path()).unwrap();
+        for part in text.split("id=\"").skip(1) {
+            let id = part.split('"').next().unwrap();
+            if id.contains('{') {
+                continue; // built from data (`slo-…`, `drill-…`), never a bare word
+            }
+            assert!(
+                super::PAGE_IDS.contains(&id),
+                "templates use id `{id}`: add it to PAGE_IDS"
+            );
+        }
+    }
+}

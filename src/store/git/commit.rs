@@ -44,21 +44,25 @@ struct Touched {
 /// working tree: existing files are added or updated, missing ones removed
 /// from the tree. A rename is the old path plus the new path.
 pub fn commit_paths(root: &Path, paths: &[PathBuf], message: &str) -> Result<CommitOutcome> {
-    let Some(kb) = KbRepo::open(root)? else {
-        return Ok(CommitOutcome::NotVersioned);
-    };
-    let mut repo_paths = paths
-        .iter()
-        .map(|p| kb.repo_path(p))
-        .collect::<Result<Vec<_>>>()?;
-    repo_paths.sort();
-    repo_paths.dedup();
     let shown = paths
         .iter()
         .map(|p| p.display().to_string())
         .collect::<Vec<_>>()
         .join(", ");
-    commit_in(&kb, &repo_paths, message).map_err(|e| match e {
+    let run = || -> Result<CommitOutcome> {
+        let Some(kb) = KbRepo::open(root)? else {
+            return Ok(CommitOutcome::NotVersioned);
+        };
+        let mut repo_paths = paths
+            .iter()
+            .map(|p| kb.repo_path(p))
+            .collect::<Result<Vec<_>>>()?;
+        repo_paths.sort();
+        repo_paths.dedup();
+        commit_in(&kb, &repo_paths, message)
+    };
+    // Every failure here comes after the files were written.
+    run().map_err(|e| match e {
         Error::Git(why) if why.ends_with(NOT_COMMITTED_END) => Error::Git(why),
         Error::Git(why) => not_committed(&shown, why),
         other => not_committed(&shown, other.to_string()),
