@@ -176,34 +176,6 @@ pub fn render_inline(md: &str, ctx: &RenderContext) -> String {
     html.trim_end().to_string()
 }
 
-/// The ids lore's own templates give elements of a page: a heading must not
-/// take one (`## Main` would become a second `id="main"` and break the skip
-/// link and the scripts that look elements up).
-const PAGE_IDS: &[&str] = &[
-    "main",
-    "q",
-    "results",
-    "search-form",
-    "search-status",
-    "on-this-day",
-    "action-filters",
-    "action-table",
-    "f-after",
-    "f-before",
-    "f-count",
-    "f-factor",
-    "f-kind",
-    "f-owner",
-    "f-service",
-    "f-severity",
-    "f-state",
-    "f-status",
-];
-
-fn page_ids() -> HashSet<String> {
-    PAGE_IDS.iter().map(|s| s.to_string()).collect()
-}
-
 struct Writer<'a, 'c> {
     events: Vec<(Event<'a>, usize)>,
     out: Vec<Event<'a>>,
@@ -599,6 +571,8 @@ pub fn esc(s: &str) -> String {
 }
 
 mod details;
+mod page_ids;
+use page_ids::page_ids;
 
 #[cfg(test)]
 mod tests;

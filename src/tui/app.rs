@@ -149,3 +149,7 @@ fn drawn(app: &mut App, g: Geometry) {
 #[cfg(test)]
 #[path = "app_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "view_tests.rs"]
+mod view_tests;

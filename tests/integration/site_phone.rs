@@ -56,11 +56,68 @@ fn every_page_fits_a_390_px_phone_and_documents_show_their_body_first() {
         }
     }
     pages.sort();
+    // Pages in batches (one Chromium per batch); a page that did not report
+    // in time, as on a loaded machine, is measured again in a small batch.
+    let mut reports: Vec<serde_json::Value> = Vec::new();
+    let mut left: Vec<String> = pages.clone();
+    for round in 0..3 {
+        let batch = if round == 0 { 24 } else { 4 };
+        let mut missing = Vec::new();
+        for (i, chunk) in left.chunks(batch).enumerate() {
+            let got = measure(&browser, &out, chunk, &format!("{round}-{i}"));
+            for p in chunk {
+                let mine = |v: &&serde_json::Value| {
+                    v["lorePage"]
+                        .as_str()
+                        .is_some_and(|x| x.ends_with(&format!("/{p}")))
+                };
+                match got.iter().find(mine) {
+                    Some(v) => reports.push(v.clone()),
+                    None => missing.push(p.clone()),
+                }
+            }
+        }
+        left = missing;
+        if left.is_empty() {
+            break;
+        }
+    }
+    assert!(left.is_empty(), "never measured: {left:?}");
+    assert_eq!(reports.len(), pages.len());
+    let mut wide = Vec::new();
+    let mut side_first = Vec::new();
+    for v in &reports {
+        assert_eq!(v["viewport"], 390, "the frame is the viewport: {v}");
+        if v["width"].as_i64().unwrap_or(0) > 390 {
+            wide.push(format!(
+                "{} is {} px wide: {}",
+                v["lorePage"], v["width"], v["over"]
+            ));
+        }
+        if v["bodyFirst"] == false {
+            side_first.push(v["lorePage"].to_string());
+        }
+    }
+    assert!(wide.is_empty(), "too wide at 390 px:\n{}", wide.join("\n"));
+    assert!(
+        side_first.is_empty(),
+        "metadata before the body: {side_first:?}"
+    );
+}
+
+/// Loads `pages` (relative to `out`) in 390 px frames of one wrapper page
+/// and returns what each page posted.
+fn measure(
+    browser: &std::path::Path,
+    out: &std::path::Path,
+    pages: &[String],
+    name: &str,
+) -> Vec<serde_json::Value> {
     let frames: String = pages
         .iter()
         .map(|p| format!("<iframe src=\"{p}\" width=\"390\" height=\"844\"></iframe>\n"))
         .collect();
-    let wrapper = out.join("__phone.html");
+    let wrapper = out.join(format!("__phone-{name}.html"));
     std::fs::write(
         &wrapper,
         format!(
@@ -69,7 +126,7 @@ fn every_page_fits_a_390_px_phone_and_documents_show_their_body_first() {
     )
     .unwrap();
     let profile = tempfile::tempdir().unwrap();
-    let run = assert_cmd::Command::new(&browser)
+    let run = assert_cmd::Command::new(browser)
         .args([
             "--headless",
             "--no-sandbox",
@@ -86,42 +143,15 @@ fn every_page_fits_a_390_px_phone_and_documents_show_their_body_first() {
         .output()
         .unwrap();
     let dom = String::from_utf8_lossy(&run.stdout).into_owned();
-    let results = dom
-        .split("<pre id=\"results\">")
+    dom.split("<pre id=\"results\">")
         .nth(1)
         .and_then(|r| r.split("</pre>").next())
         .unwrap_or("")
-        .replace("&quot;", "\"");
-    let mut seen = 0;
-    let mut wide = Vec::new();
-    let mut side_first = Vec::new();
-    for line in results.lines().filter(|l| !l.trim().is_empty()) {
-        let v: serde_json::Value =
-            serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
-        seen += 1;
-        assert_eq!(v["viewport"], 390, "the frame is the viewport: {line}");
-        if v["width"].as_i64().unwrap_or(0) > 390 {
-            wide.push(format!(
-                "{} is {} px wide: {}",
-                v["lorePage"], v["width"], v["over"]
-            ));
-        }
-        if v["bodyFirst"] == false {
-            side_first.push(v["lorePage"].to_string());
-        }
-    }
-    assert_eq!(
-        seen,
-        pages.len(),
-        "every page measured ({} of {})",
-        seen,
-        pages.len()
-    );
-    assert!(wide.is_empty(), "too wide at 390 px:\n{}", wide.join("\n"));
-    assert!(
-        side_first.is_empty(),
-        "metadata before the body: {side_first:?}"
-    );
+        .replace("&quot;", "\"")
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
 }
 
 #[test]

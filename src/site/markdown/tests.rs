@@ -244,7 +244,7 @@ fn every_id_the_templates_use_is_reserved_from_headings() {
                 continue; // built from data (`slo-…`, `drill-…`), never a bare word
             }
             assert!(
-                super::PAGE_IDS.contains(&id),
+                super::page_ids::PAGE_IDS.contains(&id),
                 "templates use id `{id}`: add it to PAGE_IDS"
             );
         }
