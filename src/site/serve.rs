@@ -49,6 +49,9 @@ pub struct Preview {
 /// the export writes no folder starting with `__`).
 const OWN: &str = "/__lore/";
 
+/// Threads answering requests.
+const ANSWERERS: usize = 4;
+
 /// Polls the version once a second and reloads the page when it changes.
 const RELOAD_JS: &str = "(function(){var v=null;function poll(){fetch('/__lore/version',{cache:'no-store'}).then(function(r){return r.text()}).then(function(t){if(v===null){v=t}else if(t!==v){location.reload();return}setTimeout(poll,1000)}).catch(function(){setTimeout(poll,2000)})}poll()})();\n";
 
@@ -140,13 +143,21 @@ impl Preview {
                 }
             })
         };
-        while !stop.load(Ordering::SeqCst) {
-            match self.http.recv_timeout(Duration::from_millis(200)) {
-                Ok(Some(rq)) => self.answer(rq),
-                Ok(None) => {}
-                Err(_) => std::thread::sleep(Duration::from_millis(50)),
+        // A few threads answer, so one slow or pipelining client cannot
+        // hold the others (or Ctrl-C) up.
+        std::thread::scope(|scope| {
+            for _ in 0..ANSWERERS {
+                scope.spawn(|| {
+                    while !stop.load(Ordering::SeqCst) {
+                        match self.http.recv_timeout(Duration::from_millis(200)) {
+                            Ok(Some(rq)) => self.answer(rq),
+                            Ok(None) => {}
+                            Err(_) => std::thread::sleep(Duration::from_millis(50)),
+                        }
+                    }
+                });
             }
-        }
+        });
         // Dropping the watch ends the rebuilder's channel.
         drop(_watch);
         let _ = rebuilder.join();
