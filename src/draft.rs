@@ -117,42 +117,37 @@ fn error_chain(e: &dyn std::error::Error) -> String {
     msg
 }
 
-/// Candidate paths for a new document: `postmortems/DATE-slug.md` or
-/// `runbooks/slug.md`, then with `-2`, `-3`… Relative to the KB root.
 /// The document a new one would share its file name with (same title and,
 /// for a postmortem, the same date), so the caller can say so instead of
 /// silently writing `…-2.md`.
 pub fn same_title(root: &Path, cfg: &Config, new: &NewDoc) -> Option<PathBuf> {
-    candidates(cfg, new)
+    let (dir, stem) = place(cfg, new);
+    store::numbered(&dir, &stem)
         .next()
         .filter(|p| root.join(p).exists())
 }
 
-fn candidates(cfg: &Config, new: &NewDoc) -> impl Iterator<Item = PathBuf> {
+/// The folder and file stem of a new document, relative to the KB root:
+/// `postmortems/DATE-slug` or `runbooks/slug` (its file is the first free of
+/// `stem.md`, `stem-2.md`…).
+fn place(cfg: &Config, new: &NewDoc) -> (PathBuf, String) {
     let slug = match slugify(&new.title) {
         s if s.is_empty() => "untitled".to_string(),
         s => s,
     };
-    let (dir, stem) = match new.kind {
+    match new.kind {
         Kind::Postmortem => (
-            cfg.paths.postmortems.clone(),
+            PathBuf::from(&cfg.paths.postmortems),
             format!("{}-{slug}", new.date),
         ),
-        Kind::Runbook => (cfg.paths.runbooks.clone(), slug),
-    };
-    (1..).map(move |n| {
-        let name = if n == 1 {
-            format!("{stem}.md")
-        } else {
-            format!("{stem}-{n}.md")
-        };
-        Path::new(&dir).join(name)
-    })
+        Kind::Runbook => (PathBuf::from(&cfg.paths.runbooks), slug),
+    }
 }
 
 /// Where a new document would go now: the first free candidate path.
 pub fn new_path(root: &Path, cfg: &Config, new: &NewDoc) -> PathBuf {
-    candidates(cfg, new)
+    let (dir, stem) = place(cfg, new);
+    store::numbered(&dir, &stem)
         .find(|rel| !root.join(rel).exists())
         .unwrap_or_default()
 }
@@ -164,18 +159,6 @@ pub fn create(root: &Path, cfg: &Config, new: &NewDoc) -> Result<PathBuf> {
     new.validate(cfg)?;
     let (name, tpl) = template(root, new.kind)?;
     let text = render(&name, &tpl, new, cfg)?;
-    for rel in candidates(cfg, new).take(1000) {
-        if root.join(&rel).exists() {
-            continue;
-        }
-        match store::create_doc(root, &rel, text.as_bytes()) {
-            Ok(()) => return Ok(rel),
-            Err(Error::Exists(_)) => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Err(Error::Invalid(format!(
-        "no free file name for `{}`; too many documents with this title",
-        new.title
-    )))
+    let (dir, stem) = place(cfg, new);
+    store::create_numbered(root, &dir, &stem, text.as_bytes())
 }

@@ -12,7 +12,7 @@
 
 use crate::config::Config;
 use crate::doc::{Doc, Kind, Status};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::kb::Kb;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -74,10 +74,18 @@ pub fn from_doc(cfg: &Config, d: &Doc) -> Drill {
         .timeline
         .iter()
         .partition(|e| matches!((alert, e.at), (Some(a), Some(t)) if t < a));
+    // What the section says, without the template's examples in comments.
     let text = |name: &str| {
-        d.section_text(name)
-            .map(|t| strip_comments(t).trim().to_string())
-            .unwrap_or_default()
+        let lines: Vec<&str> = d
+            .section_text(name)
+            .map(|t| {
+                crate::doc::prose_lines(t)
+                    .into_iter()
+                    .map(|(_, l)| l)
+                    .collect()
+            })
+            .unwrap_or_default();
+        lines.join("\n").trim().to_string()
     };
     let mut detection = text("Detection");
     if detection.is_empty() {
@@ -108,17 +116,6 @@ pub fn from_doc(cfg: &Config, d: &Doc) -> Drill {
             actions: d.action_items.iter().map(|a| a.text.clone()).collect(),
         },
     }
-}
-
-fn strip_comments(t: &str) -> String {
-    let mut out = String::new();
-    let mut rest = t;
-    while let Some(i) = rest.find("<!--") {
-        out.push_str(&rest[..i]);
-        rest = rest[i..].find("-->").map_or("", |j| &rest[i + j + 3..]);
-    }
-    out.push_str(rest);
-    out
 }
 
 /// The facilitator's sheet: the steps in order and what to reveal when, for
@@ -198,18 +195,29 @@ pub struct Record {
     pub path: PathBuf,
 }
 
-fn yaml_str(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+/// The front matter of a record file.
+#[derive(Serialize, serde::Deserialize)]
+struct RecordMeta {
+    kind: String,
+    postmortem: String,
+    date: NaiveDate,
+    who: String,
+    steps_revealed: usize,
 }
 
 /// The record as its Markdown file.
 pub fn record_text(r: &Record, title: &str) -> String {
+    let meta = RecordMeta {
+        kind: "drill".into(),
+        postmortem: r.postmortem.clone(),
+        date: r.date,
+        who: r.who.clone(),
+        steps_revealed: r.steps_revealed,
+    };
+    let yaml = serde_saphyr::to_string(&meta).unwrap_or_default();
     let mut s = format!(
-        "---\nkind: drill\npostmortem: {}\ndate: {}\nwho: {}\nsteps_revealed: {}\n---\n# Drill: {}\n\n",
-        yaml_str(&r.postmortem),
-        r.date,
-        yaml_str(&r.who),
-        r.steps_revealed,
+        "---\n{}---\n# Drill: {}\n\n",
+        yaml,
         title.replace('\n', " ")
     );
     if r.notes.is_empty() {
@@ -228,46 +236,21 @@ pub fn record_text(r: &Record, title: &str) -> String {
     s
 }
 
-/// Writes the record into `drills/` (a new file, never overwriting) and
-/// commits it. Returns its KB-relative path. The file name is made of the
-/// date and `stem` (the postmortem's file stem) reduced to plain characters:
-/// an `id:` in front matter never picks where lore writes.
+/// Writes the record into `drills/` as a new file (never over another) and
+/// commits it. Returns its KB-relative path. The file is named from the date
+/// and `stem`, the postmortem's file stem, slugified: an `id:` in front
+/// matter never picks where lore writes.
 pub fn save(root: &Path, r: &Record, title: &str, stem: &str) -> Result<PathBuf> {
-    let dir = crate::store::confine::inside(root, Path::new(FOLDER))
-        .map_err(|m| Error::Invalid(format!("{FOLDER}/: {m}")))?;
-    let plain: String = stem
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .take(120)
-        .collect();
-    let base = format!("{}-{}", r.date, plain.trim_matches('-'));
-    let text = record_text(r, title);
-    for n in 1..1000 {
-        let name = if n == 1 {
-            format!("{base}.md")
-        } else {
-            format!("{base}-{n}.md")
-        };
-        match crate::store::create_new(&dir.join(&name), text.as_bytes()) {
-            Ok(()) => {
-                let rel = Path::new(FOLDER).join(name);
-                let msg = format!("drill: {} by {}", r.postmortem, r.who);
-                crate::store::git::commit_paths(root, std::slice::from_ref(&rel), &msg)?;
-                return Ok(rel);
-            }
-            Err(Error::Exists(_)) => continue,
-            Err(e) => return Err(e),
-        }
-    }
-    Err(Error::Invalid(format!(
-        "{FOLDER}/{base}: too many drills on one day"
-    )))
+    let name = format!("{}-{}", r.date, crate::doc::slugify(stem));
+    let rel = crate::store::create_numbered(
+        root,
+        Path::new(FOLDER),
+        &name,
+        record_text(r, title).as_bytes(),
+    )?;
+    let msg = format!("drill: {} by {}", r.postmortem, r.who);
+    crate::store::git::commit_paths(root, std::slice::from_ref(&rel), &msg)?;
+    Ok(rel)
 }
 
 /// Every drill record of the KB (files that do not parse are skipped).
@@ -283,9 +266,9 @@ pub fn records(root: &Path) -> Vec<Record> {
         .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
         .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
         .filter_map(|e| {
-            let text = std::fs::read_to_string(e.path()).ok()?;
-            let mut r = parse_record(&text)?;
-            r.path = Path::new(FOLDER).join(e.file_name());
+            let rel = Path::new(FOLDER).join(e.file_name());
+            let mut r = parse_record(&crate::store::read_text(root, &rel).ok()?)?;
+            r.path = rel;
             Some(r)
         })
         .collect();
@@ -294,19 +277,15 @@ pub fn records(root: &Path) -> Vec<Record> {
 }
 
 fn parse_record(text: &str) -> Option<Record> {
-    let fm = text.strip_prefix("---\n")?;
-    let (yaml, _) = fm.split_once("\n---")?;
-    let v: serde_json::Value = serde_saphyr::from_str(yaml).ok()?;
-    let field = |k: &str| match &v[k] {
-        serde_json::Value::String(s) => Some(s.clone()),
-        serde_json::Value::Number(n) => Some(n.to_string()),
-        _ => None,
+    let crate::doc::Split::Found { yaml, .. } = crate::doc::split_front_matter(text) else {
+        return None;
     };
+    let m: RecordMeta = serde_saphyr::from_str(yaml).ok()?;
     Some(Record {
-        postmortem: field("postmortem")?,
-        date: crate::doc::parse_date(&field("date")?)?,
-        who: field("who").unwrap_or_default(),
-        steps_revealed: v["steps_revealed"].as_u64().unwrap_or(0) as usize,
+        postmortem: m.postmortem,
+        date: m.date,
+        who: m.who,
+        steps_revealed: m.steps_revealed,
         notes: Vec::new(),
         path: PathBuf::new(),
     })

@@ -10,7 +10,7 @@
 //! Drafts are left out unless asked for, as everywhere (one counting rule).
 
 use crate::config::{Config, Slo};
-use crate::doc::{Doc, Kind, SloImpact, Status};
+use crate::doc::{Doc, Kind, SloImpact};
 use crate::kb::Kb;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -122,23 +122,18 @@ pub fn cost_of(doc: &Doc, impact: &SloImpact) -> Option<(f64, String)> {
     })
 }
 
-/// The postmortems that count, as the rest of lore counts them.
-fn counted(doc: &Doc, include_drafts: bool) -> bool {
-    doc.kind == Kind::Postmortem && (include_drafts || doc.status() != Status::Draft)
-}
-
 /// The error-budget report for every SLO of `cfg` over `kb`.
 pub fn report(kb: &Kb, opts: &Options) -> Report {
     let cfg = &kb.config;
     let docs: Vec<&Doc> = kb
         .docs
         .iter()
-        .filter(|d| counted(d, opts.include_drafts))
+        .filter(|d| crate::stats::counts(d, opts.include_drafts))
         .collect();
     let drafts_left_out = kb
         .docs
         .iter()
-        .filter(|d| d.kind == Kind::Postmortem && !counted(d, opts.include_drafts))
+        .filter(|d| d.kind == Kind::Postmortem && !crate::stats::counts(d, opts.include_drafts))
         .filter(|d| !d.meta.slo_impact.is_empty())
         .count();
     let mut uncounted = Vec::new();
@@ -268,6 +263,15 @@ pub fn doc_budget(cfg: &Config, doc: &Doc) -> Vec<(Slo, Option<f64>, Option<f64>
             Some((slo, minutes, pct))
         })
         .collect()
+}
+
+/// A share of a budget as a person reads it: `34 %`, `<1 %` for a sliver.
+pub fn percent(p: f64) -> String {
+    if p > 0.0 && p < 1.0 {
+        "<1 %".into()
+    } else {
+        format!("{p:.0} %")
+    }
 }
 
 /// `15m`, `1h 05m`, `2d 3h`: budget minutes as a person reads them.

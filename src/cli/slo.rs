@@ -2,7 +2,7 @@
 
 use crate::kb::Kb;
 use crate::record::Filter;
-use crate::slo::{self, Options, Report, minutes};
+use crate::slo::{self, Options, Report, minutes, percent as pct};
 use anyhow::Result;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -39,14 +39,6 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn pct(p: f64) -> String {
-    if p > 0.0 && p < 1.0 {
-        "<1 %".into()
-    } else {
-        format!("{p:.0} %")
-    }
 }
 
 /// The report as a person reads it.

@@ -1,6 +1,7 @@
-//! English stemming with a per-analyzer cache: the Snowball stemmer was a
-//! quarter of a full rebuild's time, and prose repeats the same few thousand
-//! words, so each distinct word is stemmed once per segment writer.
+//! English stemming with a cache: the Snowball stemmer was a quarter of a
+//! full rebuild's time, and prose repeats the same few thousand words, so
+//! each distinct word is stemmed once per thread. One cache for the search
+//! index and the site's browser index, so both stem alike.
 
 use std::collections::HashMap;
 use tantivy::tokenizer::{
@@ -10,7 +11,8 @@ use tantivy::tokenizer::{
 /// Distinct words remembered before the cache starts over (bounds memory).
 const MAX_ENTRIES: usize = 100_000;
 
-/// A `TokenFilter` giving the same stems as Tantivy's English `Stemmer`.
+/// A `TokenFilter` giving the same stems as Tantivy's English `Stemmer`,
+/// through `stem_word`'s cache (one per thread, as segment writers are).
 #[derive(Clone, Default)]
 pub struct CachedStemmer;
 
@@ -18,65 +20,35 @@ impl TokenFilter for CachedStemmer {
     type Tokenizer<T: Tokenizer> = CachedStemFilter<T>;
 
     fn transform<T: Tokenizer>(self, tokenizer: T) -> CachedStemFilter<T> {
-        CachedStemFilter {
-            inner: tokenizer,
-            cache: HashMap::new(),
-            stemmer: TextAnalyzer::builder(RawTokenizer::default())
-                .filter(Stemmer::new(Language::English))
-                .build(),
-        }
+        CachedStemFilter { inner: tokenizer }
     }
 }
 
 #[derive(Clone)]
 pub struct CachedStemFilter<T> {
     inner: T,
-    cache: HashMap<String, String>,
-    stemmer: TextAnalyzer,
 }
 
 impl<T: Tokenizer> Tokenizer for CachedStemFilter<T> {
-    type TokenStream<'a> = CachedStemStream<'a, T::TokenStream<'a>>;
+    type TokenStream<'a> = CachedStemStream<T::TokenStream<'a>>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
         CachedStemStream {
             tail: self.inner.token_stream(text),
-            cache: &mut self.cache,
-            stemmer: &mut self.stemmer,
         }
     }
 }
 
-pub struct CachedStemStream<'a, S> {
+pub struct CachedStemStream<S> {
     tail: S,
-    cache: &'a mut HashMap<String, String>,
-    stemmer: &'a mut TextAnalyzer,
 }
 
-impl<S: TokenStream> TokenStream for CachedStemStream<'_, S> {
+impl<S: TokenStream> TokenStream for CachedStemStream<S> {
     fn advance(&mut self) -> bool {
         if !self.tail.advance() {
             return false;
         }
-        let token = self.tail.token_mut();
-        if let Some(stem) = self.cache.get(token.text.as_str()) {
-            token.text.clear();
-            token.text.push_str(stem);
-            return true;
-        }
-        let stem = {
-            let mut ts = self.stemmer.token_stream(&token.text);
-            if ts.advance() {
-                ts.token().text.clone()
-            } else {
-                token.text.clone()
-            }
-        };
-        if self.cache.len() >= MAX_ENTRIES {
-            self.cache.clear();
-        }
-        self.cache
-            .insert(std::mem::replace(&mut token.text, stem.clone()), stem);
+        stem_in_place(&mut self.tail.token_mut().text);
         true
     }
 
@@ -103,24 +75,33 @@ thread_local! {
 /// the site's browser index is keyed by the same stems, so `failovers` finds
 /// what `failover` finds in the CLI and on the site alike.
 pub fn stem_word(word: &str) -> String {
+    let mut text = word.to_string();
+    stem_in_place(&mut text);
+    text
+}
+
+/// Replaces `text` with its stem, reusing its buffer when the stem is
+/// cached (the search index's hot path).
+pub fn stem_in_place(text: &mut String) {
     ONE.with(|c| {
         let (analyzer, cache) = &mut *c.borrow_mut();
-        if let Some(s) = cache.get(word) {
-            return s.clone();
+        if let Some(stem) = cache.get(text.as_str()) {
+            text.clear();
+            text.push_str(stem);
+            return;
         }
         let stem = {
-            let mut ts = analyzer.token_stream(word);
+            let mut ts = analyzer.token_stream(text);
             if ts.advance() {
                 ts.token().text.clone()
             } else {
-                word.to_string()
+                text.clone()
             }
         };
         if cache.len() >= MAX_ENTRIES {
             cache.clear();
         }
-        cache.insert(word.to_string(), stem.clone());
-        stem
+        cache.insert(std::mem::replace(text, stem.clone()), stem);
     })
 }
 

@@ -60,12 +60,11 @@ pub(super) fn check(kb: &Kb, d: &Doc, f: &mut Findings) {
             }
         }
     }
-    let most_severe = cfg.severities.levels.first();
     let severe = d
         .meta
         .severity
         .as_ref()
-        .is_some_and(|s| most_severe.is_some_and(|m| m.eq_ignore_ascii_case(s)));
+        .is_some_and(|s| cfg.severity_rank(s) == Some(0));
     if severe && d.meta.slo_impact.is_empty() && !d.meta.near_miss {
         let slos: Vec<&str> = cfg
             .slos

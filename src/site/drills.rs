@@ -36,27 +36,26 @@ pub fn page(sh: &Shared) -> Result<Page> {
     let year_ago = today - chrono::Duration::days(365);
     let recent: Vec<&drill::Record> = records.iter().filter(|r| r.date > year_ago).collect();
     let opts = PlanOptions::default();
-    let drillable: Vec<&crate::doc::Doc> = drill::drillable(kb, &opts).collect();
+    let drillable: std::collections::HashSet<&str> =
+        drill::drillable(kb, &opts).map(|d| d.id.as_str()).collect();
+    // Per term, from the site's own term index (the documents of each page).
     let coverage = |tax: super::model::Taxonomy| -> Vec<Coverage> {
         let mut rows: Vec<Coverage> = site
             .terms_of(tax)
             .iter()
             .map(|t| {
-                let has = |d: &crate::doc::Doc| match tax {
-                    super::model::Taxonomy::Service => d
-                        .meta
-                        .services
-                        .iter()
-                        .any(|s| s.eq_ignore_ascii_case(&t.key)),
-                    _ => d.meta.factors.contains(&t.key),
-                };
+                let docs: std::collections::HashSet<usize> = t.docs.iter().copied().collect();
                 Coverage {
                     name: t.name.clone(),
                     url: t.url.clone(),
-                    postmortems: drillable.iter().filter(|d| has(d)).count(),
+                    postmortems: t
+                        .docs
+                        .iter()
+                        .filter(|&&i| drillable.contains(site.docs[i].id.as_str()))
+                        .count(),
                     drills: recent
                         .iter()
-                        .filter(|r| kb.get(&r.postmortem).is_some_and(has))
+                        .filter(|r| site.by_id(&r.postmortem).is_some_and(|i| docs.contains(&i)))
                         .count(),
                 }
             })

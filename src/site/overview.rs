@@ -120,7 +120,7 @@ pub fn overview(sh: &Shared, actions: &[ActionView]) -> Result<Page> {
         site.kb
             .docs
             .iter()
-            .filter(|d| d.kind == Kind::Postmortem && d.status() == crate::doc::Status::Draft)
+            .filter(|d| d.kind == Kind::Postmortem && !crate::stats::counts(d, false))
             .count()
     };
     let attention: Vec<&ActionView> = actions.iter().filter(|a| !a.done).take(10).collect();

@@ -119,9 +119,10 @@ impl Preview {
             let version = Arc::clone(&self.version);
             std::thread::spawn(move || {
                 while let Ok(first) = rx.recv() {
-                    // A save is often several events: take all that queued.
+                    // Changes that came in while the last build ran: one
+                    // build for all of them (the watcher debounces the rest).
                     let mut changed = first;
-                    while let Ok(more) = rx.recv_timeout(Duration::from_millis(50)) {
+                    while let Ok(more) = rx.try_recv() {
                         changed.extend(more);
                     }
                     changed.sort();
@@ -136,15 +137,14 @@ impl Preview {
                                 shown(&changed)
                             ));
                         }
-                        Err(e) => log(format!(
-                            "lore: error: {e} (the preview keeps the last good site)"
-                        )),
+                        Err(e) => log(format!("error: {e} (the preview keeps the last good site)")),
                     }
                 }
             })
         };
-        // A few threads answer, so one slow or pipelining client cannot
-        // hold the others (or Ctrl-C) up.
+        // A few threads answer, so one slow client does not hold up the
+        // others. (tiny_http answers one connection's requests in order: a
+        // client that pipelines and never reads still stalls its queue.)
         std::thread::scope(|scope| {
             for _ in 0..ANSWERERS {
                 scope.spawn(|| {
@@ -406,29 +406,16 @@ mod tests {
             reply(&s, 4000, "GET", "/__lore/version", None, 7).body,
             b"7"
         );
-        assert_eq!(
-            reply(&s, 4000, "GET", "/", Some("evil.example:4000"), 1).status,
-            403
-        );
-        assert_eq!(
-            reply(&s, 4000, "GET", "/", Some("localhost:4001"), 1).status,
-            403
-        );
-        assert_eq!(
-            reply(&s, 4000, "GET", "/", Some("127.0.0.1:abc"), 1).status,
-            403
-        );
-        assert_eq!(
-            reply(&s, 4000, "GET", "/", Some("LOCALHOST:4000"), 1).status,
-            200
-        );
-        assert_eq!(
-            reply(&s, 4000, "POST", "/", Some("localhost:4000"), 1).status,
-            405
-        );
-        assert_eq!(
-            reply(&s, 4000, "GET", "/../secret.txt", None, 1).status,
-            404
-        );
+        for (method, url, host, want) in [
+            ("GET", "/", Some("evil.example:4000"), 403),
+            ("GET", "/", Some("localhost:4001"), 403),
+            ("GET", "/", Some("127.0.0.1:abc"), 403),
+            ("GET", "/", Some("LOCALHOST:4000"), 200),
+            ("POST", "/", Some("localhost:4000"), 405),
+            ("GET", "/../secret.txt", None, 404),
+        ] {
+            let got = reply(&s, 4000, method, url, host, 1).status;
+            assert_eq!(got, want, "{method} {url} Host {host:?}");
+        }
     }
 }

@@ -8,7 +8,7 @@ use super::chart::{self, Figure};
 use super::pages::Shared;
 use crate::doc::Doc;
 use crate::error::Result;
-use crate::slo::{SloReport, minutes};
+use crate::slo::{SloReport, minutes, percent};
 use serde::Serialize;
 
 /// One line of a postmortem's page: "used 34 % of checkout-availability's
@@ -33,7 +33,7 @@ pub fn budget_lines(sh: &Shared, d: &Doc) -> Vec<BudgetLine> {
             window_days: slo.window_days,
             spent: spent.map(minutes).unwrap_or_default(),
             budget: minutes(slo.budget_minutes()),
-            percent: pct.map(|p| format!("{p:.0}")),
+            percent: pct.map(percent),
             over: pct.is_some_and(|p| p > 100.0),
             slo: slo.id,
         })
@@ -78,7 +78,7 @@ pub fn for_service(sh: &Shared, service: &str) -> Vec<ServiceSlo> {
                 id: o.id.clone(),
                 objective: o.objective,
                 window_days: o.window_days,
-                percent: format!("{:.0}", w.map_or(0.0, |w| w.consumed_percent)),
+                percent: percent(w.map_or(0.0, |w| w.consumed_percent)),
                 over: w.is_some_and(|w| w.over_budget),
             }
         })
@@ -108,7 +108,7 @@ pub fn page(sh: &Shared) -> Result<Page> {
                     (
                         format!("{} – {}", w.from, w.to),
                         minutes(w.spent_minutes),
-                        format!("{:.0}", w.consumed_percent),
+                        percent(w.consumed_percent),
                         w.incidents
                             .iter()
                             .map(|c| {
@@ -134,7 +134,7 @@ pub fn page(sh: &Shared) -> Result<Page> {
                     (
                         url,
                         f.name.clone(),
-                        format!("{} ({:.0} %)", minutes(f.minutes), f.share_percent),
+                        format!("{} ({})", minutes(f.minutes), percent(f.share_percent)),
                         f.incidents,
                     )
                 })

@@ -242,10 +242,16 @@ pub fn anniversaries(kb: &Kb, today: NaiveDate) -> Vec<&Doc> {
         .collect()
 }
 
+/// The one counting rule: a postmortem counts unless it is a draft and
+/// drafts are left out (stats, the site, the TUI's Trends, error budgets).
+pub fn counts(d: &Doc, include_drafts: bool) -> bool {
+    d.kind == Kind::Postmortem && (include_drafts || d.status() != Status::Draft)
+}
+
 /// The postmortems the figures count, per the options.
 pub fn counted<'a>(kb: &'a Kb, opts: &Options) -> Vec<&'a Doc> {
     kb.by_kind(Kind::Postmortem)
-        .filter(|d| opts.include_drafts || d.status() != Status::Draft)
+        .filter(|d| counts(d, opts.include_drafts))
         .filter(|d| {
             opts.since
                 .is_none_or(|s| d.meta.date.is_some_and(|date| date >= s))
@@ -420,7 +426,7 @@ fn summary(
         0
     } else {
         kb.by_kind(Kind::Postmortem)
-            .filter(|d| d.status() == Status::Draft)
+            .filter(|d| !counts(d, false))
             .filter(|d| {
                 opts.since
                     .is_none_or(|s| d.meta.date.is_some_and(|x| x >= s))

@@ -499,6 +499,36 @@ pub fn create_doc(root: &Path, rel: &Path, contents: &[u8]) -> Result<()> {
     create_new(&writable(root, rel)?, contents)
 }
 
+/// `stem.md`, `stem-2.md`, `stem-3.md`… in `dir`: the names a new file may
+/// take, first free first.
+pub fn numbered(dir: &Path, stem: &str) -> impl Iterator<Item = PathBuf> {
+    let (dir, stem) = (dir.to_path_buf(), stem.to_string());
+    (1..1000).map(move |n| match n {
+        1 => dir.join(format!("{stem}.md")),
+        n => dir.join(format!("{stem}-{n}.md")),
+    })
+}
+
+/// Creates a new KB file under the first free `numbered` name (another
+/// process taking a name a moment earlier moves it to the next) and returns
+/// its KB-relative path.
+pub fn create_numbered(root: &Path, dir: &Path, stem: &str, contents: &[u8]) -> Result<PathBuf> {
+    for rel in numbered(dir, stem) {
+        if root.join(&rel).exists() {
+            continue;
+        }
+        match create_doc(root, &rel, contents) {
+            Ok(()) => return Ok(rel),
+            Err(Error::Exists(_)) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Err(Error::Invalid(format!(
+        "{}: no free file name for `{stem}`",
+        dir.display()
+    )))
+}
+
 /// `create_doc` for one of many files written together; the caller makes
 /// them durable with one `sync_all_files` before committing.
 pub fn create_doc_batched(root: &Path, rel: &Path, contents: &[u8]) -> Result<()> {

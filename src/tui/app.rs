@@ -27,6 +27,7 @@ impl App {
             findings: HashMap::new(),
             stats: None,
             slos: None,
+            anniversaries: Vec::new(),
             tab: Tab::Postmortems,
             back_to: None,
             back_stack: Vec::new(),

@@ -143,11 +143,16 @@ pub fn analyse(kb: Arc<Kb>, today: NaiveDate, from_disk: bool) -> Loaded {
     }
     let stats = crate::stats::compute(&kb, &crate::stats::Options::new(today));
     let slos = crate::slo::report(&kb, &crate::slo::Options::new(today));
+    let anniversaries: Vec<(String, NaiveDate)> = crate::stats::anniversaries(&kb, today)
+        .into_iter()
+        .filter_map(|d| Some((d.title.clone(), d.meta.date?)))
+        .collect();
     Loaded {
         kb,
         findings,
         stats,
         slos,
+        anniversaries,
         from_disk,
     }
 }

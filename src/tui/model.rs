@@ -32,6 +32,8 @@ pub struct App {
     /// Trend figures over the parsed KB.
     pub stats: Option<crate::stats::Stats>,
     pub slos: Option<crate::slo::Report>,
+    /// Postmortems of this date in earlier years (title, date), newest first.
+    pub anniversaries: Vec<(String, chrono::NaiveDate)>,
     pub tab: Tab,
     /// The tab Esc returns to after reading a document opened from it.
     pub back_to: Option<Tab>,

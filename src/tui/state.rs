@@ -139,6 +139,8 @@ pub struct Loaded {
     pub stats: Stats,
     /// Error budgets of the current windows (`lore slo`'s report).
     pub slos: crate::slo::Report,
+    /// Postmortems of this date in earlier years, newest first: title, date.
+    pub anniversaries: Vec<(String, chrono::NaiveDate)>,
     /// Read from the files (a load or reload), not an analysis of the
     /// model's own KB after a write.
     pub from_disk: bool,

@@ -181,7 +181,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             };
             lines.push(Line::from(vec![
                 Span::raw(format!(" {:<24}", super::markdown::fit(&o.id, 24))),
-                Span::styled(format!("{pct:>5.0} %"), style),
+                Span::styled(format!("{:>7}", crate::slo::percent(pct)), style),
                 Span::styled(
                     format!(
                         " of {} / {}d",

@@ -178,32 +178,25 @@ fn draw_bar(frame: &mut Frame, app: &App, area: Rect) {
             }
             if !s.active() {
                 spans.push(Span::styled(format!("  · {}", app.sort.label()), th.dim()));
-                // On this day in earlier years (Morgue's anniversary view).
-                if app.tab.kind() == Some(crate::doc::Kind::Postmortem) && app.filter.is_empty() {
-                    let today = app.today();
-                    let mut on: Vec<_> = app
-                        .records
-                        .iter()
-                        .filter(|r| r.kind == crate::doc::Kind::Postmortem)
-                        .filter(|r| r.date.is_some_and(|d| crate::stats::on_this_day(d, today)))
-                        .collect();
-                    on.sort_by_key(|r| std::cmp::Reverse(r.date));
-                    if let Some(r) = on.first() {
-                        use chrono::Datelike;
-                        let years = today.year() - r.date.map_or(today.year(), |d| d.year());
-                        let more = match on.len() {
-                            1 => String::new(),
-                            n => format!(" and {} more", n - 1),
-                        };
-                        spans.push(Span::styled(
-                            format!(
-                                "  · on this day {years} year{} ago: {}{more}",
-                                if years == 1 { "" } else { "s" },
-                                r.title
-                            ),
-                            th.warning(),
-                        ));
-                    }
+                // On this day in earlier years (Morgue's anniversary view),
+                // found when the KB was analysed.
+                if app.tab.kind() == Some(crate::doc::Kind::Postmortem)
+                    && app.filter.is_empty()
+                    && let Some((title, date)) = app.anniversaries.first()
+                {
+                    use chrono::Datelike;
+                    let years = app.today().year() - date.year();
+                    let more = match app.anniversaries.len() {
+                        1 => String::new(),
+                        n => format!(" and {} more", n - 1),
+                    };
+                    spans.push(Span::styled(
+                        format!(
+                            "  · on this day {years} year{} ago: {title}{more}",
+                            if years == 1 { "" } else { "s" }
+                        ),
+                        th.warning(),
+                    ));
                 }
             }
         }

@@ -388,6 +388,7 @@ pub fn loaded(app: &mut App, loaded: Loaded) {
         findings,
         stats,
         slos,
+        anniversaries,
         from_disk,
     } = loaded;
     if from_disk && app.kb.is_some() {
@@ -406,6 +407,7 @@ pub fn loaded(app: &mut App, loaded: Loaded) {
     app.findings = findings;
     app.stats = Some(stats);
     app.slos = Some(slos);
+    app.anniversaries = anniversaries;
     app.refresh_actions();
     // The KB's parse of the open document is the file as it is now.
     let newer = app

@@ -44,8 +44,8 @@ fn a_whole_drill_in_the_terminal_is_recorded_and_committed() {
     t.wait_for("lore-exited=0");
     let rel = format!("drills/2026-12-01-{PM}.md");
     let text = std::fs::read_to_string(kb.join(&rel)).unwrap();
-    assert!(text.contains(&format!("postmortem: \"{PM}\"")), "{text}");
-    assert!(text.contains("who: \"Trainee One\""), "{text}");
+    assert!(text.contains(&format!("\npostmortem: {PM}\n")), "{text}");
+    assert!(text.contains("\nwho: Trainee One\n"), "{text}");
     assert!(text.contains("steps_revealed: 8"), "{text}");
     assert!(
         text.contains("- at the first alert: I'd check replication lag first"),

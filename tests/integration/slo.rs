@@ -10,18 +10,29 @@ fn close(a: &Value, b: f64) -> bool {
     a.as_f64().is_some_and(|a| (a - b).abs() < 0.01)
 }
 
+/// `lore ARGS` in the KB with today pinned.
+fn on(sb: &Sandbox, kb: &std::path::Path, args: &[&str]) -> std::process::Output {
+    sb.lore(kb)
+        .env("LORE_TODAY", TODAY)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// `lore slo --format json EXTRA`, which must succeed.
+fn slo_json(sb: &Sandbox, kb: &std::path::Path, extra: &[&str]) -> Value {
+    let mut args = vec!["slo", "--format", "json"];
+    args.extend_from_slice(extra);
+    let out = on(sb, kb, &args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
 #[test]
 fn budgets_spent_match_the_hand_computed_figures() {
     let sb = Sandbox::new();
     let kb = sb.fixture("slo");
-    let out = sb
-        .lore(&kb)
-        .env("LORE_TODAY", TODAY)
-        .args(["slo", "--format", "json"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let r = slo_json(&sb, &kb, &[]);
     assert_eq!(r["since"], "2026-04-02");
     assert_eq!(r["drafts_left_out"], 1);
     let api = &r["slos"][0];
@@ -62,21 +73,10 @@ fn budgets_spent_match_the_hand_computed_figures() {
     assert!(batch["factors"].as_array().unwrap().is_empty());
 
     // Drafts with the flag: two hours more in June.
-    let out = sb
-        .lore(&kb)
-        .env("LORE_TODAY", TODAY)
-        .args(["slo", "--drafts", "--format", "json"])
-        .output()
-        .unwrap();
-    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let r = slo_json(&sb, &kb, &["--drafts"]);
     assert!(close(&r["slos"][0]["windows"][0]["spent_minutes"], 170.0));
 
-    let text = sb
-        .lore(&kb)
-        .env("LORE_TODAY", TODAY)
-        .args(["slo"])
-        .output()
-        .unwrap();
+    let text = on(&sb, &kb, &["slo"]);
     let text = stdout(&text);
     assert!(text.contains("OVER BUDGET"), "{text}");
     assert!(text.contains("1 draft naming an SLO left out"), "{text}");
@@ -100,12 +100,7 @@ fn lint_names_unknown_slos_impacts_longer_than_the_incident_and_severe_incidents
         "---\ntitle: Severe and silent\ndate: 2026-06-11\nstatus: published\nseverity: SEV1\nservices: [api]\n---\n# Severe and silent\n",
     )
     .unwrap();
-    let out = sb
-        .lore(&kb)
-        .env("LORE_TODAY", TODAY)
-        .args(["lint"])
-        .output()
-        .unwrap();
+    let out = on(&sb, &kb, &["lint"]);
     let text = stdout(&out) + &stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{text}");
     for want in [
@@ -146,13 +141,7 @@ fn the_site_shows_each_slo_and_each_postmortem_its_budget() {
     let sb = Sandbox::new();
     let kb = sb.fixture("slo");
     let out = sb.path("site");
-    let run = sb
-        .lore(&kb)
-        .env("LORE_TODAY", TODAY)
-        .args(["export", "--out"])
-        .arg(&out)
-        .output()
-        .unwrap();
+    let run = on(&sb, &kb, &["export", "--out", &out.display().to_string()]);
     assert!(run.status.success(), "{}", stderr(&run));
     let page = std::fs::read_to_string(out.join("slos.html")).unwrap();
     assert!(page.contains("id=\"slo-api-availability\""));
@@ -195,24 +184,13 @@ fn slos_in_openslo_files_are_read_beside_lore_toml() {
         "---\ntitle: Batch slow\ndate: 2026-06-29\nstatus: published\nservices: [batch]\nslo_impact:\n  - {slo: batch-latency, bad_minutes: 28}\n---\n# Batch slow\n",
     )
     .unwrap();
-    let out = sb
-        .lore(&kb)
-        .env("LORE_TODAY", TODAY)
-        .args(["slo", "--format", "json"])
-        .output()
-        .unwrap();
-    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let r = slo_json(&sb, &kb, &[]);
     let b = &r["slos"][2];
     assert_eq!(b["id"], "batch-latency");
     // 28 days × 1440 × 0.5 %.
     assert!(close(&b["budget_minutes"], 201.6));
     assert!(close(&b["windows"][0]["spent_minutes"], 28.0));
-    let lint = sb
-        .lore(&kb)
-        .env("LORE_TODAY", TODAY)
-        .args(["lint"])
-        .output()
-        .unwrap();
+    let lint = on(&sb, &kb, &["lint"]);
     let text = stdout(&lint) + &stderr(&lint);
     assert!(
         text.contains("slos/broken.yml") && text.contains("bad-openslo"),

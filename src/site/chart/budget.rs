@@ -3,7 +3,7 @@
 //! 100 %, windows over budget drawn in the warning colour.
 
 use super::{Figure, Svg, empty, table};
-use crate::slo::{SloReport, minutes};
+use crate::slo::{SloReport, minutes, percent};
 
 const W: f64 = 720.0;
 
@@ -46,7 +46,7 @@ pub fn slo_windows(o: &SloReport) -> Figure {
             vec![
                 format!("{} – {}", w.from, w.to),
                 minutes(w.spent_minutes),
-                format!("{:.0} %", w.consumed_percent),
+                percent(w.consumed_percent),
                 w.incidents.len().to_string(),
             ]
         })
@@ -83,11 +83,11 @@ pub fn slo_windows(o: &SloReport) -> Figure {
         let x = left + slot * i as f64;
         let class = if w.over_budget { "bar warn" } else { "bar" };
         let label = format!(
-            "{} – {}: {} ({:.0} % of the budget)",
+            "{} – {}: {} ({} of the budget)",
             w.from,
             w.to,
             minutes(w.spent_minutes),
-            w.consumed_percent
+            percent(w.consumed_percent)
         );
         if w.spent_minutes > 0.0 {
             let top_y = y(w.consumed_percent);
