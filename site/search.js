@@ -206,11 +206,19 @@
     var more = {};
     var want = function (stem) { var key = shardKey(stem); if (!(key in shards) && shardSet[key]) more[key] = true; };
     words.forEach(function (w) {
-      resolve(w).forEach(function (t) { want(t[0]); });
-      var c = corrected(w);
+      var own = resolve(w);
+      own.forEach(function (t) { want(t[0]); });
+      // A typo is looked for only when the word itself stands for no stem
+      // (a correction scans the whole shard).
+      var c = own.length ? null : corrected(w);
       if (c) resolve(c).forEach(function (t) { want(t[0]); });
     });
     return Object.keys(more);
+  }
+
+  // Whether some document has a stem the word stands for.
+  function known(word) {
+    return resolve(word).some(function (t) { return (termsOf(t[0])[t[0]] || []).length > 0; });
   }
 
   // doc number -> score for one word.
@@ -345,7 +353,7 @@
     // Typos first: a word no document has is replaced by the closest one.
     var notes = [];
     words = words.map(function (w) {
-      if (Object.keys(postings(w)).length) return w;
+      if (known(w)) return w;
       var c = corrected(w);
       if (c) { notes.push("“" + w + "” → “" + c + "”"); return c; }
       return w;

@@ -240,22 +240,15 @@ cd / && umount "$MNT"
         read(&out.join("first.err"))
     );
     let mut failed = 0;
-    for i in 0..6 {
-        let a = Attempt {
-            step: i,
-            rc: read(&out.join(format!("e{i}.rc")))
-                .trim()
-                .parse()
-                .unwrap_or(-1),
-            err: read(&out.join(format!("e{i}.err"))),
-        };
+    for a in attempts(&out, "e", 6) {
         check_attempt(&a, "export");
         if a.rc == 1 {
             failed += 1;
             assert_eq!(
-                read(&out.join(format!("e{i}.sums"))),
+                read(&out.join(format!("e{}.sums", a.step))),
                 first,
-                "export {i} left a changed site: {}",
+                "export {} left a changed site: {}",
+                a.step,
                 a.err
             );
         }
