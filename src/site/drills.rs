@@ -2,7 +2,7 @@
 //! and a facilitator's sheet (steps behind `<details>`) for each of the
 //! postmortems least drilled — the plan `lore drill --plan` prints.
 
-use super::Page;
+use super::pages::Made;
 use super::pages::Shared;
 use crate::drill::{self, PlanOptions};
 use crate::error::Result;
@@ -28,7 +28,7 @@ struct Sheet {
     last: Option<String>,
 }
 
-pub fn page(sh: &Shared) -> Result<Page> {
+pub fn page(sh: &Shared) -> Result<Made> {
     let site = sh.site;
     let kb = site.kb;
     let today = sh.opts.today;
@@ -91,5 +91,5 @@ pub fn page(sh: &Shared) -> Result<Page> {
     c.insert("drills_this_year", &recent.len());
     c.insert("drillable", &drillable.len());
     c.insert("shown", &sheets.len());
-    sh.page("drills.html".into(), "drills.html", &c)
+    sh.page("drills.html".into(), "drills.html", c)
 }

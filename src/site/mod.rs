@@ -163,12 +163,13 @@ pub fn export(kb: &Kb, opts: &ExportOptions, progress: &dyn Progress) -> Result<
     out.push(slos::page(&shared)?);
     out.push(drills::page(&shared)?);
     out.push(pages::search(&shared, &filters)?);
-    out.push(Page {
+    out.par_iter().try_for_each(|m| shared.emit(&writer, m))?;
+    let mut files = assets(&kb.root)?;
+    files.push(Page {
         path: "feed.xml".into(),
         bytes: feed::render(&site, &tpl, &opts.base_url)?.into_bytes(),
     });
-    out.extend(assets(&kb.root)?);
-    out.par_iter().try_for_each(|p| writer.write(p))?;
+    files.par_iter().try_for_each(|p| writer.write(p))?;
     phase.done("lists, overview, trends, feed, assets");
     let write = writer.finish()?;
     phase.done("swap into place");

@@ -21,12 +21,30 @@ pub const MARKER: &str = ".lore-export";
 pub struct WriteReport {
     pub written: usize,
     pub unchanged: usize,
+    /// Of the unchanged pages, those kept without being rendered again: made
+    /// from the same values with the same templates as last time.
+    pub kept: usize,
 }
 
 #[derive(serde::Serialize, serde::Deserialize, Default)]
 struct Manifest {
     version: u32,
     files: HashMap<String, (String, u64)>,
+    /// The fingerprint of each page's values (`templates::Context`).
+    #[serde(default)]
+    inputs: HashMap<String, String>,
+    /// The document links each page's body looked up, for the next export
+    /// to check their pages are still the same.
+    #[serde(default)]
+    links: HashMap<String, Vec<String>>,
+}
+
+/// One page's record in the manifest.
+struct Entry {
+    path: String,
+    file: (String, u64),
+    inputs: Option<u64>,
+    links: Vec<String>,
 }
 
 fn hash(bytes: &[u8]) -> String {
@@ -96,9 +114,12 @@ pub struct SiteWriter {
     name: String,
     staging: tempfile::TempDir,
     old: Option<Manifest>,
-    entries: Mutex<Vec<(String, (String, u64))>>,
+    entries: Mutex<Vec<Entry>>,
     written: AtomicUsize,
     unchanged: AtomicUsize,
+    kept: AtomicUsize,
+    /// Folders of the previous export checked to be real folders, not links.
+    real_dirs: Mutex<HashMap<String, bool>>,
 }
 
 impl SiteWriter {
@@ -135,12 +156,103 @@ impl SiteWriter {
             entries: Mutex::new(Vec::new()),
             written: AtomicUsize::new(0),
             unchanged: AtomicUsize::new(0),
+            kept: AtomicUsize::new(0),
+            real_dirs: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// The previous export's copy of `path`, if it is a regular file of
+    /// `size` bytes reached through real folders only (a folder swapped for
+    /// a link would otherwise publish a file from elsewhere).
+    fn previous(&self, path: &str, size: u64) -> Option<PathBuf> {
+        let mut dir = String::new();
+        for part in path
+            .split('/')
+            .rev()
+            .skip(1)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+        {
+            if !dir.is_empty() {
+                dir.push('/');
+            }
+            dir.push_str(part);
+            let known = self.real_dirs.lock().ok()?.get(&dir).copied();
+            let real = known.unwrap_or_else(|| {
+                let r = std::fs::symlink_metadata(self.out.join(&dir)).is_ok_and(|m| m.is_dir());
+                if let Ok(mut m) = self.real_dirs.lock() {
+                    m.insert(dir.clone(), r);
+                }
+                r
+            });
+            if !real {
+                return None;
+            }
+        }
+        let prev = self.out.join(path);
+        std::fs::symlink_metadata(&prev)
+            .is_ok_and(|m| m.is_file() && m.len() == size)
+            .then_some(prev)
+    }
+
+    /// The document links the previous export's `path` looked up, when it
+    /// recorded them.
+    pub fn old_links(&self, path: &str) -> Option<&[String]> {
+        let m = self.old.as_ref()?;
+        m.inputs.get(path)?;
+        Some(m.links.get(path).map_or(&[][..], Vec::as_slice))
+    }
+
+    /// Keeps the previous export's `path` when it was made from values with
+    /// the same fingerprint (and is still the file that export wrote, by
+    /// size); false when the page must be rendered.
+    pub fn keep(&self, path: &str, inputs: u64) -> Result<bool> {
+        let Some(m) = self.old.as_ref() else {
+            return Ok(false);
+        };
+        let (Some(was), Some(file)) = (m.inputs.get(path), m.files.get(path)) else {
+            return Ok(false);
+        };
+        if *was != format!("{inputs:016x}") || !is_contained(path) {
+            return Ok(false);
+        }
+        let Some(prev) = self.previous(path, file.1) else {
+            return Ok(false);
+        };
+        let target = self.staging.path().join(path);
+        if let Some(dir) = target.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        if std::fs::hard_link(&prev, &target).is_err() {
+            return Ok(false);
+        }
+        self.unchanged.fetch_add(1, Ordering::Relaxed);
+        self.kept.fetch_add(1, Ordering::Relaxed);
+        self.record(Entry {
+            path: path.to_string(),
+            file: file.clone(),
+            inputs: Some(inputs),
+            links: m.links.get(path).cloned().unwrap_or_default(),
+        });
+        Ok(true)
+    }
+
+    fn record(&self, e: Entry) {
+        if let Ok(mut all) = self.entries.lock() {
+            all.push(e);
+        }
     }
 
     /// Writes one page, or links it from the previous export when its bytes
     /// are the same.
     pub fn write(&self, p: &Page) -> Result<()> {
+        self.write_made(p, None, Vec::new())
+    }
+
+    /// `write` for a page rendered from values with the fingerprint
+    /// `inputs`, whose body looked up the document `links`.
+    pub fn write_made(&self, p: &Page, inputs: Option<u64>, links: Vec<String>) -> Result<()> {
         if !is_contained(&p.path) {
             return Err(outside(&p.path));
         }
@@ -150,32 +262,42 @@ impl SiteWriter {
         }
         let h = hash(&p.bytes);
         let size = p.bytes.len() as u64;
-        let prev = self.out.join(&p.path);
-        let same = self
+        let prev = self
             .old
             .as_ref()
             .and_then(|m| m.files.get(&p.path))
-            .is_some_and(|(oh, os)| *oh == h && *os == size)
-            && std::fs::symlink_metadata(&prev).is_ok_and(|m| m.is_file() && m.len() == size);
-        if same && std::fs::hard_link(&prev, &target).is_ok() {
+            .filter(|(oh, os)| *oh == h && *os == size)
+            .and_then(|_| self.previous(&p.path, size));
+        if prev.is_some_and(|prev| std::fs::hard_link(&prev, &target).is_ok()) {
             self.unchanged.fetch_add(1, Ordering::Relaxed);
         } else {
             std::fs::write(&target, &p.bytes).map_err(|e| Error::io(&target, e))?;
             self.written.fetch_add(1, Ordering::Relaxed);
         }
-        if let Ok(mut e) = self.entries.lock() {
-            e.push((p.path.clone(), (h, size)));
-        }
+        self.record(Entry {
+            path: p.path.clone(),
+            file: (h, size),
+            inputs,
+            links,
+        });
         Ok(())
     }
 
     /// Writes the manifest and puts the new folder in place.
     pub fn finish(self) -> Result<WriteReport> {
-        let entries = self.entries.into_inner().unwrap_or_default();
-        let manifest = Manifest {
+        let mut manifest = Manifest {
             version: 1,
-            files: entries.into_iter().collect(),
+            ..Manifest::default()
         };
+        for e in self.entries.into_inner().unwrap_or_default() {
+            if let Some(i) = e.inputs {
+                manifest.inputs.insert(e.path.clone(), format!("{i:016x}"));
+            }
+            if !e.links.is_empty() {
+                manifest.links.insert(e.path.clone(), e.links);
+            }
+            manifest.files.insert(e.path, e.file);
+        }
         let json = serde_json::to_vec(&manifest).map_err(|e| Error::Invalid(e.to_string()))?;
         let marker = self.staging.path().join(MARKER);
         std::fs::write(&marker, json).map_err(|e| Error::io(&marker, e))?;
@@ -183,6 +305,7 @@ impl SiteWriter {
         Ok(WriteReport {
             written: self.written.into_inner(),
             unchanged: self.unchanged.into_inner(),
+            kept: self.kept.into_inner(),
         })
     }
 }
@@ -299,7 +422,8 @@ mod tests {
             r,
             WriteReport {
                 written: 3,
-                unchanged: 0
+                unchanged: 0,
+                kept: 0
             }
         );
         let r = write_site(&out, &[page("a.html", "A"), page("x/b.html", "B2")]).unwrap();
@@ -307,7 +431,8 @@ mod tests {
             r,
             WriteReport {
                 written: 1,
-                unchanged: 1
+                unchanged: 1,
+                kept: 0
             }
         );
         assert_eq!(std::fs::read_to_string(out.join("x/b.html")).unwrap(), "B2");
@@ -317,6 +442,50 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
+    }
+
+    #[test]
+    fn a_previous_folder_swapped_for_a_link_is_never_reused() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_site(&out, &[page("x/a.html", "A")]).unwrap();
+        let elsewhere = dir.path().join("elsewhere");
+        std::fs::create_dir(&elsewhere).unwrap();
+        std::fs::write(elsewhere.join("a.html"), "Z").unwrap();
+        std::fs::remove_dir_all(out.join("x")).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, out.join("x")).unwrap();
+        let w = SiteWriter::create(&out).unwrap();
+        assert!(!w.keep("x/a.html", 1).unwrap());
+        w.write(&page("x/a.html", "A")).unwrap();
+        let r = w.finish().unwrap();
+        assert_eq!((r.written, r.unchanged), (1, 0));
+        assert!(std::fs::symlink_metadata(out.join("x")).unwrap().is_dir());
+        assert_eq!(std::fs::read_to_string(out.join("x/a.html")).unwrap(), "A");
+        assert_eq!(
+            std::fs::read_to_string(elsewhere.join("a.html")).unwrap(),
+            "Z"
+        );
+    }
+
+    #[test]
+    fn a_page_made_from_the_same_values_is_kept_without_its_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let w = SiteWriter::create(&out).unwrap();
+        w.write_made(&page("a.html", "A"), Some(7), vec!["b.md".into()])
+            .unwrap();
+        w.finish().unwrap();
+        let w = SiteWriter::create(&out).unwrap();
+        assert_eq!(w.old_links("a.html"), Some(&["b.md".to_string()][..]));
+        assert!(!w.keep("a.html", 8).unwrap(), "other values");
+        assert!(w.keep("a.html", 7).unwrap());
+        let r = w.finish().unwrap();
+        assert_eq!((r.written, r.unchanged, r.kept), (0, 1, 1));
+        assert_eq!(std::fs::read_to_string(out.join("a.html")).unwrap(), "A");
+        // What was kept is remembered for the next export.
+        let w = SiteWriter::create(&out).unwrap();
+        assert_eq!(w.old_links("a.html"), Some(&["b.md".to_string()][..]));
+        assert!(w.keep("a.html", 7).unwrap());
     }
 
     #[test]

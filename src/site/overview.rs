@@ -2,9 +2,9 @@
 //! postmortems, "On this day", items that need attention, runbooks due for
 //! review and the most frequent factors.
 
-use super::Page;
 use super::chart;
 use super::model::Taxonomy;
+use super::pages::Made;
 use super::pages::{ActionView, Shared};
 use super::views::{self, Card, Link};
 use crate::doc::Kind;
@@ -21,7 +21,7 @@ struct KeyFigure {
 }
 
 /// `index.html`: key figures, recent postmortems, items that need attention.
-pub fn overview(sh: &Shared, actions: &[ActionView]) -> Result<Page> {
+pub fn overview(sh: &Shared, actions: &[ActionView]) -> Result<Made> {
     let site = sh.site;
     let s = &sh.stats.summary;
     let trend = match s.incidents.cmp(&s.previous_incidents) {
@@ -172,5 +172,5 @@ pub fn overview(sh: &Shared, actions: &[ActionView]) -> Result<Page> {
     c.insert("stale", &stale);
     c.insert("top_factors", &top_factors);
     c.insert("months", &chart::overview_months(sh.stats));
-    sh.page("index.html".into(), "index.html", &c)
+    sh.page("index.html".into(), "index.html", c)
 }

@@ -60,12 +60,34 @@ impl Shared<'_> {
         c
     }
 
-    pub(super) fn page(&self, path: String, template: &str, ctx: &Context) -> Result<Page> {
-        Ok(Page {
+    pub(super) fn page(&self, path: String, template: &'static str, ctx: Context) -> Result<Made> {
+        Ok(Made {
             path,
-            bytes: self.tpl.render(template, ctx)?.into_bytes(),
+            template,
+            ctx,
         })
     }
+
+    /// Renders a page into `w`, or keeps the previous export's when it was
+    /// made from the same values with the same templates.
+    pub(super) fn emit(&self, w: &SiteWriter, m: &Made) -> Result<()> {
+        let inputs = self.tpl.fingerprint(m.template, &m.ctx);
+        if w.keep(&m.path, inputs)? {
+            return Ok(());
+        }
+        let page = Page {
+            path: m.path.clone(),
+            bytes: self.tpl.render(m.template, &m.ctx)?.into_bytes(),
+        };
+        w.write_made(&page, Some(inputs), Vec::new())
+    }
+}
+
+/// A page to make: where, with which template and values.
+pub struct Made {
+    pub path: String,
+    template: &'static str,
+    ctx: Context,
 }
 
 /// One page per exported document, rendered in parallel and written as soon
@@ -79,13 +101,6 @@ pub fn documents(sh: &Shared, w: &SiteWriter, progress: &dyn Progress) -> Result
             site.by_path(&resolved)
                 .map(|j| format!("../{}", site.urls[j]))
         };
-        let body = render_doc(
-            d,
-            &RenderContext {
-                link_for: &link_for,
-                today: sh.opts.today,
-            },
-        );
         let similar: Vec<SimilarView> = sh
             .similar
             .similar_to(d, 8)
@@ -104,14 +119,68 @@ pub fn documents(sh: &Shared, w: &SiteWriter, progress: &dyn Progress) -> Result
         let view = views::doc_view(site, i, sh.opts.today, similar, edits);
         let mut c = sh.context(1, d.kind.as_str(), &d.title);
         c.insert("doc", &view);
-        c.insert("body", &body.html);
-        c.insert("toc", &body.toc);
         c.insert("budget", &super::slos::budget_lines(sh, d));
-        let page = sh.page(site.urls[i].clone(), "document.html", &c)?;
-        w.write(&page)?;
+        // The body and its contents are made from the document alone, and
+        // from the pages of the documents it links to: noted here, so a page
+        // whose document and links are unchanged is kept without rendering.
+        note_source(&mut c, d);
+        let url = &site.urls[i];
+        let base = sh.tpl.fingerprint("document.html", &c);
+        let with_links = |links: &[String]| {
+            let answers: Vec<Option<String>> =
+                links.iter().map(|l| link_for(Path::new(l))).collect();
+            let mut h = xxhash_rust::xxh3::Xxh3::new();
+            h.update(&base.to_le_bytes());
+            super::templates::hash_value(&mut h, &(links, answers));
+            h.digest()
+        };
+        if let Some(old) = w.old_links(url)
+            && w.keep(url, with_links(old))?
+        {
+            progress.inc();
+            return Ok(());
+        }
+        let looked_up = std::cell::RefCell::new(Vec::<String>::new());
+        let recording = |target: &Path| {
+            let t = target.to_string_lossy().into_owned();
+            let mut seen = looked_up.borrow_mut();
+            if !seen.contains(&t) {
+                seen.push(t);
+            }
+            link_for(target)
+        };
+        let body = render_doc(
+            d,
+            &RenderContext {
+                link_for: &recording,
+                today: sh.opts.today,
+            },
+        );
+        let links = looked_up.into_inner();
+        c.insert_derived("body", &body.html);
+        c.insert_derived("toc", &body.toc);
+        let page = Page {
+            path: url.clone(),
+            bytes: sh.tpl.render("document.html", &c)?.into_bytes(),
+        };
+        w.write_made(&page, Some(with_links(&links)), links)?;
         progress.inc();
         Ok(())
     })
+}
+
+/// Notes all of a document in a page's fingerprint: what it serialises, and
+/// the body and the parts of it serialising leaves out.
+fn note_source(c: &mut Context, d: &crate::doc::Doc) {
+    c.note("source", d);
+    c.note_bytes("source_body", d.body.as_bytes());
+    let ranges: Vec<(usize, usize)> = d
+        .sections
+        .iter()
+        .map(|s| (s.content.start, s.content.end))
+        .collect();
+    c.note("source_ranges", &ranges);
+    c.note("source_keys", &d.meta.key_lines);
 }
 
 #[derive(Serialize)]
@@ -233,7 +302,7 @@ pub fn terms(sh: &Shared, w: &SiteWriter) -> Result<()> {
         }
         c.insert("postmortems", &pms);
         c.insert("spark", &spark);
-        w.write(&sh.page(t.url.clone(), "term.html", &c)?)
+        sh.emit(w, &sh.page(t.url.clone(), "term.html", c)?)
     })
 }
 
@@ -244,7 +313,7 @@ struct Group {
 }
 
 /// `browse.html`: every factor (by group), service, severity and tag.
-pub fn browse(sh: &Shared) -> Result<Page> {
+pub fn browse(sh: &Shared) -> Result<Made> {
     let site = sh.site;
     let link = |t: &super::model::Term| Link {
         label: t.name.clone(),
@@ -290,7 +359,7 @@ pub fn browse(sh: &Shared) -> Result<Page> {
     c.insert("services", &simple(Taxonomy::Service));
     c.insert("tags", &simple(Taxonomy::Tag));
     c.insert("severities", &simple(Taxonomy::Severity));
-    sh.page("browse.html".into(), "browse.html", &c)
+    sh.page("browse.html".into(), "browse.html", c)
 }
 
 #[derive(Serialize)]
@@ -300,7 +369,7 @@ struct YearGroup {
 }
 
 /// `postmortems.html` (by year) and `runbooks.html`.
-pub fn lists(sh: &Shared) -> Result<Vec<Page>> {
+pub fn lists(sh: &Shared) -> Result<Vec<Made>> {
     let site = sh.site;
     let mut years: Vec<YearGroup> = Vec::new();
     let mut runbooks = Vec::new();
@@ -356,8 +425,8 @@ pub fn lists(sh: &Shared) -> Result<Vec<Page>> {
     rb.insert("kind", "runbook");
     rb.insert("review", &review);
     Ok(vec![
-        sh.page("postmortems.html".into(), "list.html", &pm)?,
-        sh.page("runbooks.html".into(), "list.html", &rb)?,
+        sh.page("postmortems.html".into(), "list.html", pm)?,
+        sh.page("runbooks.html".into(), "list.html", rb)?,
     ])
 }
 
@@ -422,7 +491,7 @@ pub fn action_views(sh: &Shared) -> Vec<ActionView> {
 }
 
 /// `actions.html`: every action item, filterable by owner and status.
-pub fn actions(sh: &Shared, items: &[ActionView]) -> Result<Page> {
+pub fn actions(sh: &Shared, items: &[ActionView]) -> Result<Made> {
     let mut owners: Vec<String> = items.iter().filter_map(|a| a.owner.clone()).collect();
     owners.sort_by_key(|o| o.to_lowercase());
     owners.dedup();
@@ -430,11 +499,11 @@ pub fn actions(sh: &Shared, items: &[ActionView]) -> Result<Page> {
     c.insert("items", &items);
     c.insert("owners", &owners);
     c.insert("figures", &sh.stats.actions);
-    sh.page("actions.html".into(), "actions.html", &c)
+    sh.page("actions.html".into(), "actions.html", c)
 }
 
 /// `trends.html`: every chart, each with its table.
-pub fn trends(sh: &Shared) -> Result<Page> {
+pub fn trends(sh: &Shared) -> Result<Made> {
     let figures: Vec<Figure> = chart::trends(sh.stats, sh.site);
     let jump: Vec<(String, &str)> = figures
         .iter()
@@ -460,12 +529,12 @@ pub fn trends(sh: &Shared) -> Result<Page> {
     c.insert("jump", &jump);
     c.insert("figures", &figures);
     c.insert("postmortems", &sh.stats.summary.postmortems);
-    sh.page("trends.html".into(), "trends.html", &c)
+    sh.page("trends.html".into(), "trends.html", c)
 }
 
 /// `search.html`, with the filter values the index knows.
-pub fn search(sh: &Shared, filters: &super::search_index::Filters) -> Result<Page> {
+pub fn search(sh: &Shared, filters: &super::search_index::Filters) -> Result<Made> {
     let mut c = sh.context(0, "search", "Search");
     c.insert("filters", filters);
-    sh.page("search.html".into(), "search.html", &c)
+    sh.page("search.html".into(), "search.html", c)
 }

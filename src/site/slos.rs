@@ -3,8 +3,8 @@
 //! postmortem's page the share of a window's budget it used. Read from the
 //! one report `crate::slo` computes for the site's year.
 
-use super::Page;
 use super::chart::{self, Figure};
+use super::pages::Made;
 use super::pages::Shared;
 use crate::doc::Doc;
 use crate::error::Result;
@@ -85,7 +85,7 @@ pub fn for_service(sh: &Shared, service: &str) -> Vec<ServiceSlo> {
         .collect()
 }
 
-pub fn page(sh: &Shared) -> Result<Page> {
+pub fn page(sh: &Shared) -> Result<Made> {
     let site = sh.site;
     let url_of = |id: &str| {
         site.by_id(id)
@@ -151,5 +151,5 @@ pub fn page(sh: &Shared) -> Result<Page> {
     c.insert("to", &sh.slo.to.to_string());
     c.insert("drafts_left_out", &sh.slo.drafts_left_out);
     c.insert("drafts", &sh.opts.drafts);
-    sh.page("slos.html".into(), "slos.html", &c)
+    sh.page("slos.html".into(), "slos.html", c)
 }

@@ -30,17 +30,81 @@ pub const BUILTIN: &[(&str, &str)] = &[
 
 pub struct Templates {
     tera: tera::Tera,
+    /// What the pages are made with: every template's name and source and
+    /// the lore binary itself, so a page made by other templates or another
+    /// build of lore is never taken for an unchanged one.
+    id: u64,
 }
 
-/// Values for one page.
-pub struct Context(tera::Context);
+/// Values for one page, and a fingerprint of all of them: two pages with the
+/// same fingerprint and template render to the same bytes, which lets an
+/// export keep the previous one instead of rendering it again.
+pub struct Context {
+    values: tera::Context,
+    hash: xxhash_rust::xxh3::Xxh3,
+}
+
+/// Feeds what serde writes into a hash.
+struct HashWriter<'a>(&'a mut xxhash_rust::xxh3::Xxh3);
+
+impl std::io::Write for HashWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Adds `value` (as its JSON) to `hash`, with a separator no JSON holds.
+pub fn hash_value<T: Serialize + ?Sized>(hash: &mut xxhash_rust::xxh3::Xxh3, value: &T) {
+    // A value that cannot be serialised cannot be rendered either; its error
+    // text still goes into the hash, so it never matches a good one.
+    if let Err(e) = serde_json::to_writer(HashWriter(hash), value) {
+        hash.update(e.to_string().as_bytes());
+    }
+    hash.update(&[0xff]);
+}
 
 impl Context {
     pub fn new() -> Context {
-        Context(tera::Context::new())
+        Context {
+            values: tera::Context::new(),
+            hash: xxhash_rust::xxh3::Xxh3::new(),
+        }
     }
+
+    /// A value the template reads; it is part of the fingerprint.
     pub fn insert<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
-        self.0.insert(key, value);
+        self.note(key, value);
+        self.values.insert(key, value);
+    }
+
+    /// Adds to the fingerprint what values inserted later with
+    /// `insert_derived` are made from.
+    pub fn note<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        self.hash.update(key.as_bytes());
+        hash_value(&mut self.hash, value);
+    }
+
+    /// `note` for raw bytes (a document's text), hashed as they are.
+    pub fn note_bytes(&mut self, key: &'static str, bytes: &[u8]) {
+        self.hash.update(key.as_bytes());
+        self.hash.update(&(bytes.len() as u64).to_le_bytes());
+        self.hash.update(bytes);
+    }
+
+    /// A value the template reads that is wholly made from what was `note`d
+    /// before (a document's rendered body: from the document and its links),
+    /// so it need not be hashed again.
+    pub fn insert_derived<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        self.values.insert(key, value);
+    }
+
+    /// The fingerprint of everything inserted and noted so far.
+    pub fn fingerprint(&self) -> u64 {
+        self.hash.digest()
     }
 }
 
@@ -65,14 +129,52 @@ impl Templates {
         tera.autoescape_on([".html", ".xml"]);
         tera.add_raw_templates(all.iter().map(|(n, s)| (n.as_str(), s.as_str())))
             .map_err(|e| template_error("templates", &e))?;
-        Ok(Templates { tera })
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        all.sort();
+        hash_value(&mut h, &all);
+        hash_value(&mut h, &build_id());
+        Ok(Templates {
+            tera,
+            id: h.digest(),
+        })
     }
 
     pub fn render(&self, name: &str, ctx: &Context) -> Result<String> {
         self.tera
-            .render(name, &ctx.0)
+            .render(name, &ctx.values)
             .map_err(|e| template_error(name, &e))
     }
+
+    /// The fingerprint of a page: its template, the templates and lore build
+    /// it is made with, and its values.
+    pub fn fingerprint(&self, name: &str, ctx: &Context) -> u64 {
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        h.update(&self.id.to_le_bytes());
+        h.update(name.as_bytes());
+        h.update(&ctx.fingerprint().to_le_bytes());
+        h.digest()
+    }
+}
+
+/// This build of lore: its version and the size, modification time and inode
+/// of the running program (a rebuilt binary may render pages differently).
+fn build_id() -> (String, Option<(u64, i128, u64)>) {
+    let exe = std::env::current_exe()
+        .ok()
+        .and_then(|p| std::fs::metadata(p).ok())
+        .map(|m| {
+            let mtime = m
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos() as i128);
+            #[cfg(unix)]
+            let ino = std::os::unix::fs::MetadataExt::ino(&m);
+            #[cfg(not(unix))]
+            let ino = 0;
+            (m.len(), mtime, ino)
+        });
+    (env!("CARGO_PKG_VERSION").to_string(), exe)
 }
 
 fn template_error(name: &str, e: &tera::Error) -> Error {

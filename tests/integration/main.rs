@@ -13,6 +13,7 @@ mod lint;
 mod search;
 mod serve;
 mod site;
+mod site_incremental;
 mod slo;
 mod stats;
 mod tui;
