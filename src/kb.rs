@@ -17,6 +17,12 @@ pub struct Kb {
     /// Files that could not be read as documents at all.
     pub file_errors: Vec<FileError>,
     by_id: HashMap<String, usize>,
+    /// The settled stamp each document was read at and the kind its folder
+    /// gave it, for `reload`.
+    read_at: HashMap<PathBuf, (store::FileStamp, Kind)>,
+    /// Files read and parsed by the load that made this KB (the others were
+    /// kept from the one before).
+    pub files_read: usize,
 }
 
 /// Short: a KB is too large to print whole.
@@ -35,6 +41,25 @@ impl Kb {
     /// with their problems, unreadable files and links out of the KB (also
     /// those in `templates/` and `site/`) land in `file_errors`.
     pub fn load(root: &Path) -> Result<Kb> {
+        Kb::load_reusing(root, None)
+    }
+
+    /// Loads the KB again, keeping the documents whose files have the same
+    /// settled stamp as when they were read (and the same kind and time
+    /// zone): only what changed is read and parsed. For a process that
+    /// follows a KB (`lore serve`).
+    pub fn reload(self) -> Result<Kb> {
+        let root = self.root.clone();
+        Kb::load_reusing(&root, Some(self))
+    }
+
+    fn load_reusing(root: &Path, prev: Option<Kb>) -> Result<Kb> {
+        Kb::load_at(root, prev, std::time::SystemTime::now())
+    }
+
+    /// `load_reusing` as if it were `now` (tests: a file just written is not
+    /// settled until two seconds later).
+    fn load_at(root: &Path, prev: Option<Kb>, now: std::time::SystemTime) -> Result<Kb> {
         let mut config = Config::load(root)?;
         let (files, mut file_errors) = store::scan(root, &config);
         // SLOs may also live in OpenSLO files; lore.toml wins on an id.
@@ -53,18 +78,59 @@ impl Kb {
             }
         }
         file_errors.extend(store::outside_links(root));
-        let results: Vec<_> = files
+        // The documents read before, by path, while parsing is the same.
+        let mut before: HashMap<PathBuf, ((store::FileStamp, Kind), Doc)> = match prev {
+            Some(p) if p.config.tz == config.tz => {
+                let mut stamps = p.read_at;
+                p.docs
+                    .into_iter()
+                    .filter_map(|d| Some((d.path.clone(), (stamps.remove(&d.path)?, d))))
+                    .collect()
+            }
+            _ => HashMap::new(),
+        };
+        let stamps: Vec<Option<store::FileStamp>> = files
             .par_iter()
-            .map(|f| store::read_doc(root, f, &config))
+            .map(|f| store::file_stamp(root, f))
             .collect();
-        let mut docs = Vec::with_capacity(results.len());
-        for r in results {
+        let mut docs = Vec::with_capacity(files.len());
+        let mut read_at = HashMap::new();
+        let mut to_read = Vec::new();
+        for (f, st) in files.iter().zip(stamps) {
+            let kept = st.and_then(|st| {
+                let (was, _) = before.get(&f.rel)?;
+                (*was == (st, f.kind)).then(|| before.remove(&f.rel))?
+            });
+            match kept {
+                Some((was, d)) => {
+                    read_at.insert(f.rel.clone(), was);
+                    docs.push(d);
+                }
+                None => to_read.push((f, st)),
+            }
+        }
+        drop(before);
+        let results: Vec<_> = to_read
+            .par_iter()
+            .map(|(f, st)| (store::read_doc(root, f, &config), *st, f.kind))
+            .collect();
+        for (r, st, kind) in results {
             match r {
-                Ok(d) => docs.push(d),
+                Ok(d) => {
+                    // A stamp taken before reading and still settled: a
+                    // write after it gives another stamp.
+                    if let Some(st) = st.filter(|s| s.settled(now)) {
+                        read_at.insert(d.path.clone(), (st, kind));
+                    }
+                    docs.push(d);
+                }
                 Err(e) => file_errors.push(e),
             }
         }
-        Ok(Kb::from_docs(root.to_path_buf(), config, docs, file_errors))
+        let mut kb = Kb::from_docs(root.to_path_buf(), config, docs, file_errors);
+        kb.read_at = read_at;
+        kb.files_read = to_read.len();
+        Ok(kb)
     }
 
     /// Builds a KB from documents already parsed (tests, the index, imports).
@@ -75,6 +141,7 @@ impl Kb {
         file_errors: Vec<FileError>,
     ) -> Kb {
         sort_newest_first(&mut docs);
+        let docs_len = docs.len();
         let mut by_id = HashMap::with_capacity(docs.len());
         for (i, d) in docs.iter().enumerate() {
             by_id.entry(d.id.clone()).or_insert(i);
@@ -90,7 +157,9 @@ impl Kb {
             config,
             docs,
             file_errors,
+            files_read: docs_len,
             by_id,
+            read_at: HashMap::new(),
         }
     }
 
@@ -157,4 +226,61 @@ pub fn sort_newest_first(docs: &mut [Doc]) {
             .then_with(|| b.sort_date().cmp(&a.sort_date()))
             .then_with(|| a.id.cmp(&b.id))
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{Duration, SystemTime};
+
+    fn write(dir: &Path, name: &str, title: &str) {
+        std::fs::write(
+            dir.join("postmortems").join(name),
+            format!("---\ntitle: {title}\ndate: 2026-01-02\n---\n\n## Summary\n\nText.\n"),
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn a_reload_reads_only_the_files_written_since() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir(root.join("postmortems")).unwrap();
+        std::fs::write(root.join("lore.toml"), "name = \"t\"\n").unwrap();
+        for (n, t) in [("a.md", "A"), ("b.md", "B"), ("c.md", "C")] {
+            write(root, n, t);
+        }
+        let later = |s| SystemTime::now() + Duration::from_secs(s);
+        let kb = Kb::load_at(root, None, later(10)).unwrap();
+        assert_eq!((kb.docs.len(), kb.files_read), (3, 3));
+        // Nothing written: nothing read.
+        let kb = Kb::load_at(root, Some(kb), later(20)).unwrap();
+        assert_eq!((kb.docs.len(), kb.files_read), (3, 0));
+        // One changed (same size), one added, one removed.
+        write(root, "a.md", "Z");
+        write(root, "d.md", "D");
+        std::fs::remove_file(root.join("postmortems/c.md")).unwrap();
+        let kb = Kb::load_at(root, Some(kb), later(30)).unwrap();
+        assert_eq!(kb.files_read, 2);
+        let mut titles: Vec<&str> = kb.docs.iter().map(|d| d.title.as_str()).collect();
+        titles.sort();
+        assert_eq!(titles, ["B", "D", "Z"]);
+        // A file written just now is read again next time: a coarse clock
+        // could hide a second write under the same stamp.
+        let kb = Kb::load_at(root, Some(kb), later(40)).unwrap();
+        assert_eq!(kb.files_read, 0);
+        write(root, "b.md", "Y");
+        let kb = Kb::load_at(root, Some(kb), SystemTime::now()).unwrap();
+        assert_eq!(kb.files_read, 1);
+        let kb = Kb::load_at(root, Some(kb), later(50)).unwrap();
+        assert_eq!(kb.files_read, 1, "not settled when it was read");
+        // Another time zone parses every timeline again.
+        std::fs::write(
+            root.join("lore.toml"),
+            "name = \"t\"\ntimezone = \"Europe/Paris\"\n",
+        )
+        .unwrap();
+        let kb = Kb::load_at(root, Some(kb), later(60)).unwrap();
+        assert_eq!(kb.files_read, 3);
+    }
 }

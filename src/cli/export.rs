@@ -83,14 +83,15 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
     }
     writeln!(
         std::io::stdout(),
-        "exported {} documents to {} in {:.2}s ({} files: {} written, {} unchanged, of which {} not rendered again; search index {} KB)",
+        "exported {} documents to {} in {:.2}s ({} files: {} written, {} unchanged; {} of {} pages rendered, the others kept; search index {} KB)",
         report.documents,
         out.display(),
         started.elapsed().as_secs_f64(),
         report.files,
         report.write.written,
         report.write.unchanged,
-        report.write.kept,
+        report.write.rendered,
+        report.write.rendered + report.write.kept,
         report.search_bytes / 1024
     )?;
     Ok(ExitCode::SUCCESS)

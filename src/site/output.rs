@@ -24,6 +24,8 @@ pub struct WriteReport {
     /// Of the unchanged pages, those kept without being rendered again: made
     /// from the same values with the same templates as last time.
     pub kept: usize,
+    /// Pages rendered (the other files: search index, feed, assets).
+    pub rendered: usize,
 }
 
 #[derive(serde::Serialize, serde::Deserialize, Default)]
@@ -118,6 +120,7 @@ pub struct SiteWriter {
     written: AtomicUsize,
     unchanged: AtomicUsize,
     kept: AtomicUsize,
+    rendered: AtomicUsize,
     /// Folders of the previous export checked to be real folders, not links.
     real_dirs: Mutex<HashMap<String, bool>>,
 }
@@ -157,6 +160,7 @@ impl SiteWriter {
             written: AtomicUsize::new(0),
             unchanged: AtomicUsize::new(0),
             kept: AtomicUsize::new(0),
+            rendered: AtomicUsize::new(0),
             real_dirs: Mutex::new(HashMap::new()),
         })
     }
@@ -256,6 +260,9 @@ impl SiteWriter {
         if !is_contained(&p.path) {
             return Err(outside(&p.path));
         }
+        if inputs.is_some() {
+            self.rendered.fetch_add(1, Ordering::Relaxed);
+        }
         let target = self.staging.path().join(&p.path);
         if let Some(dir) = target.parent() {
             std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
@@ -306,6 +313,7 @@ impl SiteWriter {
             written: self.written.into_inner(),
             unchanged: self.unchanged.into_inner(),
             kept: self.kept.into_inner(),
+            rendered: self.rendered.into_inner(),
         })
     }
 }
@@ -423,7 +431,8 @@ mod tests {
             WriteReport {
                 written: 3,
                 unchanged: 0,
-                kept: 0
+                kept: 0,
+                rendered: 0
             }
         );
         let r = write_site(&out, &[page("a.html", "A"), page("x/b.html", "B2")]).unwrap();
@@ -432,7 +441,8 @@ mod tests {
             WriteReport {
                 written: 1,
                 unchanged: 1,
-                kept: 0
+                kept: 0,
+                rendered: 0
             }
         );
         assert_eq!(std::fs::read_to_string(out.join("x/b.html")).unwrap(), "B2");
@@ -480,7 +490,7 @@ mod tests {
         assert!(!w.keep("a.html", 8).unwrap(), "other values");
         assert!(w.keep("a.html", 7).unwrap());
         let r = w.finish().unwrap();
-        assert_eq!((r.written, r.unchanged, r.kept), (0, 1, 1));
+        assert_eq!((r.written, r.unchanged, r.kept, r.rendered), (0, 1, 1, 0));
         assert_eq!(std::fs::read_to_string(out.join("a.html")).unwrap(), "A");
         // What was kept is remembered for the next export.
         let w = SiteWriter::create(&out).unwrap();

@@ -43,6 +43,8 @@ pub struct Preview {
     _dir: tempfile::TempDir,
     /// Bumped after each rebuild; open pages poll it.
     version: Arc<AtomicU64>,
+    /// The KB the site was built from, until `run` takes it.
+    kb: Option<Kb>,
 }
 
 /// The path under which the server answers for itself (never a site file:
@@ -64,7 +66,7 @@ impl Preview {
             .tempdir()
             .map_err(|e| Error::io(std::env::temp_dir(), e))?;
         let site = dir.path().join("site");
-        build(root, &site, &opts)?;
+        let (kb, _) = build(Kb::load(root)?, &site, &opts)?;
         let http = tiny_http::Server::http(("127.0.0.1", opts.port)).map_err(|e| {
             Error::Invalid(format!(
                 "cannot listen on 127.0.0.1:{}: {e}{}",
@@ -89,6 +91,7 @@ impl Preview {
             site,
             _dir: dir,
             version: Arc::new(AtomicU64::new(1)),
+            kb: Some(kb),
         })
     }
 
@@ -103,7 +106,7 @@ impl Preview {
 
     /// Answers requests and rebuilds on changes until `stop` is set. `log`
     /// gets one line per rebuild (or its error: the last good site stays).
-    pub fn run(self, stop: &AtomicBool, log: impl Fn(String) + Send + 'static) -> Result<()> {
+    pub fn run(mut self, stop: &AtomicBool, log: impl Fn(String) + Send + 'static) -> Result<()> {
         let (tx, rx) = mpsc::channel::<Vec<PathBuf>>();
         let cfg = crate::config::Config::load(&self.root)?;
         let _watch = crate::watch::start(
@@ -117,6 +120,8 @@ impl Preview {
         let rebuilder = {
             let (root, site, opts) = (self.root.clone(), self.site.clone(), self.opts.clone());
             let version = Arc::clone(&self.version);
+            // The KB of the last build: the next one reads only what changed.
+            let mut last = self.kb.take();
             std::thread::spawn(move || {
                 while let Ok(first) = rx.recv() {
                     // Changes that came in while the last build ran: one
@@ -128,14 +133,23 @@ impl Preview {
                     changed.sort();
                     changed.dedup();
                     let t = Instant::now();
-                    match build(&root, &site, &opts) {
-                        Ok(n) => {
+                    let loaded = match last.take() {
+                        Some(kb) => kb.reload(),
+                        None => Kb::load(&root),
+                    };
+                    match loaded.and_then(|kb| build(kb, &site, &opts)) {
+                        Ok((kb, r)) => {
                             version.fetch_add(1, Ordering::SeqCst);
                             log(format!(
-                                "rebuilt {n} documents in {} ms ({})",
+                                "rebuilt {} documents in {} ms, {} read again, {} of {} pages rendered again ({})",
+                                r.documents,
                                 t.elapsed().as_millis(),
+                                kb.files_read,
+                                r.write.rendered,
+                                r.write.rendered + r.write.kept,
                                 shown(&changed)
                             ));
+                            last = Some(kb);
                         }
                         Err(e) => log(format!("error: {e} (the preview keeps the last good site)")),
                     }
@@ -192,16 +206,16 @@ impl Preview {
     }
 }
 
-/// Loads the KB and exports it into `site`; the number of documents.
-fn build(root: &Path, site: &Path, opts: &ServeOptions) -> Result<usize> {
-    let kb = Kb::load(root)?;
+/// Exports `kb` into `site`; the KB back, for the next build to reuse.
+fn build(kb: Kb, site: &Path, opts: &ServeOptions) -> Result<(Kb, super::ExportReport)> {
     let eopts = ExportOptions {
         out: site.to_path_buf(),
         base_url: String::new(),
         drafts: opts.drafts,
         today: opts.today,
     };
-    Ok(super::export(&kb, &eopts, &Quiet)?.documents)
+    let report = super::export(&kb, &eopts, &Quiet)?;
+    Ok((kb, report))
 }
 
 fn shown(paths: &[PathBuf]) -> String {

@@ -77,13 +77,14 @@ fn assert_same_site(step: &str, again: &Path, fresh: &Path) {
     }
 }
 
-/// `(files, pages not rendered again)` from the export's summary line.
+/// `(pages, pages kept without rendering)` from the export's summary line.
 fn kept(summary: &str) -> (usize, usize) {
     let num = |after: &str, before: &str| -> usize {
         let s = summary.split(after).next().unwrap();
         s.rsplit(before).next().unwrap().trim().parse().unwrap()
     };
-    (num(" files:", "("), num(" not rendered again", "of which"))
+    let (rendered, pages) = (num(" of ", ";"), num(" pages rendered", " of "));
+    (pages, pages - rendered)
 }
 
 fn edit(path: &Path, f: impl FnOnce(String) -> String) {
