@@ -109,19 +109,38 @@ fn distinct_words(d: &Doc, seen: &mut std::collections::HashSet<u64, Xxh3Builder
     }
 }
 
-/// How often each word occurs in a document.
-fn term_counts(d: &Doc) -> HashMap<String, u32, Xxh3Builder> {
-    let mut tf: HashMap<String, u32, Xxh3Builder> = HashMap::with_hasher(Xxh3Builder::new());
-    for t in doc_text(d) {
-        words(t, |w| {
-            if let Some(c) = tf.get_mut(w) {
-                *c += 1;
-            } else {
-                tf.insert(w.to_string(), 1);
-            }
-        });
+/// How often each word occurs in a document, by hash: `(count, where the
+/// word starts in `text`)`, the words one after another in `text`. One
+/// string per document instead of one per word.
+#[derive(Default)]
+struct TermCounts {
+    counts: HashMap<u64, (u32, u32), Xxh3Builder>,
+    text: String,
+}
+
+impl TermCounts {
+    fn of(d: &Doc) -> TermCounts {
+        let mut tc = TermCounts::default();
+        for t in doc_text(d) {
+            words(t, |w| {
+                tc.counts
+                    .entry(word_hash(w))
+                    .and_modify(|(c, _)| *c += 1)
+                    .or_insert_with(|| {
+                        let at = tc.text.len() as u32;
+                        tc.text.push_str(w);
+                        tc.text.push(' ');
+                        (1, at)
+                    });
+            })
+        }
+        tc
     }
-    tf
+
+    fn word(&self, at: u32) -> &str {
+        let rest = &self.text[at as usize..];
+        rest.split(' ').next().unwrap_or("")
+    }
 }
 
 fn doc_text(d: &Doc) -> impl Iterator<Item = &str> {
@@ -161,8 +180,13 @@ pub struct Similarity<'a> {
     df: HashMap<u64, u32, Xxh3Builder>,
     /// Candidate position of each postmortem, by path.
     by_path: HashMap<&'a std::path::Path, usize>,
-    /// Feature key (`f:`, `s:`, `t:`, `w:` + value) → candidates holding it.
-    postings: HashMap<String, Vec<u32>, Xxh3Builder>,
+    /// Feature key (`f:`, `s:`, `t:`, `w:` + value) → its number.
+    key_ids: HashMap<String, u32, Xxh3Builder>,
+    /// By key number: the candidates holding it, and its weight.
+    postings: Vec<Vec<u32>>,
+    weights: Vec<f32>,
+    /// By candidate: the numbers of its keys.
+    cand_keys: Vec<Vec<u32>>,
     n_docs: f32,
 }
 
@@ -206,7 +230,10 @@ impl<'a> Similarity<'a> {
             feats: Vec::new(),
             df,
             by_path,
-            postings: HashMap::default(),
+            key_ids: HashMap::default(),
+            postings: Vec::new(),
+            weights: Vec::new(),
+            cand_keys: Vec::new(),
             n_docs: 0.0,
         };
         s.n_docs = s.cands.len().max(1) as f32;
@@ -215,13 +242,24 @@ impl<'a> Similarity<'a> {
             .par_iter()
             .map(|&i| s.features(&s.kb.docs[i]))
             .collect();
-        let mut postings: HashMap<String, Vec<u32>, Xxh3Builder> = HashMap::default();
         for (ci, f) in s.feats.iter().enumerate() {
+            let mut ids = Vec::new();
             for k in keys(f) {
-                postings.entry(k).or_default().push(ci as u32);
+                let next = s.key_ids.len() as u32;
+                let id = *s.key_ids.entry(k).or_insert(next);
+                if id == next {
+                    s.postings.push(Vec::new());
+                }
+                s.postings[id as usize].push(ci as u32);
+                ids.push(id);
             }
+            s.cand_keys.push(ids);
         }
-        s.postings = postings;
+        let mut weights = vec![0.0; s.postings.len()];
+        for (k, &id) in &s.key_ids {
+            weights[id as usize] = s.weight(k, s.postings[id as usize].len());
+        }
+        s.weights = weights;
         s
     }
 
@@ -234,11 +272,12 @@ impl<'a> Similarity<'a> {
     }
 
     fn features(&self, d: &Doc) -> Features {
-        let tf = term_counts(d);
-        let mut scored: Vec<(String, f32)> = tf
-            .into_iter()
-            .filter_map(|(w, c)| {
-                let df = *self.df.get(&word_hash(&w)).unwrap_or(&0) as usize;
+        let tf = TermCounts::of(d);
+        let mut scored: Vec<(&str, f32)> = tf
+            .counts
+            .iter()
+            .filter_map(|(h, &(c, at))| {
+                let df = *self.df.get(h).unwrap_or(&0) as usize;
                 // A word in many postmortems says little, and its long list
                 // would cost `all` dearly: at most a tenth of a large KB
                 // (a half of a small one).
@@ -246,11 +285,19 @@ impl<'a> Similarity<'a> {
                     return None;
                 }
                 let weight = (1.0 + c as f32).ln() * self.idf(df + 1);
-                Some((w, weight))
+                Some((tf.word(at), weight))
             })
             .collect();
-        scored.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        scored.truncate(WORDS_PER_DOC);
+        let cmp = |a: &(&str, f32), b: &(&str, f32)| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0));
+        if scored.len() > WORDS_PER_DOC {
+            scored.select_nth_unstable_by(WORDS_PER_DOC, cmp);
+            scored.truncate(WORDS_PER_DOC);
+        }
+        scored.sort_by(cmp);
+        let scored: Vec<(String, f32)> = scored
+            .into_iter()
+            .map(|(w, x)| (w.to_string(), x))
+            .collect();
         Features {
             factors: lower(&d.meta.factors),
             services: lower(&d.meta.services),
@@ -259,8 +306,8 @@ impl<'a> Similarity<'a> {
         }
     }
 
-    fn weight(&self, key: &str) -> f32 {
-        let df = self.postings.get(key).map_or(1, Vec::len);
+    /// The weight of a feature key held by `df` candidates.
+    fn weight(&self, key: &str, df: usize) -> f32 {
         let kind = match key.as_bytes().first() {
             Some(b'f') => FACTOR_WEIGHT,
             Some(b's') => SERVICE_WEIGHT,
@@ -270,16 +317,31 @@ impl<'a> Similarity<'a> {
         kind * self.idf(df)
     }
 
-    /// Scores every candidate sharing a feature with `f` into `acc`.
-    fn rank(&self, d: &Doc, f: &Features, n: usize, acc: &mut Vec<f32>) -> Vec<Similar> {
+    /// Scores every candidate sharing a feature with `f` (whose key numbers
+    /// are `ids`, when it is a candidate) into `acc`.
+    fn rank(
+        &self,
+        d: &Doc,
+        f: &Features,
+        ids: Option<&[u32]>,
+        n: usize,
+        acc: &mut Vec<f32>,
+    ) -> Vec<Similar> {
         // `acc` is all zeros between calls: only touched entries are reset.
         acc.resize(self.cands.len(), 0.0);
         let mut touched: Vec<u32> = Vec::new();
-        for k in keys(f) {
-            let Some(list) = self.postings.get(&k) else {
-                continue;
-            };
-            let w = self.weight(&k);
+        let found: Vec<u32>;
+        let ids = match ids {
+            Some(ids) => ids,
+            None => {
+                found = keys(f)
+                    .filter_map(|k| self.key_ids.get(&k).copied())
+                    .collect();
+                &found
+            }
+        };
+        for &id in ids {
+            let (list, w) = (&self.postings[id as usize], self.weights[id as usize]);
             for &c in list {
                 if acc[c as usize] == 0.0 {
                     touched.push(c);
@@ -338,10 +400,10 @@ impl<'a> Similarity<'a> {
             std::ptr::eq(d, doc) || (d.id == doc.id && d.body == doc.body && d.meta == doc.meta)
         });
         match held {
-            Some(ci) => self.rank(doc, &self.feats[ci], n, acc),
+            Some(ci) => self.rank(doc, &self.feats[ci], Some(&self.cand_keys[ci]), n, acc),
             None => {
                 let f = self.features(doc);
-                self.rank(doc, &f, n, acc)
+                self.rank(doc, &f, None, n, acc)
             }
         }
     }
@@ -360,15 +422,11 @@ impl<'a> Similarity<'a> {
             .par_iter()
             .enumerate()
             .map_init(Vec::new, |acc, (i, d)| {
-                let owned;
-                let f = match pos.get(&i) {
-                    Some(&ci) => &self.feats[ci],
-                    None => {
-                        owned = self.features(d);
-                        &owned
-                    }
+                let ranked = match pos.get(&i) {
+                    Some(&ci) => self.rank(d, &self.feats[ci], Some(&self.cand_keys[ci]), n, acc),
+                    None => self.rank(d, &self.features(d), None, n, acc),
                 };
-                (d.id.clone(), self.rank(d, f, n, acc))
+                (d.id.clone(), ranked)
             })
             .collect()
     }
@@ -524,13 +582,13 @@ mod tests {
         let kb = kb();
         let sim = Similarity::new(&kb);
         for d in &kb.docs {
-            let fresh = sim.rank(d, &sim.features(d), 3, &mut Vec::new());
+            let fresh = sim.rank(d, &sim.features(d), None, 3, &mut Vec::new());
             assert_eq!(sim.similar_to(d, 3), fresh, "{}", d.id);
         }
         // A copy of a postmortem with another body is not taken for it.
         let mut edited = kb.get("a").unwrap().clone();
         edited.body = "nothing in common".into();
-        let fresh = sim.rank(&edited, &sim.features(&edited), 3, &mut Vec::new());
+        let fresh = sim.rank(&edited, &sim.features(&edited), None, 3, &mut Vec::new());
         assert_eq!(sim.similar_to(&edited, 3), fresh);
     }
 

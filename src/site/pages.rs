@@ -94,79 +94,81 @@ pub struct Made {
 /// as it is ready (10,000 pages never sit in memory together).
 pub fn documents(sh: &Shared, w: &SiteWriter, progress: &dyn Progress) -> Result<()> {
     let site = sh.site;
-    (0..site.docs.len()).into_par_iter().try_for_each(|i| {
-        let d = site.docs[i];
-        let link_for = |target: &Path| {
-            let resolved = resolve_link(&d.path, target);
-            site.by_path(&resolved)
-                .map(|j| format!("../{}", site.urls[j]))
-        };
-        let similar: Vec<SimilarView> = sh
-            .similar
-            .similar_to(d, 8)
-            .into_iter()
-            .filter_map(|s| {
-                site.by_id(&s.id).map(|j| SimilarView {
-                    url: site.urls[j].clone(),
-                    title: s.title,
-                    date: s.date.map(|x| x.to_string()),
-                    reasons: s.reasons,
+    (0..site.docs.len())
+        .into_par_iter()
+        .try_for_each_init(Vec::new, |scratch, i| {
+            let d = site.docs[i];
+            let link_for = |target: &Path| {
+                let resolved = resolve_link(&d.path, target);
+                site.by_path(&resolved)
+                    .map(|j| format!("../{}", site.urls[j]))
+            };
+            let similar: Vec<SimilarView> = sh
+                .similar
+                .similar_with(d, 8, scratch)
+                .into_iter()
+                .filter_map(|s| {
+                    site.by_id(&s.id).map(|j| SimilarView {
+                        url: site.urls[j].clone(),
+                        title: s.title,
+                        date: s.date.map(|x| x.to_string()),
+                        reasons: s.reasons,
+                    })
                 })
-            })
-            .take(5)
-            .collect();
-        let edits = sh.edits.get(&d.path).cloned().unwrap_or((None, None));
-        let view = views::doc_view(site, i, sh.opts.today, similar, edits);
-        let mut c = sh.context(1, d.kind.as_str(), &d.title);
-        c.insert("doc", &view);
-        c.insert("budget", &super::slos::budget_lines(sh, d));
-        // The body and its contents are made from the document alone, and
-        // from the pages of the documents it links to: noted here, so a page
-        // whose document and links are unchanged is kept without rendering.
-        note_source(&mut c, d);
-        let url = &site.urls[i];
-        let base = sh.tpl.fingerprint("document.html", &c);
-        let with_links = |links: &[String]| {
-            let answers: Vec<Option<String>> =
-                links.iter().map(|l| link_for(Path::new(l))).collect();
-            let mut h = xxhash_rust::xxh3::Xxh3::new();
-            h.update(&base.to_le_bytes());
-            super::templates::hash_value(&mut h, &(links, answers));
-            h.digest()
-        };
-        if let Some(old) = w.old_links(url)
-            && w.keep(url, with_links(old))?
-        {
-            progress.inc();
-            return Ok(());
-        }
-        let looked_up = std::cell::RefCell::new(Vec::<String>::new());
-        let recording = |target: &Path| {
-            let t = target.to_string_lossy().into_owned();
-            let mut seen = looked_up.borrow_mut();
-            if !seen.contains(&t) {
-                seen.push(t);
+                .take(5)
+                .collect();
+            let edits = sh.edits.get(&d.path).cloned().unwrap_or((None, None));
+            let view = views::doc_view(site, i, sh.opts.today, similar, edits);
+            let mut c = sh.context(1, d.kind.as_str(), &d.title);
+            c.insert("doc", &view);
+            c.insert("budget", &super::slos::budget_lines(sh, d));
+            // The body and its contents are made from the document alone, and
+            // from the pages of the documents it links to: noted here, so a page
+            // whose document and links are unchanged is kept without rendering.
+            note_source(&mut c, d);
+            let url = &site.urls[i];
+            let base = sh.tpl.fingerprint("document.html", &c);
+            let with_links = |links: &[String]| {
+                let answers: Vec<Option<String>> =
+                    links.iter().map(|l| link_for(Path::new(l))).collect();
+                let mut h = xxhash_rust::xxh3::Xxh3::new();
+                h.update(&base.to_le_bytes());
+                super::templates::hash_value(&mut h, &(links, answers));
+                h.digest()
+            };
+            if let Some(old) = w.old_links(url)
+                && w.keep(url, with_links(old))?
+            {
+                progress.inc();
+                return Ok(());
             }
-            link_for(target)
-        };
-        let body = render_doc(
-            d,
-            &RenderContext {
-                link_for: &recording,
-                today: sh.opts.today,
-            },
-        );
-        let links = looked_up.into_inner();
-        c.insert_derived("body", &body.html);
-        c.insert_derived("toc", &body.toc);
-        let page = Page {
-            path: url.clone(),
-            bytes: sh.tpl.render("document.html", &c)?.into_bytes(),
-        };
-        w.write_made(&page, Some(with_links(&links)), links)?;
-        progress.inc();
-        Ok(())
-    })
+            let looked_up = std::cell::RefCell::new(Vec::<String>::new());
+            let recording = |target: &Path| {
+                let t = target.to_string_lossy().into_owned();
+                let mut seen = looked_up.borrow_mut();
+                if !seen.contains(&t) {
+                    seen.push(t);
+                }
+                link_for(target)
+            };
+            let body = render_doc(
+                d,
+                &RenderContext {
+                    link_for: &recording,
+                    today: sh.opts.today,
+                },
+            );
+            let links = looked_up.into_inner();
+            c.insert_derived("body", &body.html);
+            c.insert_derived("toc", &body.toc);
+            let page = Page {
+                path: url.clone(),
+                bytes: sh.tpl.render("document.html", &c)?.into_bytes(),
+            };
+            w.write_made(&page, Some(with_links(&links)), links)?;
+            progress.inc();
+            Ok(())
+        })
 }
 
 /// Notes all of a document in a page's fingerprint: what it serialises, and
