@@ -31,5 +31,6 @@ pub mod term;
 pub mod tui;
 pub mod watch;
 pub mod width;
+pub mod words;
 
 pub use error::{Error, Result};

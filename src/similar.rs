@@ -93,54 +93,23 @@ fn stopwords() -> &'static WordSet {
     SET.get_or_init(|| STOPWORDS.iter().copied().collect())
 }
 
-/// The hash the document-frequency pass counts a word by: no string is
-/// kept for it (that pass sees every word of every postmortem).
-fn word_hash(w: &str) -> u64 {
-    xxhash_rust::xxh3::xxh3_64(w.as_bytes())
-}
-
 /// The distinct words of a document, by hash.
 fn distinct_words(d: &Doc, seen: &mut std::collections::HashSet<u64, Xxh3Builder>) {
     seen.clear();
     for t in doc_text(d) {
         words(t, |w| {
-            seen.insert(word_hash(w));
+            seen.insert(crate::words::hash(w));
         });
     }
 }
 
-/// How often each word occurs in a document, by hash: `(count, where the
-/// word starts in `text`)`, the words one after another in `text`. One
-/// string per document instead of one per word.
-#[derive(Default)]
-struct TermCounts {
-    counts: HashMap<u64, (u32, u32), Xxh3Builder>,
-    text: String,
-}
-
-impl TermCounts {
-    fn of(d: &Doc) -> TermCounts {
-        let mut tc = TermCounts::default();
-        for t in doc_text(d) {
-            words(t, |w| {
-                tc.counts
-                    .entry(word_hash(w))
-                    .and_modify(|(c, _)| *c += 1)
-                    .or_insert_with(|| {
-                        let at = tc.text.len() as u32;
-                        tc.text.push_str(w);
-                        tc.text.push(' ');
-                        (1, at)
-                    });
-            })
-        }
-        tc
+/// How often each word occurs in a document.
+fn term_counts(d: &Doc) -> crate::words::WordCounts {
+    let mut tc = crate::words::WordCounts::default();
+    for t in doc_text(d) {
+        words(t, |w| tc.add(w));
     }
-
-    fn word(&self, at: u32) -> &str {
-        let rest = &self.text[at as usize..];
-        rest.split(' ').next().unwrap_or("")
-    }
+    tc
 }
 
 fn doc_text(d: &Doc) -> impl Iterator<Item = &str> {
@@ -176,7 +145,7 @@ pub struct Similarity<'a> {
     /// Indices into `kb.docs` of the postmortems that can be suggested.
     cands: Vec<usize>,
     feats: Vec<Features>,
-    /// Postmortems holding each word (by `word_hash`).
+    /// Postmortems holding each word (by `words::hash`).
     df: HashMap<u64, u32, Xxh3Builder>,
     /// Candidate position of each postmortem, by path.
     by_path: HashMap<&'a std::path::Path, usize>,
@@ -272,12 +241,11 @@ impl<'a> Similarity<'a> {
     }
 
     fn features(&self, d: &Doc) -> Features {
-        let tf = TermCounts::of(d);
+        let tf = term_counts(d);
         let mut scored: Vec<(&str, f32)> = tf
-            .counts
             .iter()
-            .filter_map(|(h, &(c, at))| {
-                let df = *self.df.get(h).unwrap_or(&0) as usize;
+            .filter_map(|(h, c, w)| {
+                let df = *self.df.get(&h).unwrap_or(&0) as usize;
                 // A word in many postmortems says little, and its long list
                 // would cost `all` dearly: at most a tenth of a large KB
                 // (a half of a small one).
@@ -285,7 +253,7 @@ impl<'a> Similarity<'a> {
                     return None;
                 }
                 let weight = (1.0 + c as f32).ln() * self.idf(df + 1);
-                Some((tf.word(at), weight))
+                Some((w, weight))
             })
             .collect();
         let cmp = |a: &(&str, f32), b: &(&str, f32)| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0));

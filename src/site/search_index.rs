@@ -82,20 +82,10 @@ fn each_body_word(text: &str, mut f: impl FnMut(&str)) {
 }
 
 /// How often each indexable word occurs in a body.
-fn body_counts(body: &str) -> HashMap<String, u32> {
-    let mut tf: HashMap<String, u32> = HashMap::new();
-    each_body_word(body, |t| match tf.get_mut(t) {
-        Some(c) => *c += 1,
-        None => {
-            tf.insert(t.to_string(), 1);
-        }
-    });
+fn body_counts(body: &str) -> crate::words::WordCounts {
+    let mut tf = crate::words::WordCounts::default();
+    each_body_word(body, |t| tf.add(t));
     tf
-}
-
-/// The hash document frequencies are counted by (no string kept per word).
-fn term_hash(t: &str) -> u64 {
-    xxhash_rust::xxh3::xxh3_64(t.as_bytes())
 }
 
 /// The shard a term lives in: its first two characters, or three when the
@@ -152,7 +142,7 @@ pub fn build(site: &Site) -> (Vec<Page>, Filters) {
             |(mut acc, mut seen): (HashMap<u64, u32>, std::collections::HashSet<u64>), d| {
                 seen.clear();
                 each_body_word(&d.body, |t| {
-                    seen.insert(term_hash(t));
+                    seen.insert(crate::words::hash(t));
                 });
                 for &h in &seen {
                     *acc.entry(h).or_default() += 1;
@@ -207,17 +197,22 @@ pub fn build(site: &Site) -> (Vec<Page>, Filters) {
             add(a, SUMMARY);
         }
         let nf = n as f64;
-        let mut ranked: Vec<(&String, f64)> = tf
+        let mut ranked: Vec<(&str, f64)> = tf
             .iter()
-            .map(|(t, &c)| {
-                let idf = (nf / f64::from(df.get(&term_hash(t)).copied().unwrap_or(1))).ln() + 1.0;
+            .map(|(h, c, t)| {
+                let idf = (nf / f64::from(df.get(&h).copied().unwrap_or(1))).ln() + 1.0;
                 (t, (1.0 + f64::from(c).ln()) * idf)
             })
             .collect();
-        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+        let cmp = |a: &(&str, f64), b: &(&str, f64)| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0));
+        if ranked.len() > BODY_TERMS {
+            ranked.select_nth_unstable_by(BODY_TERMS, cmp);
+            ranked.truncate(BODY_TERMS);
+        }
+        ranked.sort_by(cmp);
         let mut body = HashMap::new();
-        for (t, _) in ranked.into_iter().take(BODY_TERMS) {
-            put(t.clone(), BODY, &mut body);
+        for (t, _) in ranked {
+            put(t.to_string(), BODY, &mut body);
         }
         for (t, class) in body {
             terms.entry(t).or_insert(class);

@@ -1,0 +1,61 @@
+//! How often each word occurs in a text, counted by the word's hash with the
+//! words kept one after another in one string: the similar-incidents pass and
+//! the site's search index read every word of every document, and a string
+//! per distinct word cost them more than the counting. Document frequencies
+//! are counted by the same hash (`hash`).
+
+use std::collections::HashMap;
+use xxhash_rust::xxh3::Xxh3Builder;
+
+/// The hash words are counted and looked up by.
+pub fn hash(w: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(w.as_bytes())
+}
+
+#[derive(Default)]
+pub struct WordCounts {
+    /// Word hash → (count, where the word starts in `text`).
+    counts: HashMap<u64, (u32, u32), Xxh3Builder>,
+    text: String,
+}
+
+impl WordCounts {
+    /// Counts one more `w` (words hold no space).
+    pub fn add(&mut self, w: &str) {
+        let text = &mut self.text;
+        self.counts
+            .entry(hash(w))
+            .and_modify(|(c, _)| *c += 1)
+            .or_insert_with(|| {
+                let at = text.len() as u32;
+                text.push_str(w);
+                text.push(' ');
+                (1, at)
+            });
+    }
+
+    /// Every distinct word: its hash, count and text.
+    pub fn iter(&self) -> impl Iterator<Item = (u64, u32, &str)> {
+        self.counts.iter().map(|(&h, &(c, at))| {
+            let rest = &self.text[at as usize..];
+            (h, c, rest.split(' ').next().unwrap_or(""))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_each_word_once_with_its_text() {
+        let mut c = WordCounts::default();
+        for w in ["failover", "dns", "failover", "ünïcode"] {
+            c.add(w);
+        }
+        let mut all: Vec<(u32, &str)> = c.iter().map(|(_, n, w)| (n, w)).collect();
+        all.sort();
+        assert_eq!(all, [(1, "dns"), (1, "ünïcode"), (2, "failover")]);
+        assert!(c.iter().all(|(h, _, w)| h == hash(w)));
+    }
+}
