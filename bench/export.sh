@@ -101,13 +101,31 @@ measure() {
 
 fresh_lore() { rm -rf "$WORK/lore-public"; /usr/bin/time -v "$LORE" --kb "$WORK/kb" export --drafts --out "$WORK/lore-public"; }
 again_lore() { /usr/bin/time -v "$LORE" --kb "$WORK/kb" export --drafts --out "$WORK/lore-public"; }
+# One postmortem's body gets one more line before each run.
+ONE=$(find "$WORK/kb/postmortems" -name '*.md' | sort | head -1)
+one_changed_lore() { printf '\nA line the benchmark added.\n' >> "$ONE"; again_lore; }
 fresh_hugo() { rm -rf "$WORK/hugo-public"; /usr/bin/time -v "$HUGO" --quiet --source "$WORK/hugo" --destination "$WORK/hugo-public"; }
 
 echo "--- $COUNT postmortems, $(nproc) cores, best of $RUNS"
 printf "%-34s %10s %11s\n" "" "wall" "peak RSS"
 measure "lore export (fresh output)" fresh_lore
 measure "lore export (again, unchanged)" again_lore
+measure "lore export (one document changed)" one_changed_lore
 measure "hugo $("$HUGO" version 2>/dev/null | grep -o 'v[0-9][0-9.]*' | head -1) (fresh output)" fresh_hugo
+
+# lore serve: the first build, then the rebuild its log reports after one
+# more line in one postmortem.
+echo "--- lore serve, one document changed"
+"$LORE" --kb "$WORK/kb" serve --port 0 2>"$WORK/serve.log" >/dev/null &
+SERVE=$!
+until grep -q "watching" "$WORK/serve.log" 2>/dev/null; do sleep 0.2; done
+for _ in $(seq "$RUNS"); do
+  before=$(grep -c "rebuilt" "$WORK/serve.log" || true)
+  printf '\nA line the benchmark added.\n' >> "$ONE"
+  until [ "$(grep -c "rebuilt" "$WORK/serve.log" || true)" -gt "$before" ]; do sleep 0.2; done
+done
+kill -INT "$SERVE"; wait "$SERVE" || true
+grep "rebuilt" "$WORK/serve.log" | sed 's/^lore: /serve: /'
 
 echo "--- output"
 printf "lore: %6d files, %5d MB\n" "$(find "$WORK/lore-public" -type f | wc -l)" "$(du -sm "$WORK/lore-public" | cut -f1)"

@@ -154,8 +154,8 @@ pub fn export(kb: &Kb, opts: &ExportOptions, progress: &dyn Progress) -> Result<
     phase.done("document pages");
     pages::terms(&shared, &writer)?;
     phase.done("term pages");
-    let mut out = pages::lists(&shared)?;
-    out.push(pages::browse(&shared)?);
+    pages::lists(&shared, &writer)?;
+    let mut out = vec![pages::browse(&shared)?];
     let actions = pages::action_views(&shared);
     out.push(pages::actions(&shared, &actions)?);
     out.push(overview::overview(&shared, &actions)?);

@@ -72,6 +72,10 @@ pub struct Site<'a> {
     pub summaries: Vec<String>,
     /// Exported documents naming each one (related, runbooks, links).
     pub backlinks: Vec<Vec<usize>>,
+    /// Each document as lists show it, parallel to `docs`, and the hash of
+    /// each card (a list page's fingerprint notes its cards by these).
+    pub cards: Vec<super::views::Card>,
+    pub card_hashes: Vec<u64>,
     /// Terms of each taxonomy, in display order.
     pub terms: HashMap<Taxonomy, Vec<Term>>,
     term_index: HashMap<(Taxonomy, String), usize>,
@@ -116,11 +120,22 @@ impl<'a> Site<'a> {
             by_path,
             summaries,
             backlinks: Vec::new(),
+            cards: Vec::new(),
+            card_hashes: Vec::new(),
             terms: HashMap::new(),
             term_index: HashMap::new(),
         };
         site.collect_backlinks();
         site.collect_terms();
+        site.cards = (0..site.docs.len())
+            .into_par_iter()
+            .map(|i| super::views::make_card(&site, i))
+            .collect();
+        site.card_hashes = site
+            .cards
+            .par_iter()
+            .map(super::templates::hash_of)
+            .collect();
         site
     }
 

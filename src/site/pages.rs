@@ -68,6 +68,29 @@ impl Shared<'_> {
         })
     }
 
+    /// `emit` for a page whose fingerprint stands for values `fill` adds
+    /// only when the page must be rendered (they are made from what was
+    /// noted).
+    pub(super) fn emit_filled(
+        &self,
+        w: &SiteWriter,
+        path: String,
+        template: &'static str,
+        mut ctx: Context,
+        fill: impl FnOnce(&mut Context),
+    ) -> Result<()> {
+        let inputs = self.tpl.fingerprint(template, &ctx);
+        if w.keep(&path, inputs)? {
+            return Ok(());
+        }
+        fill(&mut ctx);
+        let page = Page {
+            bytes: self.tpl.render(template, &ctx)?.into_bytes(),
+            path,
+        };
+        w.write_made(&page, Some(inputs), Vec::new())
+    }
+
     /// Renders a page into `w`, or keeps the previous export's when it was
     /// made from the same values with the same templates.
     pub(super) fn emit(&self, w: &SiteWriter, m: &Made) -> Result<()> {
@@ -220,8 +243,12 @@ pub fn terms(sh: &Shared, w: &SiteWriter) -> Result<()> {
     }
     jobs.par_iter().try_for_each(|&(tax, n)| {
         let t = &site.terms_of(tax)[n];
-        let cards: Vec<Card> = t.docs.iter().map(|&i| views::card(site, i)).collect();
-        let pms: Vec<&Card> = cards.iter().filter(|c| c.kind == "postmortem").collect();
+        let cards: Vec<&Card> = t.docs.iter().map(|&i| &site.cards[i]).collect();
+        let pms: Vec<&Card> = cards
+            .iter()
+            .copied()
+            .filter(|c| c.kind == "postmortem")
+            .collect();
         let factor = (tax == Taxonomy::Factor)
             .then(|| site.kb.config.factor(&t.key))
             .flatten();
@@ -294,17 +321,25 @@ pub fn terms(sh: &Shared, w: &SiteWriter) -> Result<()> {
         let spark = chart::term_quarters(&dates, sh.stats);
         let mut c = sh.context(1, "browse", &t.name);
         c.insert("term", &view);
-        c.insert("docs", &cards);
-        // Runbooks first: on a service's page during an incident, what to do
-        // comes before what happened before.
-        let runbooks: Vec<&Card> = cards.iter().filter(|c| c.kind != "postmortem").collect();
-        c.insert("runbooks", &runbooks);
         if tax == Taxonomy::Service {
             c.insert("slos", &super::slos::for_service(sh, &t.key));
         }
-        c.insert("postmortems", &pms);
         c.insert("spark", &spark);
-        sh.emit(w, &sh.page(t.url.clone(), "term.html", c)?)
+        // The lists below are made from these cards.
+        let hashes: Vec<u64> = t.docs.iter().map(|&i| site.card_hashes[i]).collect();
+        c.note("cards", &hashes);
+        sh.emit_filled(w, t.url.clone(), "term.html", c, |c| {
+            c.insert_derived("docs", &cards);
+            // Runbooks first: on a service's page during an incident, what
+            // to do comes before what happened before.
+            let runbooks: Vec<&Card> = cards
+                .iter()
+                .copied()
+                .filter(|c| c.kind != "postmortem")
+                .collect();
+            c.insert_derived("runbooks", &runbooks);
+            c.insert_derived("postmortems", &pms);
+        })
     })
 }
 
@@ -365,18 +400,18 @@ pub fn browse(sh: &Shared) -> Result<Made> {
 }
 
 #[derive(Serialize)]
-struct YearGroup {
+struct YearGroup<'a> {
     label: String,
-    docs: Vec<Card>,
+    docs: Vec<&'a Card>,
 }
 
-/// `postmortems.html` (by year) and `runbooks.html`.
-pub fn lists(sh: &Shared) -> Result<Vec<Made>> {
+/// `postmortems.html` (by year) and `runbooks.html`, written into `w`.
+pub fn lists(sh: &Shared, w: &SiteWriter) -> Result<()> {
     let site = sh.site;
     let mut years: Vec<YearGroup> = Vec::new();
     let mut runbooks = Vec::new();
     for i in 0..site.docs.len() {
-        let c = views::card(site, i);
+        let c = &site.cards[i];
         if site.docs[i].kind == Kind::Runbook {
             runbooks.push(c);
             continue;
@@ -418,18 +453,28 @@ pub fn lists(sh: &Shared) -> Result<Vec<Made>> {
             )
         })
         .collect();
+    // Each list is made from the cards of its documents: noted by their
+    // hashes, put in only when the page is rendered.
+    let hashes = |kind: Kind| -> Vec<u64> {
+        (0..site.docs.len())
+            .filter(|&i| site.docs[i].kind == kind)
+            .map(|i| site.card_hashes[i])
+            .collect()
+    };
     let mut pm = sh.context(0, "postmortem", "Postmortems");
-    pm.insert("groups", &years);
     pm.insert("kind", "postmortem");
     pm.insert("review", &Vec::<(String, Option<i64>, bool)>::new());
+    pm.note("cards", &hashes(Kind::Postmortem));
+    sh.emit_filled(w, "postmortems.html".into(), "list.html", pm, |c| {
+        c.insert_derived("groups", &years)
+    })?;
     let mut rb = sh.context(0, "runbook", "Runbooks");
-    rb.insert("groups", &rb_group);
     rb.insert("kind", "runbook");
     rb.insert("review", &review);
-    Ok(vec![
-        sh.page("postmortems.html".into(), "list.html", pm)?,
-        sh.page("runbooks.html".into(), "list.html", rb)?,
-    ])
+    rb.note("cards", &hashes(Kind::Runbook));
+    sh.emit_filled(w, "runbooks.html".into(), "list.html", rb, |c| {
+        c.insert_derived("groups", &rb_group)
+    })
 }
 
 /// One action item as the actions page and the overview show it.

@@ -67,6 +67,13 @@ pub fn hash_value<T: Serialize + ?Sized>(hash: &mut xxhash_rust::xxh3::Xxh3, val
     hash.update(&[0xff]);
 }
 
+/// The hash of one value, as `Context::note` would add it.
+pub fn hash_of<T: Serialize + ?Sized>(value: &T) -> u64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    hash_value(&mut h, value);
+    h.digest()
+}
+
 impl Context {
     pub fn new() -> Context {
         Context {

@@ -54,7 +54,12 @@ pub fn clip(s: &str, max: usize) -> String {
     format!("{}…", cut.trim_end_matches([',', '.', ';', ':']))
 }
 
+/// The card of document `i`, as made once by `Site::new`.
 pub fn card(site: &Site, i: usize) -> Card {
+    site.cards[i].clone()
+}
+
+pub fn make_card(site: &Site, i: usize) -> Card {
     let d = site.docs[i];
     let severity = (d.kind == Kind::Postmortem)
         .then(|| d.meta.severity.clone())
