@@ -102,7 +102,7 @@ measure() {
 fresh_lore() { rm -rf "$WORK/lore-public"; /usr/bin/time -v "$LORE" --kb "$WORK/kb" export --drafts --out "$WORK/lore-public"; }
 again_lore() { /usr/bin/time -v "$LORE" --kb "$WORK/kb" export --drafts --out "$WORK/lore-public"; }
 # One postmortem's body gets one more line before each run.
-ONE=$(find "$WORK/kb/postmortems" -name '*.md' | sort | head -1)
+ONE=$(find "$WORK/kb/postmortems" -name '*.md' | sort | awk 'NR == 1')
 one_changed_lore() { printf '\nA line the benchmark added.\n' >> "$ONE"; again_lore; }
 fresh_hugo() { rm -rf "$WORK/hugo-public"; /usr/bin/time -v "$HUGO" --quiet --source "$WORK/hugo" --destination "$WORK/hugo-public"; }
 

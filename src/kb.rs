@@ -41,7 +41,13 @@ impl Kb {
     /// with their problems, unreadable files and links out of the KB (also
     /// those in `templates/` and `site/`) land in `file_errors`.
     pub fn load(root: &Path) -> Result<Kb> {
-        Kb::load_reusing(root, None)
+        Kb::load_at(root, None, false, std::time::SystemTime::now())
+    }
+
+    /// `load` for a process that follows the KB: each document's stamp is
+    /// kept for `reload`.
+    pub fn load_to_follow(root: &Path) -> Result<Kb> {
+        Kb::load_at(root, None, true, std::time::SystemTime::now())
     }
 
     /// Loads the KB again, keeping the documents whose files have the same
@@ -50,16 +56,18 @@ impl Kb {
     /// follows a KB (`lore serve`).
     pub fn reload(self) -> Result<Kb> {
         let root = self.root.clone();
-        Kb::load_reusing(&root, Some(self))
+        Kb::load_at(&root, Some(self), true, std::time::SystemTime::now())
     }
 
-    fn load_reusing(root: &Path, prev: Option<Kb>) -> Result<Kb> {
-        Kb::load_at(root, prev, std::time::SystemTime::now())
-    }
-
-    /// `load_reusing` as if it were `now` (tests: a file just written is not
-    /// settled until two seconds later).
-    fn load_at(root: &Path, prev: Option<Kb>, now: std::time::SystemTime) -> Result<Kb> {
+    /// Loads the KB reusing what `prev` read, keeping stamps when `follow`,
+    /// as if it were `now` (tests: a file just written is not settled until
+    /// two seconds later).
+    fn load_at(
+        root: &Path,
+        prev: Option<Kb>,
+        follow: bool,
+        now: std::time::SystemTime,
+    ) -> Result<Kb> {
         let mut config = Config::load(root)?;
         let (files, mut file_errors) = store::scan(root, &config);
         // SLOs may also live in OpenSLO files; lore.toml wins on an id.
@@ -89,10 +97,13 @@ impl Kb {
             }
             _ => HashMap::new(),
         };
-        let stamps: Vec<Option<store::FileStamp>> = files
-            .par_iter()
-            .map(|f| store::file_stamp(root, f))
-            .collect();
+        let stamps: Vec<Option<store::FileStamp>> = match follow {
+            true => files
+                .par_iter()
+                .map(|f| store::file_stamp(root, f))
+                .collect(),
+            false => vec![None; files.len()],
+        };
         let mut docs = Vec::with_capacity(files.len());
         let mut read_at = HashMap::new();
         let mut to_read = Vec::new();
@@ -251,36 +262,41 @@ mod tests {
             write(root, n, t);
         }
         let later = |s| SystemTime::now() + Duration::from_secs(s);
-        let kb = Kb::load_at(root, None, later(10)).unwrap();
+        let kb = Kb::load_at(root, None, true, later(10)).unwrap();
         assert_eq!((kb.docs.len(), kb.files_read), (3, 3));
         // Nothing written: nothing read.
-        let kb = Kb::load_at(root, Some(kb), later(20)).unwrap();
+        let kb = Kb::load_at(root, Some(kb), true, later(20)).unwrap();
         assert_eq!((kb.docs.len(), kb.files_read), (3, 0));
         // One changed (same size), one added, one removed.
         write(root, "a.md", "Z");
         write(root, "d.md", "D");
         std::fs::remove_file(root.join("postmortems/c.md")).unwrap();
-        let kb = Kb::load_at(root, Some(kb), later(30)).unwrap();
+        let kb = Kb::load_at(root, Some(kb), true, later(30)).unwrap();
         assert_eq!(kb.files_read, 2);
         let mut titles: Vec<&str> = kb.docs.iter().map(|d| d.title.as_str()).collect();
         titles.sort();
         assert_eq!(titles, ["B", "D", "Z"]);
         // A file written just now is read again next time: a coarse clock
         // could hide a second write under the same stamp.
-        let kb = Kb::load_at(root, Some(kb), later(40)).unwrap();
+        let kb = Kb::load_at(root, Some(kb), true, later(40)).unwrap();
         assert_eq!(kb.files_read, 0);
         write(root, "b.md", "Y");
-        let kb = Kb::load_at(root, Some(kb), SystemTime::now()).unwrap();
+        let kb = Kb::load_at(root, Some(kb), true, SystemTime::now()).unwrap();
         assert_eq!(kb.files_read, 1);
-        let kb = Kb::load_at(root, Some(kb), later(50)).unwrap();
+        let kb = Kb::load_at(root, Some(kb), true, later(50)).unwrap();
         assert_eq!(kb.files_read, 1, "not settled when it was read");
+        // A KB loaded without following keeps no stamps.
+        let kb = Kb::load(root).unwrap();
+        let kb = Kb::load_at(root, Some(kb), true, later(55)).unwrap();
+        assert_eq!(kb.files_read, 3);
         // Another time zone parses every timeline again.
+
         std::fs::write(
             root.join("lore.toml"),
             "name = \"t\"\ntimezone = \"Europe/Paris\"\n",
         )
         .unwrap();
-        let kb = Kb::load_at(root, Some(kb), later(60)).unwrap();
+        let kb = Kb::load_at(root, Some(kb), true, later(60)).unwrap();
         assert_eq!(kb.files_read, 3);
     }
 }

@@ -326,26 +326,58 @@ pub fn openslo(
                 continue;
             }
         };
-        match openslo_one(&text) {
-            Ok(Some(slo)) if slos.iter().any(|(s, _): &(Slo, _)| s.id == slo.id) => {
-                errors.push(bad(format!(
-                    "SLO `{}` is defined in another file too; this one is left out",
-                    slo.id
-                )))
+        let docs = match openslo_file(&text) {
+            Ok(docs) => docs,
+            Err(why) => {
+                errors.push(bad(why));
+                continue;
             }
-            Ok(Some(slo)) => slos.push((slo, rel.clone())),
-            Ok(None) => {}
-            Err(why) => errors.push(bad(why)),
+        };
+        let several = docs.len() > 1;
+        for (n, doc) in docs.into_iter().enumerate() {
+            // A file of several documents (`---` between them) names the one.
+            let which = |why: String| match several {
+                true => format!("document {} of the file: {why}", n + 1),
+                false => why,
+            };
+            match doc {
+                Ok(Some(slo)) if slos.iter().any(|(s, _): &(Slo, _)| s.id == slo.id) => {
+                    errors.push(bad(which(format!(
+                        "SLO `{}` is defined before (here or in another file); this one is left out",
+                        slo.id
+                    ))))
+                }
+                Ok(Some(slo)) => slos.push((slo, rel.clone())),
+                Ok(None) => {}
+                Err(why) => errors.push(bad(which(why))),
+            }
         }
     }
     (slos, errors)
 }
 
-fn openslo_one(text: &str) -> std::result::Result<Option<Slo>, String> {
-    use serde_json::Value;
-    let v: Value = serde_saphyr::from_str(text).map_err(|e| format!("not YAML: {e}"))?;
+/// Each document of an OpenSLO file: an SLO, another kind (`None`: services,
+/// SLIs, alert policies sit beside SLOs in one file), or why an SLO is not
+/// usable.
+fn openslo_file(text: &str) -> std::result::Result<Vec<OneSlo>, String> {
+    let docs: Vec<serde_json::Value> =
+        serde_saphyr::from_multiple(text).map_err(|e| format!("not YAML: {e}"))?;
+    Ok(docs.iter().map(openslo_value).collect())
+}
+
+type OneSlo = std::result::Result<Option<Slo>, String>;
+
+#[cfg(test)]
+fn openslo_one(text: &str) -> OneSlo {
+    let v: serde_json::Value =
+        serde_saphyr::from_str(text).map_err(|e| format!("not YAML: {e}"))?;
+    openslo_value(&v)
+}
+
+fn openslo_value(v: &serde_json::Value) -> OneSlo {
     let api = v["apiVersion"].as_str().unwrap_or_default();
-    if !api.starts_with("openslo/") || v["kind"].as_str() != Some("SLO") {
+    let openslo = api.starts_with("openslo/") || api.starts_with("openslo.com/");
+    if !openslo || v["kind"].as_str() != Some("SLO") {
         return Ok(None);
     }
     let id = v["metadata"]["name"]
@@ -412,6 +444,21 @@ mod tests {
             ..slo
         };
         assert!((slo.budget_minutes() - 403.2).abs() < 1e-9);
+    }
+
+    #[test]
+    fn an_openslo_file_may_hold_several_documents_of_several_kinds() {
+        let yaml = "apiVersion: openslo/v1\nkind: Service\nmetadata: {name: search}\nspec: {}\n---\napiVersion: openslo/v1\nkind: SLO\nmetadata: {name: a}\nspec: {service: search, objectives: [{target: 0.99}], timeWindow: [{duration: 28d}]}\n---\napiVersion: openslo.com/v2alpha\nkind: SLO\nmetadata: {name: b}\nspec: {service: search, objectives: [{targetPercent: 99.5}], timeWindow: [{duration: 1w}]}\n---\napiVersion: openslo/v1\nkind: SLO\nmetadata: {name: c}\nspec: {service: search}\n";
+        let docs = openslo_file(yaml).unwrap();
+        assert_eq!(docs.len(), 4);
+        assert_eq!(docs[0], Ok(None));
+        let ids: Vec<String> = docs
+            .iter()
+            .filter_map(|d| d.as_ref().ok().cloned().flatten())
+            .map(|s| format!("{} {} {}", s.id, s.objective, s.window_days))
+            .collect();
+        assert_eq!(ids, ["a 99 28", "b 99.5 7"]);
+        assert!(docs[3].as_ref().unwrap_err().contains("objectives"));
     }
 
     #[test]

@@ -279,10 +279,14 @@ fn start_open_add_a_timeline_entry_and_quit() {
     assert!(s.contains("postmortem: timeline entry"), "{s}");
     assert!(s.contains("initial"), "{s}");
     t.keys(&["Enter"]);
-    let s = t.wait_for("Esc back");
-    assert!(
+    // The diff is read in the background: the footer may show before it.
+    t.wait_for("Esc back");
+    let s = t.wait_until("the diff shows the added entry", |s| {
         s.lines()
-            .any(|l| l.contains("│+- ") && l.contains("Paged the database on-call")),
+            .any(|l| l.contains("│+- ") && l.contains("Paged the database on-call"))
+    });
+    assert!(
+        s.contains("Esc back"),
         "{s}\n{}",
         sb.git(&kb, &["show", "HEAD"])
     );
