@@ -229,13 +229,16 @@ impl Kb {
 }
 
 /// Postmortems before runbooks; newest first by incident date (runbooks by
-/// review date), then by id.
+/// review date), then by id, then by file.
 pub fn sort_newest_first(docs: &mut [Doc]) {
     docs.sort_by(|a, b| {
         a.kind
             .cmp(&b.kind)
             .then_with(|| b.sort_date().cmp(&a.sort_date()))
             .then_with(|| a.id.cmp(&b.id))
+            // Two documents may share an id: the file decides, so a reload
+            // orders them as a fresh load does.
+            .then_with(|| a.path.cmp(&b.path))
     });
 }
 
@@ -285,6 +288,37 @@ mod tests {
         assert_eq!(kb.files_read, 1);
         let kb = Kb::load_at(root, Some(kb), true, later(50)).unwrap();
         assert_eq!(kb.files_read, 1, "not settled when it was read");
+        // A reload orders documents as a fresh load does, also two that
+        // share an id and a date (the file decides).
+        std::fs::write(
+            root.join("postmortems/e.md"),
+            "---\nid: same\ntitle: E\ndate: 2026-01-02\n---\n",
+        )
+        .unwrap();
+        std::fs::write(
+            root.join("postmortems/f.md"),
+            "---\nid: same\ntitle: F\ndate: 2026-01-02\n---\n",
+        )
+        .unwrap();
+        let kb = Kb::load_at(root, Some(kb), true, later(52)).unwrap();
+        // The first of the two is read again, the second kept.
+        std::fs::write(
+            root.join("postmortems/e.md"),
+            "---\nid: same\ntitle: E2\ndate: 2026-01-02\n---\n",
+        )
+        .unwrap();
+        let kb = Kb::load_at(root, Some(kb), true, later(53)).unwrap();
+        let order = |kb: &Kb| -> Vec<(PathBuf, String)> {
+            kb.docs
+                .iter()
+                .map(|d| (d.path.clone(), d.title.clone()))
+                .collect()
+        };
+        assert_eq!(order(&kb), order(&Kb::load(root).unwrap()));
+        assert_eq!(kb.get("same").map(|d| d.title.as_str()), Some("E2"));
+        for f in ["e.md", "f.md"] {
+            std::fs::remove_file(root.join("postmortems").join(f)).unwrap();
+        }
         // A KB loaded without following keeps no stamps.
         let kb = Kb::load(root).unwrap();
         let kb = Kb::load_at(root, Some(kb), true, later(55)).unwrap();

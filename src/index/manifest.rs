@@ -4,7 +4,7 @@
 
 use super::schema::SCHEMA_VERSION;
 use crate::config::Config;
-use crate::store;
+use crate::store::{self, RACY_NS};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -61,9 +61,6 @@ impl Changes {
         !self.rescan && self.touched.is_empty()
     }
 }
-
-/// Mtime window (ns) within which a file counts as possibly edited again.
-const RACY_NS: i128 = 2_000_000_000;
 
 /// The settings a manifest depends on: where documents live and the zone of
 /// bare timeline times.

@@ -6,6 +6,8 @@
 //! export are hard-linked from it instead of rewritten (their modification
 //! times stay, so a sync to a server only sends what changed).
 
+mod reuse;
+
 use super::Page;
 use super::paths::is_contained;
 use crate::error::{Error, Result};
@@ -67,10 +69,9 @@ fn check_out(out: &Path) -> Result<Option<Manifest>> {
             out.display()
         )));
     }
-    let marker = out.join(MARKER);
-    match std::fs::read(&marker) {
-        Ok(bytes) => Ok(Some(serde_json::from_slice(&bytes).unwrap_or_default())),
-        Err(_) => {
+    match reuse::read_marker(out)? {
+        Some(bytes) => Ok(Some(serde_json::from_slice(&bytes).unwrap_or_default())),
+        None => {
             let empty = std::fs::read_dir(out)
                 .map_err(|e| Error::io(out, e))?
                 .next()
@@ -121,8 +122,7 @@ pub struct SiteWriter {
     unchanged: AtomicUsize,
     kept: AtomicUsize,
     rendered: AtomicUsize,
-    /// Folders of the previous export checked to be real folders, not links.
-    real_dirs: Mutex<HashMap<String, bool>>,
+    reuse: reuse::Reuse,
 }
 
 impl SiteWriter {
@@ -149,7 +149,9 @@ impl SiteWriter {
             .prefix(&format!(".{name}.lore-new-"))
             .tempdir_in(&parent)
             .map_err(|e| Error::io(&parent, e))?;
+        let reuse = reuse::Reuse::new(out, staging.path());
         Ok(SiteWriter {
+            reuse,
             _lock: lock,
             out: out.to_path_buf(),
             parent,
@@ -161,43 +163,7 @@ impl SiteWriter {
             unchanged: AtomicUsize::new(0),
             kept: AtomicUsize::new(0),
             rendered: AtomicUsize::new(0),
-            real_dirs: Mutex::new(HashMap::new()),
         })
-    }
-
-    /// The previous export's copy of `path`, if it is a regular file of
-    /// `size` bytes reached through real folders only (a folder swapped for
-    /// a link would otherwise publish a file from elsewhere).
-    fn previous(&self, path: &str, size: u64) -> Option<PathBuf> {
-        let mut dir = String::new();
-        for part in path
-            .split('/')
-            .rev()
-            .skip(1)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-        {
-            if !dir.is_empty() {
-                dir.push('/');
-            }
-            dir.push_str(part);
-            let known = self.real_dirs.lock().ok()?.get(&dir).copied();
-            let real = known.unwrap_or_else(|| {
-                let r = std::fs::symlink_metadata(self.out.join(&dir)).is_ok_and(|m| m.is_dir());
-                if let Ok(mut m) = self.real_dirs.lock() {
-                    m.insert(dir.clone(), r);
-                }
-                r
-            });
-            if !real {
-                return None;
-            }
-        }
-        let prev = self.out.join(path);
-        std::fs::symlink_metadata(&prev)
-            .is_ok_and(|m| m.is_file() && m.len() == size)
-            .then_some(prev)
     }
 
     /// The document links the previous export's `path` looked up, when it
@@ -221,14 +187,11 @@ impl SiteWriter {
         if *was != format!("{inputs:016x}") || !is_contained(path) {
             return Ok(false);
         }
-        let Some(prev) = self.previous(path, file.1) else {
-            return Ok(false);
-        };
         let target = self.staging.path().join(path);
         if let Some(dir) = target.parent() {
             std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         }
-        if std::fs::hard_link(&prev, &target).is_err() {
+        if !self.reuse.link(path, &target, &file.0, file.1) {
             return Ok(false);
         }
         self.unchanged.fetch_add(1, Ordering::Relaxed);
@@ -269,13 +232,12 @@ impl SiteWriter {
         }
         let h = hash(&p.bytes);
         let size = p.bytes.len() as u64;
-        let prev = self
+        let was_same = self
             .old
             .as_ref()
             .and_then(|m| m.files.get(&p.path))
-            .filter(|(oh, os)| *oh == h && *os == size)
-            .and_then(|_| self.previous(&p.path, size));
-        if prev.is_some_and(|prev| std::fs::hard_link(&prev, &target).is_ok()) {
+            .is_some_and(|(oh, os)| *oh == h && *os == size);
+        if was_same && self.reuse.link(&p.path, &target, &h, size) {
             self.unchanged.fetch_add(1, Ordering::Relaxed);
         } else {
             std::fs::write(&target, &p.bytes).map_err(|e| Error::io(&target, e))?;
@@ -474,6 +436,76 @@ mod tests {
         assert_eq!(
             std::fs::read_to_string(elsewhere.join("a.html")).unwrap(),
             "Z"
+        );
+    }
+
+    /// Exports `a.html` ("AAAA"), lets `tamper` change the old site, exports
+    /// the same page again; what the new site holds and whether it was kept.
+    fn after(tamper: impl FnOnce(&Path, &Path)) -> (String, WriteReport) {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let w = SiteWriter::create(&out).unwrap();
+        w.write_made(&page("x/a.html", "AAAA"), Some(7), vec![])
+            .unwrap();
+        w.finish().unwrap();
+        tamper(&out, dir.path());
+        let w = SiteWriter::create(&out).unwrap();
+        if !w.keep("x/a.html", 7).unwrap() {
+            w.write_made(&page("x/a.html", "AAAA"), Some(7), vec![])
+                .unwrap();
+        }
+        let r = w.finish().unwrap();
+        (std::fs::read_to_string(out.join("x/a.html")).unwrap(), r)
+    }
+
+    #[test]
+    fn an_old_page_is_kept_only_as_lore_wrote_it() {
+        let (text, r) = after(|_, _| {});
+        assert_eq!((text.as_str(), r.kept), ("AAAA", 1));
+        // Edited in place to other bytes of the same size.
+        let (text, r) = after(|out, _| std::fs::write(out.join("x/a.html"), "PWND").unwrap());
+        assert_eq!((text.as_str(), r.kept, r.written), ("AAAA", 0, 1));
+        // A file from elsewhere hard-linked in its place.
+        let (text, r) = after(|out, dir| {
+            std::fs::write(dir.join("secret"), "SCRT").unwrap();
+            std::fs::remove_file(out.join("x/a.html")).unwrap();
+            std::fs::hard_link(dir.join("secret"), out.join("x/a.html")).unwrap();
+        });
+        assert_eq!((text.as_str(), r.kept), ("AAAA", 0));
+        // Its mode changed: the new site gets a new file's mode.
+        let (_, r) = after(|out, _| {
+            use std::os::unix::fs::PermissionsExt;
+            let p = std::fs::Permissions::from_mode(0o4777);
+            std::fs::set_permissions(out.join("x/a.html"), p).unwrap();
+        });
+        assert_eq!(r.kept, 0);
+    }
+
+    #[test]
+    fn a_marker_that_is_a_link_or_a_pipe_is_refused_and_nothing_is_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        std::fs::create_dir(&out).unwrap();
+        std::fs::write(out.join("precious.txt"), "keep").unwrap();
+        std::fs::write(dir.path().join("other"), "{}").unwrap();
+        std::os::unix::fs::symlink(dir.path().join("other"), out.join(MARKER)).unwrap();
+        let err = write_site(&out, &[page("a.html", "A")]).unwrap_err();
+        assert!(
+            err.to_string().contains("a link or a special file"),
+            "{err}"
+        );
+        std::fs::remove_file(out.join(MARKER)).unwrap();
+        let fifo = std::ffi::CString::new(out.join(MARKER).to_str().unwrap()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0);
+        let err = write_site(&out, &[page("a.html", "A")]).unwrap_err();
+        assert!(
+            err.to_string().contains("a link or a special file"),
+            "{err}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("precious.txt")).unwrap(),
+            "keep"
         );
     }
 

@@ -83,7 +83,14 @@ impl Shared<'_> {
         if w.keep(&path, inputs)? {
             return Ok(());
         }
+        let noted = ctx.fingerprint();
         fill(&mut ctx);
+        // `fill` may only add what the fingerprint already stands for.
+        debug_assert_eq!(
+            ctx.fingerprint(),
+            noted,
+            "{path}: a value was hashed after the fingerprint"
+        );
         let page = Page {
             bytes: self.tpl.render(template, &ctx)?.into_bytes(),
             path,
@@ -182,8 +189,14 @@ pub fn documents(sh: &Shared, w: &SiteWriter, progress: &dyn Progress) -> Result
                 },
             );
             let links = looked_up.into_inner();
+            let noted = c.fingerprint();
             c.insert_derived("body", &body.html);
             c.insert_derived("toc", &body.toc);
+            debug_assert_eq!(
+                c.fingerprint(),
+                noted,
+                "{url}: a value was hashed after the fingerprint"
+            );
             let page = Page {
                 path: url.clone(),
                 bytes: sh.tpl.render("document.html", &c)?.into_bytes(),

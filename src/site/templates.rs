@@ -139,7 +139,7 @@ impl Templates {
         let mut h = xxhash_rust::xxh3::Xxh3::new();
         all.sort();
         hash_value(&mut h, &all);
-        hash_value(&mut h, &build_id());
+        hash_value(&mut h, &(env!("CARGO_PKG_VERSION"), build_id()));
         Ok(Templates {
             tera,
             id: h.digest(),
@@ -163,25 +163,24 @@ impl Templates {
     }
 }
 
-/// This build of lore: its version and the size, modification time and inode
-/// of the running program (a rebuilt binary may render pages differently).
-fn build_id() -> (String, Option<(u64, i128, u64)>) {
-    let exe = std::env::current_exe()
-        .ok()
-        .and_then(|p| std::fs::metadata(p).ok())
-        .map(|m| {
-            let mtime = m
-                .modified()
-                .ok()
-                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                .map_or(0, |d| d.as_nanos() as i128);
-            #[cfg(unix)]
-            let ino = std::os::unix::fs::MetadataExt::ino(&m);
-            #[cfg(not(unix))]
-            let ino = 0;
-            (m.len(), mtime, ino)
-        });
-    (env!("CARGO_PKG_VERSION").to_string(), exe)
+/// This build of lore: the hash of the running program's bytes, read once
+/// per process (a few milliseconds), so pages made by another build are never
+/// kept whatever its version, size or times. When the program cannot be read
+/// the id is unique to this process: nothing is kept.
+fn build_id() -> u64 {
+    static ID: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *ID.get_or_init(|| {
+        let bytes = std::env::current_exe().and_then(std::fs::read);
+        match bytes {
+            Ok(b) => xxhash_rust::xxh3::xxh3_64(&b),
+            Err(_) => {
+                let now = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_nanos());
+                xxhash_rust::xxh3::xxh3_64(format!("{now}-{}", std::process::id()).as_bytes())
+            }
+        }
+    })
 }
 
 fn template_error(name: &str, e: &tera::Error) -> Error {

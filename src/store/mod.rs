@@ -6,11 +6,13 @@ pub mod git;
 pub mod journal;
 pub mod lock;
 mod overrides;
+mod stamp;
 
 pub use confine::Bounds;
 use confine::Entry;
 
 pub use overrides::{outside_links, static_files, template_overrides};
+pub use stamp::{FileStamp, RACY_NS, file_stamp};
 
 use crate::config::Config;
 use crate::doc::{Doc, Kind, ParseContext};
@@ -217,53 +219,7 @@ pub struct DirListing {
     pub dirs: Vec<String>,
 }
 
-/// A file as the file system last saw it written: size, modification and
-/// change times (ns) and inode. Only a write, a rename or a metadata change
-/// gives another one, so a document read at one stamp need not be read again
-/// at the same stamp, once that stamp is settled (see `settled`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FileStamp {
-    size: u64,
-    mtime: i128,
-    ctime: i128,
-    ino: u64,
-}
-
-impl FileStamp {
-    /// Whether the file was last written long enough before `now` that a
-    /// file system with coarse times could not have hidden a second write
-    /// under the same stamp (git's "racy" rule).
-    pub fn settled(&self, now: std::time::SystemTime) -> bool {
-        let now = now
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos() as i128);
-        self.mtime.max(self.ctime) < now - 2_000_000_000
-    }
-}
-
-/// The stamp of a document file, through the same confinement as reading it.
-pub fn file_stamp(root: &Path, file: &SourceFile) -> Option<FileStamp> {
-    let abs = confine::inside(root, &file.rel).ok()?;
-    let meta = std::fs::metadata(abs).ok()?;
-    #[cfg(unix)]
-    let (ctime, ino) = {
-        use std::os::unix::fs::MetadataExt;
-        (
-            i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec()),
-            meta.ino(),
-        )
-    };
-    #[cfg(not(unix))]
-    let (ctime, ino) = (i128::MAX, 0);
-    Some(FileStamp {
-        size: meta.len(),
-        mtime: mtime_ns(&meta),
-        ctime,
-        ino,
-    })
-}
-
-fn mtime_ns(meta: &std::fs::Metadata) -> i128 {
+pub(crate) fn mtime_ns(meta: &std::fs::Metadata) -> i128 {
     meta.modified()
         .ok()
         .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())

@@ -107,7 +107,14 @@ pub fn static_files(root: &Path) -> Result<Vec<(String, Vec<u8>)>> {
     let walker = walkdir::WalkDir::new(&dir)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        .filter_entry(|e| {
+            // Hidden entries stay out, and so does a lore export written
+            // into `site/` (it would be published inside itself, again and
+            // again).
+            e.depth() == 0
+                || !(e.file_name().to_string_lossy().starts_with('.')
+                    || e.file_type().is_dir() && e.path().join(crate::site::MARKER).exists())
+        });
     for entry in walker {
         let entry = entry.map_err(|e| Error::Invalid(format!("{}: {e}", dir.display())))?;
         if !entry.file_type().is_file() {

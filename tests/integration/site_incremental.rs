@@ -9,14 +9,21 @@ use crate::common::*;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-fn export(sb: &Sandbox, kb: &Path, out: &Path, today: &str) -> String {
-    let o = sb
-        .lore(kb)
-        .env("LORE_TODAY", today)
-        .args(["export", "--drafts", "--out"])
-        .arg(out)
-        .output()
-        .unwrap();
+/// How the export is run: the day, and whether drafts are in.
+struct Run {
+    today: String,
+    drafts: bool,
+}
+
+fn export(sb: &Sandbox, kb: &Path, out: &Path, run: &Run) -> String {
+    let mut cmd = sb.lore(kb);
+    cmd.env("LORE_TODAY", &run.today)
+        .args(["export", "--out"])
+        .arg(out);
+    if run.drafts {
+        cmd.arg("--drafts");
+    }
+    let o = cmd.output().unwrap();
     assert!(o.status.success(), "export failed: {}", stderr(&o));
     stdout(&o)
 }
@@ -100,16 +107,19 @@ fn a_reexport_after_each_kind_of_change_is_the_site_a_fresh_export_makes() {
     let again = sb.path("again");
     let pm = kb.join("postmortems");
     let runbook = pm.join("runbooks/payment-provider-outage.md");
-    let mut today = "2026-11-30".to_string();
-    let first = export(&sb, &kb, &again, &today);
+    let mut run = Run {
+        today: "2026-11-30".into(),
+        drafts: true,
+    };
+    let first = export(&sb, &kb, &again, &run);
     assert_eq!(kept(&first).1, 0, "{first}");
     // Nothing changed: every page is kept without rendering (the search
     // index, the feed and the assets are compared byte for byte instead).
     let pages = site(&again).keys().filter(|p| p.ends_with(".html")).count();
-    let same = export(&sb, &kb, &again, &today);
+    let same = export(&sb, &kb, &again, &run);
     assert_eq!(kept(&same).1, pages, "{same}");
 
-    type Step<'a> = (&'static str, Box<dyn Fn(&Path, &mut String) + 'a>);
+    type Step<'a> = (&'static str, Box<dyn Fn(&Path, &mut Run) + 'a>);
     let steps: Vec<Step> = vec![
         (
             "a paragraph added to one postmortem",
@@ -204,18 +214,46 @@ fn a_reexport_after_each_kind_of_change_is_the_site_a_fresh_export_makes() {
         ),
         (
             "another day (what is overdue changes)",
-            Box::new(|_, today| *today = "2027-03-01".into()),
+            Box::new(|_, run| run.today = "2027-03-01".into()),
         ),
+        (
+            "drafts left out this time",
+            Box::new(|_, run| run.drafts = false),
+        ),
+        (
+            "a postmortem moved into the runbooks folder (its kind changes)",
+            Box::new(|_, _| {
+                std::fs::rename(
+                    pm.join("2024-07-03-notifications-runaway-cron.md"),
+                    pm.join("runbooks/2024-07-03-notifications-runaway-cron.md"),
+                )
+                .unwrap()
+            }),
+        ),
+        (
+            "two documents given the same id (the file decides which keeps the page)",
+            Box::new(|_, _| {
+                for f in [
+                    "2024-01-09-mobile-api-dns-ttl-migration.md",
+                    "2026-04-21-internal-dns-resolver-outage.md",
+                ] {
+                    edit(&pm.join(f), |t| {
+                        t.replacen("---\n", "---\nid: dns-twins\n", 1)
+                    });
+                }
+            }),
+        ),
+        ("drafts in again", Box::new(|_, run| run.drafts = true)),
     ];
     for (n, (step, change)) in steps.iter().enumerate() {
-        change(&kb, &mut today);
+        change(&kb, &mut run);
         if n % 2 == 0 {
             sb.git(&kb, &["add", "-A"]);
             sb.git(&kb, &["commit", "-q", "-m", step]);
         }
-        let summary = export(&sb, &kb, &again, &today);
+        let summary = export(&sb, &kb, &again, &run);
         let fresh = sb.path(&format!("fresh-{n}"));
-        export(&sb, &kb, &fresh, &today);
+        export(&sb, &kb, &fresh, &run);
         assert_same_site(step, &again, &fresh);
         if n == 0 {
             // One body changed: most pages are kept as they were.
@@ -223,4 +261,26 @@ fn a_reexport_after_each_kind_of_change_is_the_site_a_fresh_export_makes() {
             assert!(not_rendered * 10 >= pages * 8, "{step}: {summary}");
         }
     }
+}
+
+#[test]
+fn an_export_into_the_kbs_own_site_folder_is_not_published_inside_itself() {
+    let sb = Sandbox::new();
+    let kb = sb.sample_kb();
+    let out = kb.join("site/pub");
+    let run = Run {
+        today: "2026-11-30".into(),
+        drafts: false,
+    };
+    export(&sb, &kb, &out, &run);
+    let first = site(&out).len();
+    export(&sb, &kb, &out, &run);
+    export(&sb, &kb, &out, &run);
+    let files = site(&out);
+    assert_eq!(files.len(), first);
+    assert!(
+        !files.keys().any(|p| p.starts_with("assets/pub/")),
+        "{:?}",
+        files.keys()
+    );
 }

@@ -1,0 +1,57 @@
+//! What a file's metadata says about whether it was written since it was
+//! last read, and the one window within which a write may hide under an
+//! unchanged time (a file system with coarse times): the search index's
+//! manifest and `Kb::reload` both go by it.
+
+use super::SourceFile;
+use std::path::Path;
+
+/// Within this many nanoseconds of a file's last write, a second write may
+/// leave its size and times as they were: git's "racy" rule.
+pub const RACY_NS: i128 = 2_000_000_000;
+
+/// A file as the file system last saw it written: size, modification and
+/// change times (ns) and inode. Only a write, a rename or a metadata change
+/// gives another one, so a document read at one stamp need not be read again
+/// at the same stamp, once that stamp is settled (see `settled`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileStamp {
+    size: u64,
+    mtime: i128,
+    ctime: i128,
+    ino: u64,
+}
+
+impl FileStamp {
+    /// Whether the file was last written long enough before `now` that a
+    /// file system with coarse times could not have hidden a second write
+    /// under the same stamp (git's "racy" rule).
+    pub fn settled(&self, now: std::time::SystemTime) -> bool {
+        let now = now
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as i128);
+        self.mtime.max(self.ctime) < now - RACY_NS
+    }
+}
+
+/// The stamp of a document file, through the same confinement as reading it.
+pub fn file_stamp(root: &Path, file: &SourceFile) -> Option<FileStamp> {
+    let abs = super::confine::inside(root, &file.rel).ok()?;
+    let meta = std::fs::metadata(abs).ok()?;
+    #[cfg(unix)]
+    let (ctime, ino) = {
+        use std::os::unix::fs::MetadataExt;
+        (
+            i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec()),
+            meta.ino(),
+        )
+    };
+    #[cfg(not(unix))]
+    let (ctime, ino) = (i128::MAX, 0);
+    Some(FileStamp {
+        size: meta.len(),
+        mtime: super::mtime_ns(&meta),
+        ctime,
+        ino,
+    })
+}
