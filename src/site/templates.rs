@@ -163,24 +163,11 @@ impl Templates {
     }
 }
 
-/// This build of lore: the hash of the running program's bytes, read once
-/// per process (a few milliseconds), so pages made by another build are never
-/// kept whatever its version, size or times. When the program cannot be read
-/// the id is unique to this process: nothing is kept.
-fn build_id() -> u64 {
-    static ID: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
-    *ID.get_or_init(|| {
-        let bytes = std::env::current_exe().and_then(std::fs::read);
-        match bytes {
-            Ok(b) => xxhash_rust::xxh3::xxh3_64(&b),
-            Err(_) => {
-                let now = std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map_or(0, |d| d.as_nanos());
-                xxhash_rust::xxh3::xxh3_64(format!("{now}-{}", std::process::id()).as_bytes())
-            }
-        }
-    })
+/// This build of lore: `build.rs` hashes the sources, built-in templates and
+/// assets and the locked dependencies, so a page made by other code is never
+/// kept, whatever its version says.
+fn build_id() -> &'static str {
+    env!("LORE_BUILD_ID")
 }
 
 fn template_error(name: &str, e: &tera::Error) -> Error {
