@@ -11,13 +11,44 @@ use crate::config::Config;
 use crate::doc::{Doc, Kind};
 use std::path::Path;
 
+thread_local! {
+    static GUARDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether a panic on this thread will be caught by `guarded` (the panic
+/// hook then leaves the terminal to the UI, which goes on).
+pub fn panic_is_caught() -> bool {
+    GUARDED.with(|g| g.get())
+}
+
+/// Runs `f`, turning a panic (a bug in lore) into an error the status bar
+/// shows: the I/O worker lives on, so later saves are not silently lost.
+/// Every write is atomic, so a panic leaves the file as it was or as saved.
+fn guarded<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+    GUARDED.with(|g| g.set(true));
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    GUARDED.with(|g| g.set(false));
+    r.unwrap_or_else(|p| {
+        let why = p
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| p.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Err(format!(
+            "lore hit a bug ({why}); the file is as it was or as saved — please report it"
+        ))
+    })
+}
+
 /// Runs one library call and returns its result as an action.
 pub fn perform(root: &Path, cfg: &Config, io: Io) -> Action {
     match io {
         Io::Read { rel, kind, item } => Action::Read {
-            result: data::read_doc(root, cfg, &rel, kind)
-                .map(Box::new)
-                .map_err(|e| format!("{e:#}")),
+            result: guarded(|| {
+                data::read_doc(root, cfg, &rel, kind)
+                    .map(Box::new)
+                    .map_err(|e| format!("{e:#}"))
+            }),
             rel,
             item,
         },
@@ -27,31 +58,31 @@ pub fn perform(root: &Path, cfg: &Config, io: Io) -> Action {
             change,
             reveal,
         } => Action::Wrote {
-            result: write(root, cfg, &rel, kind, change),
+            result: guarded(|| write(root, cfg, &rel, kind, change)),
             rel,
             reveal,
         },
         Io::Reread { rel, kind } => Action::Reread {
-            result: match crate::store::confine::inside(root, &rel) {
+            result: guarded(|| match crate::store::confine::inside(root, &rel) {
                 Ok(abs) if !abs.exists() => Ok(None),
                 _ => data::read_doc(root, cfg, &rel, kind)
                     .map(|d| Some(Box::new(d)))
                     .map_err(|e| format!("{e:#}")),
-            },
+            }),
             rel,
         },
-        Io::Create(new) => Action::Created(
+        Io::Create(new) => Action::Created(guarded(|| {
             crate::draft::create(root, cfg, &new)
                 .map(|rel| (rel, new.kind))
-                .map_err(|e| e.to_string()),
-        ),
+                .map_err(|e| e.to_string())
+        })),
         Io::History { rel, title } => Action::HistoryLoaded {
-            result: data::history(root, &rel).map_err(|e| format!("{e:#}")),
+            result: guarded(|| data::history(root, &rel).map_err(|e| format!("{e:#}"))),
             rel,
             title,
         },
         Io::Diff { rel, commit } => Action::DiffLoaded {
-            result: data::diff(root, &rel, &commit).map_err(|e| format!("{e:#}")),
+            result: guarded(|| data::diff(root, &rel, &commit).map_err(|e| format!("{e:#}"))),
             commit,
         },
     }
@@ -149,5 +180,16 @@ fn read_back(root: &Path, cfg: &Config, rel: &Path, kind: Kind, note: String) ->
             note,
         },
         Err(e) => failed(format!("{note}; cannot read it back: {e:#}")),
+    }
+}
+
+#[cfg(test)]
+mod guard_tests {
+    #[test]
+    fn a_panic_in_a_library_call_comes_back_as_an_error() {
+        let r: Result<(), String> = super::guarded(|| panic!("index out of range"));
+        let e = r.unwrap_err();
+        assert!(e.contains("lore hit a bug (index out of range)"), "{e}");
+        assert_eq!(super::guarded(|| Ok::<_, String>(7)), Ok(7));
     }
 }

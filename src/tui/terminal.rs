@@ -16,6 +16,11 @@ pub fn init() -> std::io::Result<DefaultTerminal> {
     let terminal = ratatui::try_init()?;
     let ratatui_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
+        // A library call's panic on the I/O worker is answered as an error
+        // in the status bar; the UI keeps the terminal.
+        if super::effects::panic_is_caught() {
+            return;
+        }
         let _ = execute!(stdout(), DisableMouseCapture);
         ratatui_hook(info);
     }));
