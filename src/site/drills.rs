@@ -2,7 +2,7 @@
 //! and a facilitator's sheet (steps behind `<details>`) for each of the
 //! postmortems least drilled — the plan `lore drill --plan` prints.
 
-use super::pages::Made;
+use super::made::Made;
 use super::pages::Shared;
 use crate::drill::{self, PlanOptions};
 use crate::error::Result;

@@ -6,6 +6,7 @@
 pub mod chart;
 mod drills;
 mod feed;
+mod made;
 pub mod markdown;
 mod model;
 mod output;

@@ -3,8 +3,8 @@
 //! review and the most frequent factors.
 
 use super::chart;
+use super::made::Made;
 use super::model::Taxonomy;
-use super::pages::Made;
 use super::pages::{ActionView, Shared};
 use super::views::{self, Card, Link};
 use crate::doc::Kind;

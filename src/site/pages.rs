@@ -3,6 +3,7 @@
 //! is in `overview`).
 
 use super::chart::{self, Figure};
+use super::made::Made;
 use super::markdown::{RenderContext, render_doc, render_inline, resolve_link};
 use super::model::{Site, Taxonomy};
 use super::output::SiteWriter;
@@ -59,65 +60,6 @@ impl Shared<'_> {
         c.insert("title", title);
         c
     }
-
-    pub(super) fn page(&self, path: String, template: &'static str, ctx: Context) -> Result<Made> {
-        Ok(Made {
-            path,
-            template,
-            ctx,
-        })
-    }
-
-    /// `emit` for a page whose fingerprint stands for values `fill` adds
-    /// only when the page must be rendered (they are made from what was
-    /// noted).
-    pub(super) fn emit_filled(
-        &self,
-        w: &SiteWriter,
-        path: String,
-        template: &'static str,
-        mut ctx: Context,
-        fill: impl FnOnce(&mut Context),
-    ) -> Result<()> {
-        let inputs = self.tpl.fingerprint(template, &ctx);
-        if w.keep(&path, inputs)? {
-            return Ok(());
-        }
-        let noted = ctx.fingerprint();
-        fill(&mut ctx);
-        // `fill` may only add what the fingerprint already stands for.
-        debug_assert_eq!(
-            ctx.fingerprint(),
-            noted,
-            "{path}: a value was hashed after the fingerprint"
-        );
-        let page = Page {
-            bytes: self.tpl.render(template, &ctx)?.into_bytes(),
-            path,
-        };
-        w.write_made(&page, Some(inputs), Vec::new())
-    }
-
-    /// Renders a page into `w`, or keeps the previous export's when it was
-    /// made from the same values with the same templates.
-    pub(super) fn emit(&self, w: &SiteWriter, m: &Made) -> Result<()> {
-        let inputs = self.tpl.fingerprint(m.template, &m.ctx);
-        if w.keep(&m.path, inputs)? {
-            return Ok(());
-        }
-        let page = Page {
-            path: m.path.clone(),
-            bytes: self.tpl.render(m.template, &m.ctx)?.into_bytes(),
-        };
-        w.write_made(&page, Some(inputs), Vec::new())
-    }
-}
-
-/// A page to make: where, with which template and values.
-pub struct Made {
-    pub path: String,
-    template: &'static str,
-    ctx: Context,
 }
 
 /// One page per exported document, rendered in parallel and written as soon
@@ -155,7 +97,7 @@ pub fn documents(sh: &Shared, w: &SiteWriter, progress: &dyn Progress) -> Result
             // The body and its contents are made from the document alone, and
             // from the pages of the documents it links to: noted here, so a page
             // whose document and links are unchanged is kept without rendering.
-            note_source(&mut c, d);
+            super::made::note_source(&mut c, d);
             let url = &site.urls[i];
             let base = sh.tpl.fingerprint("document.html", &c);
             let with_links = |links: &[String]| {
@@ -205,20 +147,6 @@ pub fn documents(sh: &Shared, w: &SiteWriter, progress: &dyn Progress) -> Result
             progress.inc();
             Ok(())
         })
-}
-
-/// Notes all of a document in a page's fingerprint: what it serialises, and
-/// the body and the parts of it serialising leaves out.
-fn note_source(c: &mut Context, d: &crate::doc::Doc) {
-    c.note("source", d);
-    c.note_bytes("source_body", d.body.as_bytes());
-    let ranges: Vec<(usize, usize)> = d
-        .sections
-        .iter()
-        .map(|s| (s.content.start, s.content.end))
-        .collect();
-    c.note("source_ranges", &ranges);
-    c.note("source_keys", &d.meta.key_lines);
 }
 
 #[derive(Serialize)]

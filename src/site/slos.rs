@@ -4,7 +4,7 @@
 //! one report `crate::slo` computes for the site's year.
 
 use super::chart::{self, Figure};
-use super::pages::Made;
+use super::made::Made;
 use super::pages::Shared;
 use crate::doc::Doc;
 use crate::error::Result;
