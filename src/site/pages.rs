@@ -114,12 +114,18 @@ pub fn documents(sh: &Shared, w: &SiteWriter, progress: &dyn Progress) -> Result
                 progress.inc();
                 return Ok(());
             }
-            let looked_up = std::cell::RefCell::new(Vec::<String>::new());
+            // In the order first asked, each once (a set beside the list keeps
+            // a document of 100,000 links linear).
+            let looked_up = std::cell::RefCell::new((
+                Vec::<String>::new(),
+                std::collections::HashSet::<String>::new(),
+            ));
             let recording = |target: &Path| {
                 let t = target.to_string_lossy().into_owned();
-                let mut seen = looked_up.borrow_mut();
-                if !seen.contains(&t) {
-                    seen.push(t);
+                let mut guard = looked_up.borrow_mut();
+                let (order, seen) = &mut *guard;
+                if seen.insert(t.clone()) {
+                    order.push(t);
                 }
                 link_for(target)
             };
@@ -130,7 +136,7 @@ pub fn documents(sh: &Shared, w: &SiteWriter, progress: &dyn Progress) -> Result
                     today: sh.opts.today,
                 },
             );
-            let links = looked_up.into_inner();
+            let links = looked_up.into_inner().0;
             let noted = c.fingerprint();
             c.insert_derived("body", &body.html);
             c.insert_derived("toc", &body.toc);
