@@ -255,18 +255,9 @@ pub fn save(root: &Path, r: &Record, title: &str, stem: &str) -> Result<PathBuf>
 
 /// Every drill record of the KB (files that do not parse are skipped).
 pub fn records(root: &Path) -> Vec<Record> {
-    let Ok(dir) = crate::store::confine::inside(root, Path::new(FOLDER)) else {
-        return Vec::new();
-    };
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        return Vec::new();
-    };
-    let mut out: Vec<Record> = entries
-        .flatten()
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
-        .filter_map(|e| {
-            let rel = Path::new(FOLDER).join(e.file_name());
+    let mut out: Vec<Record> = crate::store::folder_files(root, FOLDER, &["md"])
+        .into_iter()
+        .filter_map(|rel| {
             let mut r = parse_record(&crate::store::read_text(root, &rel).ok()?)?;
             r.path = rel;
             Some(r)

@@ -324,7 +324,6 @@ mod tests {
         let kb = Kb::load_at(root, Some(kb), true, later(55)).unwrap();
         assert_eq!(kb.files_read, 3);
         // Another time zone parses every timeline again.
-
         std::fs::write(
             root.join("lore.toml"),
             "name = \"t\"\ntimezone = \"Europe/Paris\"\n",

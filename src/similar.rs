@@ -256,12 +256,9 @@ impl<'a> Similarity<'a> {
                 Some((w, weight))
             })
             .collect();
-        let cmp = |a: &(&str, f32), b: &(&str, f32)| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0));
-        if scored.len() > WORDS_PER_DOC {
-            scored.select_nth_unstable_by(WORDS_PER_DOC, cmp);
-            scored.truncate(WORDS_PER_DOC);
-        }
-        scored.sort_by(cmp);
+        crate::words::keep_best(&mut scored, WORDS_PER_DOC, |a, b| {
+            b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0))
+        });
         let scored: Vec<(String, f32)> = scored
             .into_iter()
             .map(|(w, x)| (w.to_string(), x))
@@ -327,13 +324,9 @@ impl<'a> Similarity<'a> {
         // Best score first; candidates are in KB order (newest first, then
         // by id), which breaks ties. One more than asked for, in case the
         // document itself is among them.
-        let cmp = |a: &(f32, usize), b: &(f32, usize)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
-        let keep = (n + 1).min(top.len());
-        if keep < top.len() {
-            top.select_nth_unstable_by(keep, cmp);
-            top.truncate(keep);
-        }
-        top.sort_by(cmp);
+        crate::words::keep_best(&mut top, n + 1, |a, b| {
+            b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
+        });
         top.retain(|&(_, c)| {
             let o = &self.kb.docs[self.cands[c]];
             o.id != d.id && o.path != d.path

@@ -299,20 +299,7 @@ pub fn openslo(
 ) -> (Vec<(Slo, std::path::PathBuf)>, Vec<crate::store::FileError>) {
     let mut slos = Vec::new();
     let mut errors = Vec::new();
-    let Ok(dir) = crate::store::confine::inside(root, std::path::Path::new(OPENSLO_FOLDER)) else {
-        return (slos, errors);
-    };
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        return (slos, errors);
-    };
-    let mut files: Vec<std::path::PathBuf> = entries
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
-        .collect();
-    files.sort();
-    for path in files {
-        let rel = std::path::Path::new(OPENSLO_FOLDER).join(path.file_name().unwrap_or_default());
+    for rel in crate::store::folder_files(root, OPENSLO_FOLDER, &["yaml", "yml"]) {
         let bad = |message: String| crate::store::FileError {
             path: rel.clone(),
             line: None,

@@ -22,26 +22,31 @@ pub struct Watch {
 }
 
 /// What is watched besides `lore.toml`: the documents folders (their `.md`
-/// files) and, for the site, the template and asset overrides (any file).
+/// files), and folders where any file counts: OpenSLO files and drill
+/// records (the error budgets and drills read them) and, for the site, the
+/// template and asset overrides.
 #[derive(Debug, Clone, Default)]
 pub struct Folders {
     pub docs: Vec<PathBuf>,
-    pub site: Vec<PathBuf>,
+    pub files: Vec<PathBuf>,
 }
 
 impl Folders {
-    /// The documents folders of `cfg`; with `site`, `templates/` and `site/`.
+    /// The folders `cfg` reads; with `site`, `templates/` and `site/` too.
     pub fn of(cfg: &Config, site: bool) -> Folders {
+        let mut files = vec![
+            PathBuf::from(crate::slo::OPENSLO_FOLDER),
+            PathBuf::from(crate::drill::FOLDER),
+        ];
+        if site {
+            files.extend([PathBuf::from("templates"), PathBuf::from("site")]);
+        }
         Folders {
             docs: vec![
                 PathBuf::from(&cfg.paths.postmortems),
                 PathBuf::from(&cfg.paths.runbooks),
             ],
-            site: if site {
-                vec![PathBuf::from("templates"), PathBuf::from("site")]
-            } else {
-                Vec::new()
-            },
+            files,
         }
     }
 }
@@ -81,7 +86,7 @@ pub fn start(
     debouncer
         .watch(&base, RecursiveMode::NonRecursive)
         .map_err(|e| e.to_string())?;
-    for folder in folders.docs.iter().chain(&folders.site) {
+    for folder in folders.docs.iter().chain(&folders.files) {
         // A folder that is a link out of the KB is never watched (nor read).
         let Ok(dir) = confine::inside(&base, folder) else {
             continue;
@@ -105,8 +110,8 @@ fn is_change(kind: &EventKind) -> bool {
 }
 
 /// The KB-relative path of a change worth reporting: `lore.toml`, a `.md`
-/// file in a documents folder, as `store::scan` reads them, or any file in a
-/// site folder (nothing hidden on the way: lore's and git's folders,
+/// file in a documents folder, as `store::scan` reads them, or any file in
+/// one of the other folders (nothing hidden on the way: lore's and git's folders,
 /// temporary files).
 fn relevant(root: &Path, folders: &Folders, p: &Path) -> Option<PathBuf> {
     let rel = p.strip_prefix(root).ok()?;
@@ -118,8 +123,8 @@ fn relevant(root: &Path, folders: &Folders, p: &Path) -> Option<PathBuf> {
         .any(|c| c.as_os_str().to_str().is_none_or(|s| s.starts_with('.')));
     let doc = rel.extension().is_some_and(|e| e == "md")
         && folders.docs.iter().any(|f| rel.starts_with(f));
-    let site = folders.site.iter().any(|f| rel.starts_with(f) && rel != f);
-    ((doc || site) && !hidden && !rel.to_string_lossy().ends_with('~')).then(|| rel.to_path_buf())
+    let file = folders.files.iter().any(|f| rel.starts_with(f) && rel != f);
+    ((doc || file) && !hidden && !rel.to_string_lossy().ends_with('~')).then(|| rel.to_path_buf())
 }
 
 #[cfg(test)]
@@ -151,7 +156,7 @@ mod tests {
         let root = Path::new("/kb");
         let folders = Folders {
             docs: vec![PathBuf::from("postmortems"), PathBuf::from("runbooks")],
-            site: Vec::new(),
+            files: Vec::new(),
         };
         let r = |p: &str| relevant(root, &folders, Path::new(p));
         assert_eq!(r("/kb/postmortems/a.md"), Some("postmortems/a.md".into()));
@@ -169,7 +174,7 @@ mod tests {
         assert_eq!(r("/elsewhere/a.md"), None);
         assert_eq!(r("/kb/templates/base.html"), None);
         let site = Folders {
-            site: vec![PathBuf::from("templates"), PathBuf::from("site")],
+            files: vec![PathBuf::from("templates"), PathBuf::from("site")],
             ..folders
         };
         let r = |p: &str| relevant(root, &site, Path::new(p));
@@ -180,5 +185,20 @@ mod tests {
         assert_eq!(r("/kb/site/logo.png"), Some("site/logo.png".into()));
         assert_eq!(r("/kb/site/.logo.png.swp"), None);
         assert_eq!(r("/kb/postmortems/a.md"), Some("postmortems/a.md".into()));
+    }
+
+    #[test]
+    fn slo_files_and_drill_records_are_watched_for_the_tui_and_the_site() {
+        let cfg = Config::default();
+        for site in [false, true] {
+            let f = Folders::of(&cfg, site);
+            let r = |p: &str| relevant(Path::new("/kb"), &f, Path::new(p));
+            assert_eq!(r("/kb/slos/api.yaml"), Some("slos/api.yaml".into()));
+            assert_eq!(
+                r("/kb/drills/2026-01-02-a.md"),
+                Some("drills/2026-01-02-a.md".into())
+            );
+            assert_eq!(r("/kb/site/logo.png").is_some(), site);
+        }
     }
 }

@@ -43,6 +43,17 @@ impl WordCounts {
     }
 }
 
+/// Leaves the `k` first of `v` by `cmp`, in that order, without sorting the
+/// rest (the best words of a document out of hundreds, the best candidates
+/// out of thousands).
+pub fn keep_best<T>(v: &mut Vec<T>, k: usize, cmp: impl Fn(&T, &T) -> std::cmp::Ordering) {
+    if k < v.len() {
+        v.select_nth_unstable_by(k, &cmp);
+        v.truncate(k);
+    }
+    v.sort_by(cmp);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -57,5 +68,15 @@ mod tests {
         all.sort();
         assert_eq!(all, [(1, "dns"), (1, "ünïcode"), (2, "failover")]);
         assert!(c.iter().all(|(h, _, w)| h == hash(w)));
+    }
+
+    #[test]
+    fn keeps_the_best_in_order() {
+        let mut v = vec![5, 1, 9, 3, 7, 9];
+        keep_best(&mut v, 3, |a, b| b.cmp(a));
+        assert_eq!(v, [9, 9, 7]);
+        let mut short = vec![2, 1];
+        keep_best(&mut short, 5, |a, b| a.cmp(b));
+        assert_eq!(short, [1, 2]);
     }
 }

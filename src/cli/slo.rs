@@ -21,12 +21,13 @@ pub struct Args {
 }
 
 pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
-    let kb = Kb::load(root)?;
-    super::output::warn_unreadable(&kb);
+    // A bad date is refused before the KB is read, as `lore stats` does.
     let mut opts = Options::new(crate::clock::today());
     if let Some(s) = args.since.as_deref() {
         opts.since = Filter::bound(s, false).map_err(|e| super::UsageError(e.to_string()))?;
     }
+    let kb = Kb::load(root)?;
+    super::output::warn_unreadable(&kb);
     opts.include_drafts = args.drafts;
     let r = slo::report(&kb, &opts);
     match args.format {

@@ -49,16 +49,8 @@ impl Shared<'_> {
 
     /// Renders a page into `w`, or keeps the previous export's when it was
     /// made from the same values with the same templates.
-    pub(super) fn emit(&self, w: &SiteWriter, m: &Made) -> Result<()> {
-        let inputs = self.tpl.fingerprint(m.template, &m.ctx);
-        if w.keep(&m.path, inputs)? {
-            return Ok(());
-        }
-        let page = Page {
-            path: m.path.clone(),
-            bytes: self.tpl.render(m.template, &m.ctx)?.into_bytes(),
-        };
-        w.write_made(&page, Some(inputs), Vec::new())
+    pub(super) fn emit(&self, w: &SiteWriter, m: Made) -> Result<()> {
+        self.emit_filled(w, m.path, m.template, m.ctx, |_| {})
     }
 }
 

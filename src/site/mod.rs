@@ -164,7 +164,8 @@ pub fn export(kb: &Kb, opts: &ExportOptions, progress: &dyn Progress) -> Result<
     out.push(slos::page(&shared)?);
     out.push(drills::page(&shared)?);
     out.push(pages::search(&shared, &filters)?);
-    out.par_iter().try_for_each(|m| shared.emit(&writer, m))?;
+    out.into_par_iter()
+        .try_for_each(|m| shared.emit(&writer, m))?;
     let mut files = assets(&kb.root)?;
     files.push(Page {
         path: "feed.xml".into(),

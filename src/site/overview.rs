@@ -114,15 +114,6 @@ pub fn overview(sh: &Shared, actions: &[ActionView]) -> Result<Made> {
         })
         .take(6)
         .collect();
-    let drafts_left_out = if sh.opts.drafts {
-        0
-    } else {
-        site.kb
-            .docs
-            .iter()
-            .filter(|d| d.kind == Kind::Postmortem && !crate::stats::counts(d, false))
-            .count()
-    };
     let attention: Vec<&ActionView> = actions.iter().filter(|a| !a.done).take(10).collect();
     let stale: Vec<Link> = sh
         .stats
@@ -166,7 +157,8 @@ pub fn overview(sh: &Shared, actions: &[ActionView]) -> Result<Made> {
     c.insert("window_days", &s.window_days);
     c.insert("recent", &recent);
     c.insert("on_this_day", &anniversaries);
-    c.insert("drafts_left_out", &drafts_left_out);
+    // The export's stats count drafts over the whole KB (no `since`).
+    c.insert("drafts_left_out", &s.drafts_left_out);
     c.insert("attention", &attention);
     c.insert("open_total", &s.open_actions);
     c.insert("stale", &stale);

@@ -207,12 +207,9 @@ pub fn build(site: &Site) -> (Vec<Page>, Filters) {
                 (t, (1.0 + f64::from(c).ln()) * idf)
             })
             .collect();
-        let cmp = |a: &(&str, f64), b: &(&str, f64)| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0));
-        if ranked.len() > BODY_TERMS {
-            ranked.select_nth_unstable_by(BODY_TERMS, cmp);
-            ranked.truncate(BODY_TERMS);
-        }
-        ranked.sort_by(cmp);
+        crate::words::keep_best(&mut ranked, BODY_TERMS, |a, b| {
+            b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0))
+        });
         let mut body = HashMap::new();
         for (t, _) in ranked {
             put(t.to_string(), BODY, &mut body);
@@ -402,7 +399,9 @@ pub fn build(site: &Site) -> (Vec<Page>, Filters) {
                 date.map(|x| x.to_string()).unwrap_or_default(),
                 format!("{kind}{status}"),
                 sev.map_or(-1, |x| x as i64),
-                facs,
+                // Factors are filtered through `f-factor.js` and never shown
+                // in a result: 0 keeps the row's layout without their bytes.
+                0,
                 svcs,
                 u8::from(d.meta.near_miss),
             ])

@@ -11,7 +11,7 @@ mod stamp;
 pub use confine::Bounds;
 use confine::Entry;
 
-pub use overrides::{outside_links, static_files, template_overrides};
+pub use overrides::{folder_files, outside_links, static_files, template_overrides};
 pub use stamp::{FileStamp, RACY_NS, file_stamp};
 
 use crate::config::Config;

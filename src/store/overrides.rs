@@ -1,6 +1,8 @@
-//! A KB's own `templates/` and `site/` folders, which replace or extend the
-//! built-in templates and static assets of the exported site. Neither folder
-//! nor any file in them is read through a link that leaves the KB.
+//! A KB's own folders beside the documents: `templates/` and `site/`, which
+//! replace or extend the built-in templates and static assets of the
+//! exported site, and the flat folders of other files lore reads (`slos/`,
+//! `drills/`). None of them nor any file in them is read through a link that
+//! leaves the KB.
 
 use super::confine::{self, Bounds, Entry};
 use crate::error::{Error, Result};
@@ -131,4 +133,29 @@ pub fn static_files(root: &Path) -> Result<Vec<(String, Vec<u8>)>> {
         out.push((rel.join("/"), bytes));
     }
     Ok(out)
+}
+
+/// The files directly in the KB folder `folder` whose extension is one of
+/// `exts`, KB-relative and sorted; none when the folder is missing or a link
+/// out of the KB. Read them with `read_text`, which refuses a file that is a
+/// link out of the KB.
+pub fn folder_files(root: &Path, folder: &str, exts: &[&str]) -> Vec<std::path::PathBuf> {
+    let Ok(dir) = confine::inside(root, Path::new(folder)) else {
+        return Vec::new();
+    };
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Vec::new();
+    };
+    let mut out: Vec<std::path::PathBuf> = entries
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file() || t.is_symlink()))
+        .map(|e| Path::new(folder).join(e.file_name()))
+        .filter(|p| {
+            p.extension()
+                .and_then(|x| x.to_str())
+                .is_some_and(|x| exts.contains(&x))
+        })
+        .collect();
+    out.sort();
+    out
 }

@@ -292,6 +292,15 @@ fn a_change_on_disk_reaches_the_open_document_and_a_removal_the_list() {
     std::fs::remove_file(dir.path().join(&gone)).unwrap();
     step(&mut app, Action::Changed(vec![gone]));
     assert_eq!(ids(&app).len(), 2, "{:?}", ids(&app));
+    // An OpenSLO file is read with the whole KB, never as a document.
+    std::fs::create_dir_all(dir.path().join("slos")).unwrap();
+    std::fs::write(
+        dir.path().join("slos/api.yaml"),
+        "apiVersion: openslo/v1\nkind: SLO\nmetadata: {name: api}\nspec: {service: api, objectives: [{target: 0.99}], timeWindow: [{duration: 28d}]}\n",
+    )
+    .unwrap();
+    step(&mut app, Action::Changed(vec!["slos/api.yaml".into()]));
+    assert_eq!(ids(&app).len(), 2, "{:?}", ids(&app));
 }
 
 #[test]

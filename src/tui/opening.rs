@@ -253,7 +253,14 @@ const REREAD_MAX: usize = 50;
 /// Files changed on disk (another responder, `git pull`, an editor): each
 /// document is read again; `lore.toml`, many files or `r` read the KB.
 pub fn on_disk(app: &mut App, paths: &[PathBuf]) {
-    let config = paths.iter().any(|p| p == Path::new("lore.toml"));
+    // Anything but a document (lore.toml, an OpenSLO file, a drill record)
+    // is read with the whole KB.
+    let paths_cfg = &app.config.paths;
+    let document = |p: &Path| {
+        p.extension().is_some_and(|e| e == "md")
+            && (p.starts_with(&paths_cfg.postmortems) || p.starts_with(&paths_cfg.runbooks))
+    };
+    let config = paths.iter().any(|p| !document(p));
     if paths.is_empty() || config || paths.len() > REREAD_MAX || app.kb.is_none() {
         if paths.is_empty() {
             app.say("reloading the knowledge base");
