@@ -41,13 +41,21 @@ impl Kb {
     /// with their problems, unreadable files and links out of the KB (also
     /// those in `templates/` and `site/`) land in `file_errors`.
     pub fn load(root: &Path) -> Result<Kb> {
-        Kb::load_at(root, None, false, std::time::SystemTime::now())
+        Kb::load_at(root, Before::Nothing, false, std::time::SystemTime::now())
     }
 
     /// `load` for a process that follows the KB: each document's stamp is
     /// kept for `reload`.
     pub fn load_to_follow(root: &Path) -> Result<Kb> {
-        Kb::load_at(root, None, true, std::time::SystemTime::now())
+        Kb::load_at(root, Before::Nothing, true, std::time::SystemTime::now())
+    }
+
+    /// `load_to_follow` through the parse cache (`store::parsed`): only the
+    /// files written since the cache was saved are parsed, and the cache is
+    /// saved again when any was. For `lore export` and `lore serve`, which
+    /// read every document of a large KB.
+    pub fn load_cached(root: &Path) -> Result<Kb> {
+        Kb::load_at(root, Before::Cache, true, std::time::SystemTime::now())
     }
 
     /// Loads the KB again, keeping the documents whose files have the same
@@ -56,18 +64,18 @@ impl Kb {
     /// follows a KB (`lore serve`).
     pub fn reload(self) -> Result<Kb> {
         let root = self.root.clone();
-        Kb::load_at(&root, Some(self), true, std::time::SystemTime::now())
+        Kb::load_at(
+            &root,
+            Before::Kb(Box::new(self)),
+            true,
+            std::time::SystemTime::now(),
+        )
     }
 
     /// Loads the KB reusing what `prev` read, keeping stamps when `follow`,
     /// as if it were `now` (tests: a file just written is not settled until
     /// two seconds later).
-    fn load_at(
-        root: &Path,
-        prev: Option<Kb>,
-        follow: bool,
-        now: std::time::SystemTime,
-    ) -> Result<Kb> {
+    fn load_at(root: &Path, prev: Before, follow: bool, now: std::time::SystemTime) -> Result<Kb> {
         let mut config = Config::load(root)?;
         let (files, mut file_errors) = store::scan(root, &config);
         // SLOs may also live in OpenSLO files; lore.toml wins on an id.
@@ -87,14 +95,16 @@ impl Kb {
         }
         file_errors.extend(store::outside_links(root));
         // The documents read before, by path, while parsing is the same.
-        let mut before: HashMap<PathBuf, ((store::FileStamp, Kind), Doc)> = match prev {
-            Some(p) if p.config.tz == config.tz => {
+        let cached = matches!(prev, Before::Cache);
+        let mut before: store::parsed::Cached = match prev {
+            Before::Kb(p) if p.config.tz == config.tz => {
                 let mut stamps = p.read_at;
                 p.docs
                     .into_iter()
                     .filter_map(|d| Some((d.path.clone(), (stamps.remove(&d.path)?, d))))
                     .collect()
             }
+            Before::Cache => store::parsed::read(root, config.tz.name()),
             _ => HashMap::new(),
         };
         let stamps: Vec<Option<store::FileStamp>> = match follow {
@@ -120,6 +130,7 @@ impl Kb {
                 None => to_read.push((f, st)),
             }
         }
+        let dropped = before.len();
         drop(before);
         let results: Vec<_> = to_read
             .par_iter()
@@ -139,6 +150,9 @@ impl Kb {
             }
         }
         let mut kb = Kb::from_docs(root.to_path_buf(), config, docs, file_errors);
+        if cached && (dropped > 0 || !to_read.is_empty()) {
+            store::parsed::write(root, kb.config.tz.name(), &kb.docs, &read_at);
+        }
         kb.read_at = read_at;
         kb.files_read = to_read.len();
         Ok(kb)
@@ -228,6 +242,15 @@ impl Kb {
     }
 }
 
+/// What a load may take documents from instead of parsing their files.
+enum Before {
+    Nothing,
+    /// The KB loaded before, by the same process.
+    Kb(Box<Kb>),
+    /// The parse cache.
+    Cache,
+}
+
 /// Postmortems before runbooks; newest first by incident date (runbooks by
 /// review date), then by id, then by file.
 pub fn sort_newest_first(docs: &mut [Doc]) {
@@ -265,28 +288,28 @@ mod tests {
             write(root, n, t);
         }
         let later = |s| SystemTime::now() + Duration::from_secs(s);
-        let kb = Kb::load_at(root, None, true, later(10)).unwrap();
+        let kb = Kb::load_at(root, Before::Nothing, true, later(10)).unwrap();
         assert_eq!((kb.docs.len(), kb.files_read), (3, 3));
         // Nothing written: nothing read.
-        let kb = Kb::load_at(root, Some(kb), true, later(20)).unwrap();
+        let kb = Kb::load_at(root, Before::Kb(Box::new(kb)), true, later(20)).unwrap();
         assert_eq!((kb.docs.len(), kb.files_read), (3, 0));
         // One changed (same size), one added, one removed.
         write(root, "a.md", "Z");
         write(root, "d.md", "D");
         std::fs::remove_file(root.join("postmortems/c.md")).unwrap();
-        let kb = Kb::load_at(root, Some(kb), true, later(30)).unwrap();
+        let kb = Kb::load_at(root, Before::Kb(Box::new(kb)), true, later(30)).unwrap();
         assert_eq!(kb.files_read, 2);
         let mut titles: Vec<&str> = kb.docs.iter().map(|d| d.title.as_str()).collect();
         titles.sort();
         assert_eq!(titles, ["B", "D", "Z"]);
         // A file written just now is read again next time: a coarse clock
         // could hide a second write under the same stamp.
-        let kb = Kb::load_at(root, Some(kb), true, later(40)).unwrap();
+        let kb = Kb::load_at(root, Before::Kb(Box::new(kb)), true, later(40)).unwrap();
         assert_eq!(kb.files_read, 0);
         write(root, "b.md", "Y");
-        let kb = Kb::load_at(root, Some(kb), true, SystemTime::now()).unwrap();
+        let kb = Kb::load_at(root, Before::Kb(Box::new(kb)), true, SystemTime::now()).unwrap();
         assert_eq!(kb.files_read, 1);
-        let kb = Kb::load_at(root, Some(kb), true, later(50)).unwrap();
+        let kb = Kb::load_at(root, Before::Kb(Box::new(kb)), true, later(50)).unwrap();
         assert_eq!(kb.files_read, 1, "not settled when it was read");
         // A reload orders documents as a fresh load does, also two that
         // share an id and a date (the file decides).
@@ -300,14 +323,14 @@ mod tests {
             "---\nid: same\ntitle: F\ndate: 2026-01-02\n---\n",
         )
         .unwrap();
-        let kb = Kb::load_at(root, Some(kb), true, later(52)).unwrap();
+        let kb = Kb::load_at(root, Before::Kb(Box::new(kb)), true, later(52)).unwrap();
         // The first of the two is read again, the second kept.
         std::fs::write(
             root.join("postmortems/e.md"),
             "---\nid: same\ntitle: E2\ndate: 2026-01-02\n---\n",
         )
         .unwrap();
-        let kb = Kb::load_at(root, Some(kb), true, later(53)).unwrap();
+        let kb = Kb::load_at(root, Before::Kb(Box::new(kb)), true, later(53)).unwrap();
         let order = |kb: &Kb| -> Vec<(PathBuf, String)> {
             kb.docs
                 .iter()
@@ -321,7 +344,7 @@ mod tests {
         }
         // A KB loaded without following keeps no stamps.
         let kb = Kb::load(root).unwrap();
-        let kb = Kb::load_at(root, Some(kb), true, later(55)).unwrap();
+        let kb = Kb::load_at(root, Before::Kb(Box::new(kb)), true, later(55)).unwrap();
         assert_eq!(kb.files_read, 3);
         // Another time zone parses every timeline again.
         std::fs::write(
@@ -329,7 +352,43 @@ mod tests {
             "name = \"t\"\ntimezone = \"Europe/Paris\"\n",
         )
         .unwrap();
-        let kb = Kb::load_at(root, Some(kb), true, later(60)).unwrap();
+        let kb = Kb::load_at(root, Before::Kb(Box::new(kb)), true, later(60)).unwrap();
         assert_eq!(kb.files_read, 3);
+    }
+
+    #[test]
+    fn the_parse_cache_gives_what_parsing_gives_and_parses_only_what_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir(root.join("postmortems")).unwrap();
+        std::fs::write(root.join("lore.toml"), "name = \"t\"\n").unwrap();
+        for (n, t) in [("a.md", "A"), ("b.md", "B")] {
+            write(root, n, t);
+        }
+        let later = |s| SystemTime::now() + Duration::from_secs(s);
+        let all = |kb: &Kb| format!("{:?}", kb.docs);
+        let kb = Kb::load_at(root, Before::Cache, true, later(10)).unwrap();
+        assert_eq!(kb.files_read, 2);
+        // Another process: everything from the cache, as parsed.
+        let kb = Kb::load_at(root, Before::Cache, true, later(20)).unwrap();
+        assert_eq!(kb.files_read, 0);
+        assert_eq!(all(&kb), all(&Kb::load(root).unwrap()));
+        write(root, "b.md", "Changed");
+        write(root, "c.md", "C");
+        let kb = Kb::load_at(root, Before::Cache, true, later(30)).unwrap();
+        assert_eq!(kb.files_read, 2);
+        assert_eq!(all(&kb), all(&Kb::load(root).unwrap()));
+        std::fs::remove_file(root.join("postmortems/a.md")).unwrap();
+        let kb = Kb::load_at(root, Before::Cache, true, later(40)).unwrap();
+        assert_eq!((kb.docs.len(), kb.files_read), (2, 0));
+        assert_eq!(all(&kb), all(&Kb::load(root).unwrap()));
+        // Another time zone: every file is parsed again.
+        std::fs::write(
+            root.join("lore.toml"),
+            "name = \"t\"\ntimezone = \"Asia/Tokyo\"\n",
+        )
+        .unwrap();
+        let kb = Kb::load_at(root, Before::Cache, true, later(50)).unwrap();
+        assert_eq!(kb.files_read, 2);
     }
 }

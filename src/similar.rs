@@ -93,16 +93,6 @@ fn stopwords() -> &'static WordSet {
     SET.get_or_init(|| STOPWORDS.iter().copied().collect())
 }
 
-/// The distinct words of a document, by hash.
-fn distinct_words(d: &Doc, seen: &mut std::collections::HashSet<u64, Xxh3Builder>) {
-    seen.clear();
-    for t in doc_text(d) {
-        words(t, |w| {
-            seen.insert(crate::words::hash(w));
-        });
-    }
-}
-
 /// How often each word occurs in a document.
 fn term_counts(d: &Doc) -> crate::words::WordCounts {
     let mut tc = crate::words::WordCounts::default();
@@ -145,8 +135,10 @@ pub struct Similarity<'a> {
     /// Indices into `kb.docs` of the postmortems that can be suggested.
     cands: Vec<usize>,
     feats: Vec<Features>,
-    /// Postmortems holding each word (by `words::hash`).
-    df: HashMap<u64, u32, Xxh3Builder>,
+    /// Every candidate's words, numbered (their counts are dropped once the
+    /// features are made), and how many candidates hold each.
+    vocab: crate::words::Table,
+    df: Vec<u32>,
     /// Candidate position of each postmortem, by path.
     by_path: HashMap<&'a std::path::Path, usize>,
     /// Feature key (`f:`, `s:`, `t:`, `w:` + value) → its number.
@@ -161,33 +153,28 @@ pub struct Similarity<'a> {
 
 impl<'a> Similarity<'a> {
     pub fn new(kb: &'a Kb) -> Similarity<'a> {
+        Similarity::build(kb, None)
+    }
+
+    /// `new` with the word counts of the KB's cache (`words::table`): only
+    /// the postmortems whose text changed are read word by word.
+    pub fn cached(kb: &'a Kb) -> Similarity<'a> {
+        Similarity::build(kb, Some(&kb.root))
+    }
+
+    fn build(kb: &'a Kb, cache: Option<&std::path::Path>) -> Similarity<'a> {
         let cands: Vec<usize> = (0..kb.docs.len())
             .filter(|&i| kb.docs[i].kind == Kind::Postmortem)
             .collect();
-        let df = cands
-            .par_iter()
-            .fold(
-                || {
-                    (
-                        HashMap::<u64, u32, Xxh3Builder>::default(),
-                        Default::default(),
-                    )
-                },
-                |(mut acc, mut seen), &i| {
-                    distinct_words(&kb.docs[i], &mut seen);
-                    for &h in &seen {
-                        *acc.entry(h).or_default() += 1;
-                    }
-                    (acc, seen)
-                },
-            )
-            .map(|(acc, _)| acc)
-            .reduce(HashMap::default, |mut a, b| {
-                for (k, v) in b {
-                    *a.entry(k).or_default() += v;
-                }
-                a
-            });
+        let docs: Vec<&Doc> = cands.iter().map(|&i| &kb.docs[i]).collect();
+        let mut vocab = crate::words::table(cache, "similar", &docs, term_counts);
+        let mut df = vec![0u32; vocab.len()];
+        for pairs in &vocab.docs {
+            for &(id, _) in pairs {
+                df[id as usize] += 1;
+            }
+        }
+        let counts = std::mem::take(&mut vocab.docs);
         let by_path = cands
             .iter()
             .enumerate()
@@ -197,6 +184,7 @@ impl<'a> Similarity<'a> {
             kb,
             cands,
             feats: Vec::new(),
+            vocab,
             df,
             by_path,
             key_ids: HashMap::default(),
@@ -209,8 +197,15 @@ impl<'a> Similarity<'a> {
         s.feats = s
             .cands
             .par_iter()
-            .map(|&i| s.features(&s.kb.docs[i]))
+            .zip(&counts)
+            .map(|(&i, pairs)| {
+                let words = pairs
+                    .iter()
+                    .map(|&(id, c)| (s.vocab.word(id), c, s.df[id as usize] as usize));
+                s.select(&s.kb.docs[i], words)
+            })
             .collect();
+        drop(counts);
         for (ci, f) in s.feats.iter().enumerate() {
             let mut ids = Vec::new();
             for k in keys(f) {
@@ -240,12 +235,22 @@ impl<'a> Similarity<'a> {
         (1.0 + self.n_docs / df.max(1) as f32).ln()
     }
 
+    /// The features of a document outside the candidates (a runbook, a
+    /// draft, an edited copy): its words counted now.
     fn features(&self, d: &Doc) -> Features {
         let tf = term_counts(d);
-        let mut scored: Vec<(&str, f32)> = tf
-            .iter()
-            .filter_map(|(h, c, w)| {
-                let df = *self.df.get(&h).unwrap_or(&0) as usize;
+        let words = tf.iter().map(|(h, c, w)| {
+            let df = self.vocab.id_of(h).map_or(0, |id| self.df[id as usize]);
+            (w, c, df as usize)
+        });
+        self.select(d, words)
+    }
+
+    /// Features from a document's words with their counts and document
+    /// frequencies.
+    fn select<'w>(&self, d: &Doc, words: impl Iterator<Item = (&'w str, u32, usize)>) -> Features {
+        let mut scored: Vec<(&str, f32)> = words
+            .filter_map(|(w, c, df)| {
                 // A word in many postmortems says little, and its long list
                 // would cost `all` dearly: at most a tenth of a large KB
                 // (a half of a small one).

@@ -36,7 +36,9 @@ impl Progress for Bar {
 
 pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
     let started = std::time::Instant::now();
-    let kb = Kb::load(root)?;
+    let mut phase = site::Phases::new();
+    let kb = Kb::load_cached(root)?;
+    phase.done("load the KB");
     super::output::warn_unreadable(&kb);
     let out = args.out.unwrap_or_else(|| root.join("public"));
     let opts = ExportOptions {
@@ -51,6 +53,7 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
         },
         drafts: args.drafts,
         today: crate::clock::today(),
+        cached: true,
     };
     let bar = if std::io::stderr().is_terminal() {
         let b = indicatif::ProgressBar::new(0);

@@ -5,7 +5,7 @@
 use super::time::{parse_date, parse_timestamp};
 use super::{Kind, Level, Problem, Status};
 use chrono::{DateTime, FixedOffset, NaiveDate};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 /// The result of looking for front matter at the top of a document.
@@ -62,7 +62,7 @@ pub fn body_of(text: &str) -> &str {
 /// burned, as stated), `minutes` (the impact window, when it is not started
 /// to mitigated) and `fraction` or `percent` (the share of traffic failing
 /// over that window).
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct SloImpact {
     pub slo: String,
     pub bad_minutes: Option<f64>,
@@ -71,7 +71,7 @@ pub struct SloImpact {
 }
 
 /// The typed fields of SPEC section 3, plus every other field kept verbatim.
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct FrontMatter {
     pub title: Option<String>,
     pub date: Option<NaiveDate>,

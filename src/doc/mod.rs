@@ -5,6 +5,7 @@ mod body;
 pub mod edit;
 pub mod edit_fields;
 mod frontmatter;
+mod intern;
 pub mod prose;
 mod structure;
 mod time;
@@ -92,7 +93,7 @@ impl Status {
 }
 
 /// How bad a finding is: errors make `lint` fail, warnings only with `--strict`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     Error,
@@ -110,7 +111,7 @@ pub struct Problem {
 }
 
 /// One entry of the `Timeline` section.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TimelineEntry {
     pub line: usize,
     /// The instant, when the time could be placed (needs `date` for bare times).
@@ -121,7 +122,7 @@ pub struct TimelineEntry {
 }
 
 /// Kind of an action item, from its `#type` token.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "lowercase")]
 pub enum ActionType {
     Prevent,
@@ -151,7 +152,7 @@ impl ActionType {
 }
 
 /// A task-list item of the `Action items` section.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ActionItem {
     pub line: usize,
     pub done: bool,
@@ -164,7 +165,7 @@ pub struct ActionItem {
 }
 
 /// A `##`-level (or any level) heading of the body and where its content lies.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Section {
     pub level: u8,
     pub title: String,
@@ -176,7 +177,7 @@ pub struct Section {
 }
 
 /// A Markdown link from the body to another `.md` file of the KB.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DocLink {
     pub line: usize,
     /// The target as written.
@@ -186,8 +187,9 @@ pub struct DocLink {
 }
 
 /// A parsed document. Always produced, even from broken input: what could not be
-/// read is recorded in `problems` instead.
-#[derive(Debug, Clone, Serialize)]
+/// read is recorded in `problems` instead. `Deserialize` reads back what
+/// `Serialize` wrote (the parse cache, `store::parsed`, adds what it skips).
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Doc {
     pub id: String,
     pub kind: Kind,

@@ -26,7 +26,7 @@ pub struct Stamps {
 
 /// Durations the document states in words or front matter (seconds), used
 /// when the stamps cannot give them.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Stated {
     pub ttd: Option<i64>,
     pub ttm: Option<i64>,

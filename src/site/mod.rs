@@ -58,6 +58,9 @@ pub struct ExportOptions {
     pub drafts: bool,
     /// Decides what is overdue and stale.
     pub today: NaiveDate,
+    /// Whether the word counts of the KB's cache (`words::table`) are used
+    /// and kept up to date.
+    pub cached: bool,
 }
 
 /// What an export did.
@@ -105,14 +108,17 @@ pub fn export(kb: &Kb, opts: &ExportOptions, progress: &dyn Progress) -> Result<
     phase.done("model, stats, staging folder");
     // The search index first: its working set is freed before the similar
     // incidents are computed, which keeps the peak memory down.
-    let (index, filters) = search_index::build(&site);
+    let (index, filters) = search_index::build(&site, opts.cached);
     let search_bytes = index.iter().map(|p| p.bytes.len() as u64).sum();
     index.par_iter().try_for_each(|p| writer.write(p))?;
     drop(index);
     phase.done("search index");
     // Similar incidents are ranked page by page from one shared index, so
     // no list for all 10,000 documents is ever held.
-    let similar = crate::similar::Similarity::new(kb);
+    let similar = match opts.cached {
+        true => crate::similar::Similarity::cached(kb),
+        false => crate::similar::Similarity::new(kb),
+    };
     phase.done("similarity index");
     let mut warnings = Vec::new();
     let edits = match crate::store::git::activity(&kb.root) {
@@ -186,20 +192,21 @@ pub fn export(kb: &Kb, opts: &ExportOptions, progress: &dyn Progress) -> Result<
 
 /// Wall time of each export phase on stderr when `LORE_PHASES` is set, for
 /// profiling (`bench/export.sh` prints them).
-struct Phases {
+pub struct Phases {
     on: bool,
     last: std::time::Instant,
 }
 
+#[allow(clippy::new_without_default)]
 impl Phases {
-    fn new() -> Phases {
+    pub fn new() -> Phases {
         Phases {
             on: std::env::var_os("LORE_PHASES").is_some(),
             last: std::time::Instant::now(),
         }
     }
 
-    fn done(&mut self, what: &str) {
+    pub fn done(&mut self, what: &str) {
         if self.on {
             let ms = self.last.elapsed().as_secs_f64() * 1000.0;
             use std::io::Write;

@@ -130,40 +130,27 @@ struct Shard {
     forms: BTreeMap<String, String>,
 }
 
-/// Builds every index file.
-pub fn build(site: &Site) -> (Vec<Page>, Filters) {
+/// Builds every index file, with the body word counts of the KB's cache
+/// when `cached` (`words::table`).
+pub fn build(site: &Site, cached: bool) -> (Vec<Page>, Filters) {
     let kb = site.kb;
     let n = site.docs.len();
-    // Term counts of each body, in parallel; document frequency after.
-    // Document frequency of body words in a first pass; the term counts of
-    // each body are recounted in the second, so they never all sit in memory.
-    let df: HashMap<u64, u32> = site
-        .docs
-        .par_iter()
-        .fold(
-            || (HashMap::new(), std::collections::HashSet::new()),
-            |(mut acc, mut seen): (HashMap<u64, u32>, std::collections::HashSet<u64>), d| {
-                seen.clear();
-                each_body_word(&d.body, |t| {
-                    seen.insert(crate::words::hash(t));
-                });
-                for &h in &seen {
-                    *acc.entry(h).or_default() += 1;
-                }
-                (acc, seen)
-            },
-        )
-        .map(|(acc, _)| acc)
-        .reduce(HashMap::new, |mut a, b| {
-            for (k, v) in b {
-                *a.entry(k).or_default() += v;
-            }
-            a
-        });
+    let mut vocab = crate::words::table(
+        cached.then_some(kb.root.as_path()),
+        "search",
+        &site.docs,
+        |d| body_counts(&d.body),
+    );
+    let mut df = vec![0u32; vocab.len()];
+    for pairs in &vocab.docs {
+        for &(id, _) in pairs {
+            df[id as usize] += 1;
+        }
+    }
+    let counts = std::mem::take(&mut vocab.docs);
     // Each document's stems with their class, and the surface words that
     // stem differently (the browser looks a typed word up there).
-    let terms_of_doc = |d: &crate::doc::Doc, summary: &String| -> DocTerms {
-        let tf = body_counts(&d.body);
+    let terms_of_doc = |d: &crate::doc::Doc, summary: &String, tf: &[(u32, u32)]| -> DocTerms {
         let mut terms: HashMap<String, u8> = HashMap::new();
         let mut forms: HashMap<String, String> = HashMap::new();
         let mut put = |t: String, class: u8, terms: &mut HashMap<String, u8>| {
@@ -202,9 +189,9 @@ pub fn build(site: &Site) -> (Vec<Page>, Filters) {
         let nf = n as f64;
         let mut ranked: Vec<(&str, f64)> = tf
             .iter()
-            .map(|(h, c, t)| {
-                let idf = (nf / f64::from(df.get(&h).copied().unwrap_or(1))).ln() + 1.0;
-                (t, (1.0 + f64::from(c).ln()) * idf)
+            .map(|&(id, c)| {
+                let idf = (nf / f64::from(df[id as usize].max(1))).ln() + 1.0;
+                (vocab.word(id), (1.0 + f64::from(c).ln()) * idf)
             })
             .collect();
         crate::words::keep_best(&mut ranked, BODY_TERMS, |a, b| {
@@ -229,11 +216,12 @@ pub fn build(site: &Site) -> (Vec<Page>, Filters) {
         .docs
         .par_iter()
         .zip(site.summaries.par_iter())
+        .zip(counts.par_iter())
         .enumerate()
         .fold(
             || (HashMap::new(), HashMap::new()),
-            |(mut t, mut f): Partial, (i, (d, summary))| {
-                let (v, fs) = terms_of_doc(d, summary);
+            |(mut t, mut f): Partial, (i, ((d, summary), tf))| {
+                let (v, fs) = terms_of_doc(d, summary, tf);
                 for (term, class) in v {
                     t.entry(term).or_default().push((i, class));
                 }

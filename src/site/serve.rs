@@ -66,7 +66,7 @@ impl Preview {
             .tempdir()
             .map_err(|e| Error::io(std::env::temp_dir(), e))?;
         let site = dir.path().join("site");
-        let (kb, _) = build(Kb::load_to_follow(root)?, &site, &opts)?;
+        let (kb, _) = build(Kb::load_cached(root)?, &site, &opts)?;
         let http = tiny_http::Server::http(("127.0.0.1", opts.port)).map_err(|e| {
             Error::Invalid(format!(
                 "cannot listen on 127.0.0.1:{}: {e}{}",
@@ -135,7 +135,7 @@ impl Preview {
                     let t = Instant::now();
                     let loaded = match last.take() {
                         Some(kb) => kb.reload(),
-                        None => Kb::load_to_follow(&root),
+                        None => Kb::load_cached(&root),
                     };
                     match loaded.and_then(|kb| build(kb, &site, &opts)) {
                         Ok((kb, r)) => {
@@ -213,6 +213,7 @@ fn build(kb: Kb, site: &Path, opts: &ServeOptions) -> Result<(Kb, super::ExportR
         base_url: String::new(),
         drafts: opts.drafts,
         today: opts.today,
+        cached: true,
     };
     let report = super::export(&kb, &eopts, &Quiet)?;
     Ok((kb, report))

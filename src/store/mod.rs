@@ -6,6 +6,7 @@ pub mod git;
 pub mod journal;
 pub mod lock;
 mod overrides;
+pub mod parsed;
 mod stamp;
 
 pub use confine::Bounds;
@@ -376,6 +377,12 @@ pub fn sweep_temp_files(root: &Path, cfg: &Config) -> usize {
 /// `sweep_temp_files`). It becomes a KB file, so it gets the mode a new file
 /// normally gets (`0o666` less the umask, as git checks files out), not a
 /// temporary file's private `0o600`.
+/// A temporary file for an atomic write into `dir` (see `new_temp`), for
+/// the caches outside `store`.
+pub fn temp_file(dir: &Path) -> Result<tempfile::NamedTempFile> {
+    new_temp(dir)
+}
+
 fn new_temp(dir: &Path) -> Result<tempfile::NamedTempFile> {
     let mut b = tempfile::Builder::new();
     b.prefix(".lore-tmp-");

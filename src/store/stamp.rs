@@ -23,6 +23,28 @@ pub struct FileStamp {
 }
 
 impl FileStamp {
+    /// Bytes of `to_bytes`.
+    pub const BYTES: usize = 48;
+
+    /// The stamp as bytes, for a cache file (`parsed`).
+    pub fn to_bytes(&self) -> [u8; Self::BYTES] {
+        let mut b = [0; Self::BYTES];
+        b[..8].copy_from_slice(&self.size.to_le_bytes());
+        b[8..24].copy_from_slice(&self.mtime.to_le_bytes());
+        b[24..40].copy_from_slice(&self.ctime.to_le_bytes());
+        b[40..].copy_from_slice(&self.ino.to_le_bytes());
+        b
+    }
+
+    pub fn from_bytes(b: &[u8]) -> Option<FileStamp> {
+        Some(FileStamp {
+            size: u64::from_le_bytes(b.get(..8)?.try_into().ok()?),
+            mtime: i128::from_le_bytes(b.get(8..24)?.try_into().ok()?),
+            ctime: i128::from_le_bytes(b.get(24..40)?.try_into().ok()?),
+            ino: u64::from_le_bytes(b.get(40..48)?.try_into().ok()?),
+        })
+    }
+
     /// Whether the file was last written long enough before `now` that a
     /// file system with coarse times could not have hidden a second write
     /// under the same stamp (git's "racy" rule).

@@ -3,9 +3,16 @@
 //! the site's search index read every word of every document, and a string
 //! per distinct word cost them more than the counting. Document frequencies
 //! are counted by the same hash (`hash`).
+//!
+//! A `Table` holds the counts of many documents with each word numbered once,
+//! and `table` keeps them in a cache file of the KB (`.lore/words-*.bin`), so
+//! an export counts again only the documents whose text changed.
 
 use std::collections::HashMap;
 use xxhash_rust::xxh3::Xxh3Builder;
+
+mod table;
+pub use table::{Table, table};
 
 /// The hash words are counted and looked up by.
 pub fn hash(w: &str) -> u64 {

@@ -1,0 +1,223 @@
+//! The parse cache, `.lore/parsed.bin`: every document as this build of lore
+//! parsed it, with the settled stamp of its file (`FileStamp`), so a load
+//! parses again only the files written since (`Kb::load_cached`: `lore
+//! export` and `lore serve`). A document is taken from the cache only for
+//! the same file at the same stamp, folder kind, time zone and lore build;
+//! anything unreadable in the cache is read from its file instead.
+
+use super::FileStamp;
+use crate::doc::{Doc, Kind};
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+const FILE: &str = "parsed.bin";
+const MAGIC: &[u8] = b"lore parse cache 1\n";
+
+/// Documents by path, with the stamp and kind each was read at.
+pub type Cached = HashMap<PathBuf, ((FileStamp, Kind), Doc)>;
+
+/// What makes two loads parse alike besides the file: the lore build and
+/// the KB's time zone.
+fn header(tz: &str) -> Vec<u8> {
+    let mut h = MAGIC.to_vec();
+    put(&mut h, env!("LORE_BUILD_ID").as_bytes());
+    put(&mut h, tz.as_bytes());
+    h
+}
+
+fn put(out: &mut Vec<u8>, bytes: &[u8]) {
+    out.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
+    out.extend_from_slice(bytes);
+}
+
+/// Reads length-prefixed fields off the front of a byte slice.
+struct Reader<'a>(&'a [u8]);
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        if self.0.len() < n {
+            return None;
+        }
+        let (a, b) = self.0.split_at(n);
+        self.0 = b;
+        Some(a)
+    }
+
+    fn field(&mut self) -> Option<&'a [u8]> {
+        let n = u32::from_le_bytes(self.take(4)?.try_into().ok()?) as usize;
+        self.take(n)
+    }
+}
+
+/// One document: what its `Serialize` writes, the parts it skips, and the
+/// body as it is.
+fn encode(st: &FileStamp, kind: Kind, d: &Doc) -> Option<Vec<u8>> {
+    let ranges: Vec<(usize, usize)> = d
+        .sections
+        .iter()
+        .map(|s| (s.content.start, s.content.end))
+        .collect();
+    let json = serde_json::to_vec(&(d, ranges, &d.meta.key_lines)).ok()?;
+    let mut out = Vec::with_capacity(json.len() + d.body.len() + 96);
+    put(&mut out, d.path.to_str()?.as_bytes());
+    out.push(kind as u8);
+    out.extend_from_slice(&st.to_bytes());
+    put(&mut out, &json);
+    put(&mut out, d.body.as_bytes());
+    Some(out)
+}
+
+type Entry = (PathBuf, (FileStamp, Kind), Doc);
+
+fn decode(bytes: &[u8]) -> Option<Entry> {
+    let mut r = Reader(bytes);
+    let path = PathBuf::from(std::str::from_utf8(r.field()?).ok()?);
+    let kind = match r.take(1)?[0] {
+        0 => Kind::Postmortem,
+        1 => Kind::Runbook,
+        _ => return None,
+    };
+    let st = FileStamp::from_bytes(r.take(FileStamp::BYTES)?)?;
+    type Parts = (Doc, Vec<(usize, usize)>, Vec<(String, usize)>);
+    let (mut d, ranges, key_lines): Parts = serde_json::from_slice(r.field()?).ok()?;
+    d.body = String::from_utf8(r.field()?.to_vec()).ok()?;
+    if ranges.len() != d.sections.len() || d.path != path {
+        return None;
+    }
+    for (s, (a, b)) in d.sections.iter_mut().zip(ranges) {
+        if a > b || b > d.body.len() || !d.body.is_char_boundary(a) || !d.body.is_char_boundary(b) {
+            return None;
+        }
+        s.content = a..b;
+    }
+    d.meta.key_lines = key_lines;
+    Some((path, (st, kind), d))
+}
+
+/// The cached documents of the KB at `root` parsed in time zone `tz`; empty
+/// when there is no cache or it was written by another build or for another
+/// time zone.
+pub fn read(root: &Path, tz: &str) -> Cached {
+    let Some(bytes) = super::cache_dir(root)
+        .ok()
+        .and_then(|dir| std::fs::read(dir.join(FILE)).ok())
+    else {
+        return Cached::new();
+    };
+    let Some(entries) = split(&bytes, tz) else {
+        return Cached::new();
+    };
+    entries
+        .par_iter()
+        .filter_map(|e| decode(e))
+        .map(|(p, at, d)| (p, (at, d)))
+        .collect()
+}
+
+/// The entries of a cache file whose header and checksum are right.
+fn split<'a>(bytes: &'a [u8], tz: &str) -> Option<Vec<&'a [u8]>> {
+    let head = header(tz);
+    let body = bytes.strip_prefix(head.as_slice())?;
+    let (body, sum) = body.split_at_checked(body.len().checked_sub(8)?)?;
+    if xxhash_rust::xxh3::xxh3_64(body).to_le_bytes() != sum {
+        return None;
+    }
+    let mut r = Reader(body);
+    let mut out = Vec::new();
+    while !r.0.is_empty() {
+        out.push(r.field()?);
+    }
+    Some(out)
+}
+
+/// Writes the cache for `docs`, each read at the stamp `read_at` gives (the
+/// others are left out). Only saves time, so failing is silent; it is not
+/// flushed to disk either, as a torn file fails its checksum.
+pub fn write(root: &Path, tz: &str, docs: &[Doc], read_at: &HashMap<PathBuf, (FileStamp, Kind)>) {
+    let Ok(dir) = super::cache_dir(root) else {
+        return;
+    };
+    let save = || -> std::io::Result<()> {
+        std::fs::create_dir_all(&dir)?;
+        let tmp = super::new_temp(&dir).map_err(std::io::Error::other)?;
+        let mut out = std::io::BufWriter::new(tmp.as_file());
+        let mut sum = xxhash_rust::xxh3::Xxh3::new();
+        out.write_all(&header(tz))?;
+        // Encoded a few hundred at a time: the whole KB encoded at once
+        // would add its size to the peak memory.
+        for chunk in docs.chunks(512) {
+            let entries: Vec<Vec<u8>> = chunk
+                .par_iter()
+                .filter_map(|d| {
+                    let (st, kind) = read_at.get(&d.path)?;
+                    encode(st, *kind, d)
+                })
+                .collect();
+            for e in &entries {
+                let len = (e.len() as u32).to_le_bytes();
+                for part in [&len[..], e] {
+                    out.write_all(part)?;
+                    sum.update(part);
+                }
+            }
+        }
+        out.write_all(&sum.digest().to_le_bytes())?;
+        out.flush()?;
+        drop(out);
+        tmp.persist(dir.join(FILE)).map_err(|e| e.error)?;
+        Ok(())
+    };
+    let _ = save();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::doc::ParseContext;
+
+    fn stamp() -> FileStamp {
+        FileStamp::from_bytes(&[7; FileStamp::BYTES]).unwrap()
+    }
+
+    #[test]
+    fn a_document_reads_back_as_it_was_parsed() {
+        let text = "---\ntitle: Ünïcode & co\ndate: 2024-03-12\nseverity: SEV2\nfactors: [dns]\nstarted: 2024-03-12T14:02:00+01:00\nslo_impact: [{slo: api, bad_minutes: 12.5}]\nmystery: {a: [1, 2.5, null]}\nbad_date: x\n---\n\n## Summary\n\nText é.\n\n## Timeline\n\n- 14:02 Detected by an alert\n- 14:30 Mitigated\n\n## Action items\n\n- [ ] Fix it @ann due:2024-04-01 #prevent\n\nSee [rb](../runbooks/x.md).\n";
+        let d = Doc::parse(
+            text,
+            Path::new("postmortems/a.md"),
+            &ParseContext::default(),
+        );
+        assert!(!d.sections.is_empty() && !d.timeline.is_empty());
+        let bytes = encode(&stamp(), Kind::Postmortem, &d).unwrap();
+        let (path, (st, kind), back) = decode(&bytes).unwrap();
+        assert_eq!(
+            (path, st, kind),
+            (d.path.clone(), stamp(), Kind::Postmortem)
+        );
+        assert_eq!(format!("{back:?}"), format!("{d:?}"));
+    }
+
+    #[test]
+    fn a_cache_of_another_build_zone_or_with_a_flipped_byte_is_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = Doc::parse(
+            "---\ntitle: A\n---\nBody\n",
+            Path::new("postmortems/a.md"),
+            &ParseContext::default(),
+        );
+        let at = HashMap::from([(d.path.clone(), (stamp(), Kind::Postmortem))]);
+        write(dir.path(), "UTC", std::slice::from_ref(&d), &at);
+        assert_eq!(read(dir.path(), "UTC").len(), 1);
+        assert!(read(dir.path(), "Europe/Paris").is_empty());
+        let file = dir.path().join(".lore").join(FILE);
+        let mut bytes = std::fs::read(&file).unwrap();
+        let n = bytes.len();
+        bytes[n - 20] ^= 1;
+        std::fs::write(&file, &bytes).unwrap();
+        assert!(read(dir.path(), "UTC").is_empty());
+        std::fs::write(&file, &bytes[..n / 2]).unwrap();
+        assert!(read(dir.path(), "UTC").is_empty());
+    }
+}
