@@ -96,6 +96,7 @@ impl Kb {
         file_errors.extend(store::outside_links(root));
         // The documents read before, by path, while parsing is the same.
         let cached = matches!(prev, Before::Cache);
+        let mut raw = store::parsed::Raw::default();
         let mut before: store::parsed::Cached = match prev {
             Before::Kb(p) if p.config.tz == config.tz => {
                 let mut stamps = p.read_at;
@@ -104,7 +105,11 @@ impl Kb {
                     .filter_map(|d| Some((d.path.clone(), (stamps.remove(&d.path)?, d))))
                     .collect()
             }
-            Before::Cache => store::parsed::read(root, config.tz.name()),
+            Before::Cache => {
+                let (docs, r) = store::parsed::read(root, config.tz.name());
+                raw = r;
+                docs
+            }
             _ => HashMap::new(),
         };
         let stamps: Vec<Option<store::FileStamp>> = match follow {
@@ -151,7 +156,7 @@ impl Kb {
         }
         let mut kb = Kb::from_docs(root.to_path_buf(), config, docs, file_errors);
         if cached && (dropped > 0 || !to_read.is_empty()) {
-            store::parsed::write(root, kb.config.tz.name(), &kb.docs, &read_at);
+            store::parsed::write(root, kb.config.tz.name(), &kb.docs, &read_at, &raw);
         }
         kb.read_at = read_at;
         kb.files_read = to_read.len();

@@ -158,6 +158,7 @@ pub fn export(kb: &Kb, opts: &ExportOptions, progress: &dyn Progress) -> Result<
     phase.done("git activity");
     progress.start(site.docs.len() as u64);
     pages::documents(&shared, &writer, progress)?;
+    similar.save();
     phase.done("document pages");
     pages::terms(&shared, &writer)?;
     phase.done("term pages");

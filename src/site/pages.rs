@@ -92,8 +92,10 @@ pub fn documents(sh: &Shared, w: &SiteWriter, progress: &dyn Progress) -> Result
             let edits = sh.edits.get(&d.path).cloned().unwrap_or((None, None));
             let view = views::doc_view(site, i, sh.opts.today, similar, edits);
             let mut c = sh.context(1, d.kind.as_str(), &d.title);
-            c.insert("doc", &view);
-            c.insert("budget", &super::slos::budget_lines(sh, d));
+            // Noted now, handed to the template only when the page is made.
+            let budget = super::slos::budget_lines(sh, d);
+            c.note("doc", &view);
+            c.note("budget", &budget);
             // The body and its contents are made from the document alone, and
             // from the pages of the documents it links to: noted here, so a page
             // whose document and links are unchanged is kept without rendering.
@@ -138,6 +140,8 @@ pub fn documents(sh: &Shared, w: &SiteWriter, progress: &dyn Progress) -> Result
             );
             let links = looked_up.into_inner().0;
             let noted = c.fingerprint();
+            c.insert_derived("doc", &view);
+            c.insert_derived("budget", &budget);
             c.insert_derived("body", &body.html);
             c.insert_derived("toc", &body.toc);
             debug_assert_eq!(

@@ -18,6 +18,26 @@ const MAGIC: &[u8] = b"lore parse cache 1\n";
 /// Documents by path, with the stamp and kind each was read at.
 pub type Cached = HashMap<PathBuf, ((FileStamp, Kind), Doc)>;
 
+/// The cache file as read, to copy the entries of the documents that did
+/// not change into the next one instead of encoding them again.
+#[derive(Default)]
+pub struct Raw {
+    bytes: Vec<u8>,
+    at: HashMap<PathBuf, std::ops::Range<usize>>,
+}
+
+impl Raw {
+    /// The entry of the document at `path` read at `st` as `kind`.
+    fn entry(&self, path: &Path, st: &FileStamp, kind: Kind) -> Option<&[u8]> {
+        let e = self.bytes.get(self.at.get(path)?.clone())?;
+        let mut r = Reader(e);
+        r.field()?;
+        let k = r.take(1)?[0];
+        let was = FileStamp::from_bytes(r.take(FileStamp::BYTES)?)?;
+        (k == kind as u8 && was == *st).then_some(e)
+    }
+}
+
 /// What makes two loads parse alike besides the file: the lore build and
 /// the KB's time zone.
 fn header(tz: &str) -> Vec<u8> {
@@ -99,21 +119,31 @@ fn decode(bytes: &[u8]) -> Option<Entry> {
 /// The cached documents of the KB at `root` parsed in time zone `tz`; empty
 /// when there is no cache or it was written by another build or for another
 /// time zone.
-pub fn read(root: &Path, tz: &str) -> Cached {
+pub fn read(root: &Path, tz: &str) -> (Cached, Raw) {
     let Some(bytes) = super::cache_dir(root)
         .ok()
         .and_then(|dir| std::fs::read(dir.join(FILE)).ok())
     else {
-        return Cached::new();
+        return Default::default();
     };
     let Some(entries) = split(&bytes, tz) else {
-        return Cached::new();
+        return Default::default();
     };
-    entries
+    let base = bytes.as_ptr() as usize;
+    let decoded: Vec<(Entry, std::ops::Range<usize>)> = entries
         .par_iter()
-        .filter_map(|e| decode(e))
-        .map(|(p, at, d)| (p, (at, d)))
-        .collect()
+        .filter_map(|e| {
+            let start = e.as_ptr() as usize - base;
+            Some((decode(e)?, start..start + e.len()))
+        })
+        .collect();
+    let mut docs = Cached::with_capacity(decoded.len());
+    let mut at = HashMap::with_capacity(decoded.len());
+    for ((p, st, d), range) in decoded {
+        at.insert(p.clone(), range);
+        docs.insert(p, (st, d));
+    }
+    (docs, Raw { bytes, at })
 }
 
 /// The entries of a cache file whose header and checksum are right.
@@ -135,7 +165,13 @@ fn split<'a>(bytes: &'a [u8], tz: &str) -> Option<Vec<&'a [u8]>> {
 /// Writes the cache for `docs`, each read at the stamp `read_at` gives (the
 /// others are left out). Only saves time, so failing is silent; it is not
 /// flushed to disk either, as a torn file fails its checksum.
-pub fn write(root: &Path, tz: &str, docs: &[Doc], read_at: &HashMap<PathBuf, (FileStamp, Kind)>) {
+pub fn write(
+    root: &Path,
+    tz: &str,
+    docs: &[Doc],
+    read_at: &HashMap<PathBuf, (FileStamp, Kind)>,
+    raw: &Raw,
+) {
     let Ok(dir) = super::cache_dir(root) else {
         return;
     };
@@ -148,11 +184,14 @@ pub fn write(root: &Path, tz: &str, docs: &[Doc], read_at: &HashMap<PathBuf, (Fi
         // Encoded a few hundred at a time: the whole KB encoded at once
         // would add its size to the peak memory.
         for chunk in docs.chunks(512) {
-            let entries: Vec<Vec<u8>> = chunk
+            let entries: Vec<std::borrow::Cow<[u8]>> = chunk
                 .par_iter()
                 .filter_map(|d| {
                     let (st, kind) = read_at.get(&d.path)?;
-                    encode(st, *kind, d)
+                    match raw.entry(&d.path, st, *kind) {
+                        Some(e) => Some(e.into()),
+                        None => encode(st, *kind, d).map(Into::into),
+                    }
                 })
                 .collect();
             for e in &entries {
@@ -208,16 +247,31 @@ mod tests {
             &ParseContext::default(),
         );
         let at = HashMap::from([(d.path.clone(), (stamp(), Kind::Postmortem))]);
-        write(dir.path(), "UTC", std::slice::from_ref(&d), &at);
-        assert_eq!(read(dir.path(), "UTC").len(), 1);
-        assert!(read(dir.path(), "Europe/Paris").is_empty());
+        write(
+            dir.path(),
+            "UTC",
+            std::slice::from_ref(&d),
+            &at,
+            &Raw::default(),
+        );
+        let (docs, raw) = read(dir.path(), "UTC");
+        assert_eq!(docs.len(), 1);
+        // Written again from what was read: the same file.
+        let before = std::fs::read(dir.path().join(".lore").join(FILE)).unwrap();
+        write(dir.path(), "UTC", std::slice::from_ref(&d), &at, &raw);
+        assert!(raw.entry(&d.path, &stamp(), Kind::Postmortem).is_some());
+        assert_eq!(
+            std::fs::read(dir.path().join(".lore").join(FILE)).unwrap(),
+            before
+        );
+        assert!(read(dir.path(), "Europe/Paris").0.is_empty());
         let file = dir.path().join(".lore").join(FILE);
         let mut bytes = std::fs::read(&file).unwrap();
         let n = bytes.len();
         bytes[n - 20] ^= 1;
         std::fs::write(&file, &bytes).unwrap();
-        assert!(read(dir.path(), "UTC").is_empty());
+        assert!(read(dir.path(), "UTC").0.is_empty());
         std::fs::write(&file, &bytes[..n / 2]).unwrap();
-        assert!(read(dir.path(), "UTC").is_empty());
+        assert!(read(dir.path(), "UTC").0.is_empty());
     }
 }

@@ -255,7 +255,12 @@ fn a_reexport_after_each_kind_of_change_is_the_site_a_fresh_export_makes() {
         // (`.lore/`), written by the fresh export of the step before; the
         // fresh export has none.
         let summary = export(&sb, &kb, &again, &run);
-        for cache in ["parsed.bin", "words-search.bin", "words-similar.bin"] {
+        for cache in [
+            "parsed.bin",
+            "words-search.bin",
+            "words-similar.bin",
+            "similar.bin",
+        ] {
             std::fs::remove_file(kb.join(".lore").join(cache)).unwrap();
         }
         let fresh = sb.path(&format!("fresh-{n}"));

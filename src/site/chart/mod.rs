@@ -80,14 +80,14 @@ pub fn term_quarters(dates: &[chrono::NaiveDate], stats: &Stats) -> String {
     if quarters.is_empty() || dates.is_empty() {
         return String::new();
     }
+    // Each date's quarter once (a term of thousands of postmortems).
+    let mut per: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for d in dates {
+        *per.entry(crate::stats::quarter_key(*d)).or_default() += 1;
+    }
     let counts: Vec<usize> = quarters
         .iter()
-        .map(|q| {
-            dates
-                .iter()
-                .filter(|d| crate::stats::quarter_key(**d) == *q)
-                .count()
-        })
+        .map(|q| per.get(q.as_str()).copied().unwrap_or(0))
         .collect();
     let max = counts.iter().copied().max().unwrap_or(0).max(1) as f64;
     let (w, h, bottom) = (360.0, 70.0, 16.0);

@@ -11,6 +11,8 @@ use serde::Serialize;
 use std::collections::HashMap;
 use xxhash_rust::xxh3::Xxh3Builder;
 
+mod memo;
+
 /// One similar postmortem and why.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Similar {
@@ -149,6 +151,8 @@ pub struct Similarity<'a> {
     /// By candidate: the numbers of its keys.
     cand_keys: Vec<Vec<u32>>,
     n_docs: f32,
+    /// The rankings of the last export, by everything they were made from.
+    memo: Option<memo::Memo>,
 }
 
 impl<'a> Similarity<'a> {
@@ -192,6 +196,7 @@ impl<'a> Similarity<'a> {
             weights: Vec::new(),
             cand_keys: Vec::new(),
             n_docs: 0.0,
+            memo: None,
         };
         s.n_docs = s.cands.len().max(1) as f32;
         s.feats = s
@@ -224,6 +229,7 @@ impl<'a> Similarity<'a> {
             weights[id as usize] = s.weight(k, s.postings[id as usize].len());
         }
         s.weights = weights;
+        s.memo = cache.and_then(|root| memo::Memo::open(root, &s));
         s
     }
 
@@ -287,8 +293,8 @@ impl<'a> Similarity<'a> {
         kind * self.idf(df)
     }
 
-    /// Scores every candidate sharing a feature with `f` (whose key numbers
-    /// are `ids`, when it is a candidate) into `acc`.
+    /// The `n` candidates most like `d` (features `f`), with the reasons;
+    /// those whose key numbers are `ids`, when it is a candidate.
     fn rank(
         &self,
         d: &Doc,
@@ -297,9 +303,6 @@ impl<'a> Similarity<'a> {
         n: usize,
         acc: &mut Vec<f32>,
     ) -> Vec<Similar> {
-        // `acc` is all zeros between calls: only touched entries are reset.
-        acc.resize(self.cands.len(), 0.0);
-        let mut touched: Vec<u32> = Vec::new();
         let found: Vec<u32>;
         let ids = match ids {
             Some(ids) => ids,
@@ -310,6 +313,30 @@ impl<'a> Similarity<'a> {
                 &found
             }
         };
+        let top = match &self.memo {
+            Some(m) => m.top(m.key(d, f, ids, n), || self.top(d, ids, n, acc)),
+            None => self.top(d, ids, n, acc),
+        };
+        top.into_iter()
+            .map(|(score, c)| {
+                let o = &self.kb.docs[self.cands[c as usize]];
+                Similar {
+                    id: o.id.clone(),
+                    title: o.title.clone(),
+                    date: o.sort_date(),
+                    score,
+                    reasons: reasons(f, &self.feats[c as usize], o),
+                }
+            })
+            .collect()
+    }
+
+    /// Scores every candidate sharing one of the keys `ids` into `acc`: the
+    /// `n` best other than `d`, with their scores.
+    fn top(&self, d: &Doc, ids: &[u32], n: usize, acc: &mut Vec<f32>) -> Vec<(f32, u32)> {
+        // `acc` is all zeros between calls: only touched entries are reset.
+        acc.resize(self.cands.len(), 0.0);
+        let mut touched: Vec<u32> = Vec::new();
         for &id in ids {
             let (list, w) = (&self.postings[id as usize], self.weights[id as usize]);
             for &c in list {
@@ -319,10 +346,7 @@ impl<'a> Similarity<'a> {
                 acc[c as usize] += w;
             }
         }
-        let mut top: Vec<(f32, usize)> = touched
-            .iter()
-            .map(|&c| (acc[c as usize], c as usize))
-            .collect();
+        let mut top: Vec<(f32, u32)> = touched.iter().map(|&c| (acc[c as usize], c)).collect();
         for &c in &touched {
             acc[c as usize] = 0.0;
         }
@@ -333,22 +357,18 @@ impl<'a> Similarity<'a> {
             b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
         });
         top.retain(|&(_, c)| {
-            let o = &self.kb.docs[self.cands[c]];
+            let o = &self.kb.docs[self.cands[c as usize]];
             o.id != d.id && o.path != d.path
         });
         top.truncate(n);
-        top.into_iter()
-            .map(|(score, c)| {
-                let o = &self.kb.docs[self.cands[c]];
-                Similar {
-                    id: o.id.clone(),
-                    title: o.title.clone(),
-                    date: o.sort_date(),
-                    score,
-                    reasons: reasons(f, &self.feats[c], o),
-                }
-            })
-            .collect()
+        top
+    }
+
+    /// Saves the rankings of this run for the next (`cached` only).
+    pub fn save(&self) {
+        if let Some(m) = &self.memo {
+            m.save();
+        }
     }
 
     /// The `n` postmortems most similar to `doc` (which may be a draft that is
@@ -462,13 +482,13 @@ pub fn similar_all(kb: &Kb, n: usize) -> HashMap<String, Vec<Similar>> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::config::Config;
     use crate::doc::ParseContext;
     use std::path::{Path, PathBuf};
 
-    fn doc(id: &str, date: &str, factors: &str, services: &str, body: &str) -> Doc {
+    pub(super) fn doc(id: &str, date: &str, factors: &str, services: &str, body: &str) -> Doc {
         let text = format!(
             "---\ntitle: {id}\ndate: {date}\nfactors: [{factors}]\nservices: [{services}]\n---\n{body}\n"
         );
