@@ -15,6 +15,11 @@ use crate::doc::Kind;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
+use xxhash_rust::xxh3::Xxh3Builder;
+
+/// A map by term: a million lookups per export, so a fast hash (no output
+/// depends on its order).
+type Fast<K, V> = HashMap<K, V, Xxh3Builder>;
 
 /// Words too common to help; left out of the index and of queries alike.
 pub const STOP_WORDS: &[&str] = &[
@@ -151,9 +156,9 @@ pub fn build(site: &Site, cached: bool) -> (Vec<Page>, Filters) {
     // Each document's stems with their class, and the surface words that
     // stem differently (the browser looks a typed word up there).
     let terms_of_doc = |d: &crate::doc::Doc, summary: &String, tf: &[(u32, u32)]| -> DocTerms {
-        let mut terms: HashMap<String, u8> = HashMap::new();
-        let mut forms: HashMap<String, String> = HashMap::new();
-        let mut put = |t: String, class: u8, terms: &mut HashMap<String, u8>| {
+        let mut terms: Fast<String, u8> = Fast::default();
+        let mut forms: Fast<String, String> = Fast::default();
+        let mut put = |t: String, class: u8, terms: &mut Fast<String, u8>| {
             let stem = crate::index::stem::stem_word(&t);
             let e = terms.entry(stem.clone()).or_insert(class);
             *e = (*e).max(class);
@@ -197,7 +202,7 @@ pub fn build(site: &Site, cached: bool) -> (Vec<Page>, Filters) {
         crate::words::keep_best(&mut ranked, BODY_TERMS, |a, b| {
             b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0))
         });
-        let mut body = HashMap::new();
+        let mut body = Fast::default();
         for (t, _) in ranked {
             put(t.to_string(), BODY, &mut body);
         }
@@ -211,7 +216,7 @@ pub fn build(site: &Site, cached: bool) -> (Vec<Page>, Filters) {
     // Postings: stem → ascending doc numbers with their class; beside
     // them, the words that stem to something else. Gathered per thread as
     // each document is read (no list per document is kept), then merged.
-    type Partial = (HashMap<String, Vec<(usize, u8)>>, HashMap<String, String>);
+    type Partial = (Fast<String, Vec<(usize, u8)>>, Fast<String, String>);
     let (terms, forms): Partial = site
         .docs
         .par_iter()
@@ -219,7 +224,7 @@ pub fn build(site: &Site, cached: bool) -> (Vec<Page>, Filters) {
         .zip(counts.par_iter())
         .enumerate()
         .fold(
-            || (HashMap::new(), HashMap::new()),
+            || (Fast::default(), Fast::default()),
             |(mut t, mut f): Partial, (i, ((d, summary), tf))| {
                 let (v, fs) = terms_of_doc(d, summary, tf);
                 for (term, class) in v {
@@ -230,7 +235,7 @@ pub fn build(site: &Site, cached: bool) -> (Vec<Page>, Filters) {
             },
         )
         .reduce(
-            || (HashMap::new(), HashMap::new()),
+            || (Fast::default(), Fast::default()),
             |(mut a, mut af), (b, bf)| {
                 for (k, mut v) in b {
                     a.entry(k).or_default().append(&mut v);
@@ -246,7 +251,7 @@ pub fn build(site: &Site, cached: bool) -> (Vec<Page>, Filters) {
     }
     all.forms.extend(forms);
     // Two-character shards too large to load for one word are split by three.
-    let mut size: HashMap<String, usize> = HashMap::new();
+    let mut size: Fast<String, usize> = Fast::default();
     for (t, p) in &all.terms {
         *size.entry(t.chars().take(2).collect()).or_default() += t.len() + 4 + 3 * p.len();
     }
