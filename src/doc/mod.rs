@@ -322,6 +322,7 @@ impl Doc {
                     .iter()
                     .find(|s| s.level == 1)
                     .map(|s| s.title.clone())
+                    .filter(|t| !t.trim().is_empty())
             })
             .unwrap_or_else(|| stem.clone());
         let mut doc = Doc {

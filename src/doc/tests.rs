@@ -184,6 +184,16 @@ mod never_panics {
         ]
     }
 
+    #[test]
+    fn an_empty_first_heading_leaves_the_title_to_the_file_name() {
+        let d = Doc::parse(
+            "#\u{b}\n\nText.\n",
+            Path::new("postmortems/p.md"),
+            &ParseContext::default(),
+        );
+        assert_eq!(d.title, "p");
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(300))]
         #[test]
