@@ -99,7 +99,8 @@ measure() {
   printf "%-34s %8.2f s %8d MB\n" "$name" "$best" $((peak / 1024))
 }
 
-fresh_lore() { rm -rf "$WORK/lore-public"; /usr/bin/time -v "$LORE" --kb "$WORK/kb" export --drafts --out "$WORK/lore-public"; }
+# Fresh: no output folder and none of lore's caches (`.lore/` in the KB).
+fresh_lore() { rm -rf "$WORK/lore-public" "$WORK/kb/.lore"; /usr/bin/time -v "$LORE" --kb "$WORK/kb" export --drafts --out "$WORK/lore-public"; }
 again_lore() { /usr/bin/time -v "$LORE" --kb "$WORK/kb" export --drafts --out "$WORK/lore-public"; }
 # One postmortem's body gets one more line before each run.
 ONE=$(find "$WORK/kb/postmortems" -name '*.md' | sort | awk 'NR == 1')

@@ -98,7 +98,7 @@ impl Kb {
         let cached = matches!(prev, Before::Cache);
         let mut raw = store::parsed::Raw::default();
         let mut before: store::parsed::Cached = match prev {
-            Before::Kb(p) if p.config.tz == config.tz => {
+            Before::Kb(p) if store::parsed::inputs(&p.config) == store::parsed::inputs(&config) => {
                 let mut stamps = p.read_at;
                 p.docs
                     .into_iter()
@@ -106,7 +106,7 @@ impl Kb {
                     .collect()
             }
             Before::Cache => {
-                let (docs, r) = store::parsed::read(root, config.tz.name());
+                let (docs, r) = store::parsed::read(root, &config);
                 raw = r;
                 docs
             }
@@ -156,7 +156,7 @@ impl Kb {
         }
         let mut kb = Kb::from_docs(root.to_path_buf(), config, docs, file_errors);
         if cached && (dropped > 0 || !to_read.is_empty()) {
-            store::parsed::write(root, kb.config.tz.name(), &kb.docs, &read_at, &raw);
+            store::parsed::write(root, &kb.config, &kb.docs, &read_at, &raw);
         }
         kb.read_at = read_at;
         kb.files_read = to_read.len();

@@ -8,19 +8,18 @@
 use super::{Features, Similarity, keys};
 use crate::doc::Doc;
 use std::collections::HashMap;
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use xxhash_rust::xxh3::Xxh3;
 
-const MAGIC: &[u8] = b"lore similar rankings 1\n";
+const FILE: &str = "similar.bin";
 
 /// The best candidates of one document with their scores.
 type Top = Vec<(f32, u32)>;
 
 pub(super) struct Memo {
-    file: PathBuf,
+    dir: crate::store::cache_file::Dir,
     /// By key number: the hash of everything a ranking reads of the key.
     keys: Vec<u64>,
     old: HashMap<u64, Top>,
@@ -45,7 +44,7 @@ fn put_all<'a>(h: &mut Xxh3, items: impl ExactSizeIterator<Item = &'a String>) {
 
 impl Memo {
     pub(super) fn open(root: &Path, s: &Similarity) -> Option<Memo> {
-        let file = crate::store::cache_dir(root).ok()?.join("similar.bin");
+        let dir = crate::store::cache_file::Dir::open(root)?;
         let cands: Vec<u64> = s
             .cands
             .iter()
@@ -86,12 +85,12 @@ impl Memo {
                 h.digest()
             })
             .collect();
-        let old = std::fs::read(&file)
-            .ok()
-            .and_then(|b| read(&b))
+        let old = dir
+            .read(FILE, b"")
+            .and_then(|b| read(b.get()))
             .unwrap_or_default();
         Some(Memo {
-            file,
+            dir,
             keys,
             old,
             cands: cands.len(),
@@ -162,61 +161,31 @@ impl Memo {
                 body.extend_from_slice(&c.to_le_bytes());
             }
         }
-        let save = || -> std::io::Result<()> {
-            let dir = self.file.parent().unwrap_or(Path::new("."));
-            std::fs::create_dir_all(dir)?;
-            let tmp = crate::store::temp_file(dir).map_err(std::io::Error::other)?;
-            let mut out = std::io::BufWriter::new(tmp.as_file());
-            out.write_all(&header())?;
-            out.write_all(&body)?;
-            out.write_all(&xxhash_rust::xxh3::xxh3_64(&body).to_le_bytes())?;
-            out.flush()?;
-            drop(out);
-            tmp.persist(&self.file).map_err(|e| e.error)?;
-            Ok(())
-        };
-        let _ = save();
+        if let Some(mut w) = self.dir.writer(FILE, b"")
+            && w.write(&body).is_ok()
+        {
+            let _ = w.finish();
+        }
     }
 }
 
-fn header() -> Vec<u8> {
-    let mut h = MAGIC.to_vec();
-    let id = env!("LORE_BUILD_ID").as_bytes();
-    h.extend_from_slice(&(id.len() as u32).to_le_bytes());
-    h.extend_from_slice(id);
-    h
-}
-
-fn u32_at(b: &[u8], at: &mut usize) -> Option<u32> {
-    let v = u32::from_le_bytes(b.get(*at..*at + 4)?.try_into().ok()?);
-    *at += 4;
-    Some(v)
-}
-
-/// The rankings of a whole cache file of this build.
-fn read(b: &[u8]) -> Option<HashMap<u64, Top>> {
-    let body = b.strip_prefix(header().as_slice())?;
-    let (body, sum) = body.split_at_checked(body.len().checked_sub(8)?)?;
-    if xxhash_rust::xxh3::xxh3_64(body).to_le_bytes() != sum {
-        return None;
-    }
-    let mut at = 0;
-    let n = u32_at(body, &mut at)? as usize;
+/// The rankings of a cache file's body.
+fn read(body: &[u8]) -> Option<HashMap<u64, Top>> {
+    let mut r = crate::store::cache_file::Reader(body);
+    let n = r.u32()? as usize;
     let mut out = HashMap::with_capacity(n.min(body.len() / 12));
     for _ in 0..n {
-        let key = u64::from_le_bytes(body.get(at..at + 8)?.try_into().ok()?);
-        at += 8;
-        let len = u32_at(body, &mut at)? as usize;
+        let key = r.u64()?;
+        let len = r.u32()? as usize;
         let mut top = Vec::with_capacity(len.min(64));
         for _ in 0..len {
-            let score = f32::from_bits(u32_at(body, &mut at)?);
-            top.push((score, u32_at(body, &mut at)?));
+            let score = f32::from_bits(r.u32()?);
+            top.push((score, r.u32()?));
         }
         out.insert(key, top);
     }
-    (at == body.len()).then_some(out)
+    r.is_empty().then_some(out)
 }
-
 #[cfg(test)]
 mod tests {
     use super::super::{Similarity, tests::doc};

@@ -172,12 +172,7 @@ impl<'a> Similarity<'a> {
             .collect();
         let docs: Vec<&Doc> = cands.iter().map(|&i| &kb.docs[i]).collect();
         let mut vocab = crate::words::table(cache, "similar", &docs, term_counts);
-        let mut df = vec![0u32; vocab.len()];
-        for pairs in &vocab.docs {
-            for &(id, _) in pairs {
-                df[id as usize] += 1;
-            }
-        }
+        let df = vocab.df();
         let counts = std::mem::take(&mut vocab.docs);
         let by_path = cands
             .iter()

@@ -146,12 +146,7 @@ pub fn build(site: &Site, cached: bool) -> (Vec<Page>, Filters) {
         &site.docs,
         |d| body_counts(&d.body),
     );
-    let mut df = vec![0u32; vocab.len()];
-    for pairs in &vocab.docs {
-        for &(id, _) in pairs {
-            df[id as usize] += 1;
-        }
-    }
+    let df = vocab.df();
     let counts = std::mem::take(&mut vocab.docs);
     // Each document's stems with their class, and the surface words that
     // stem differently (the browser looks a typed word up there).

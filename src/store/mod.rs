@@ -1,6 +1,7 @@
 //! The only code that reads or writes the files of a knowledge base: finding
 //! documents, reading them defensively, and atomic writes.
 
+pub mod cache_file;
 pub mod confine;
 pub mod git;
 pub mod journal;
@@ -377,12 +378,6 @@ pub fn sweep_temp_files(root: &Path, cfg: &Config) -> usize {
 /// `sweep_temp_files`). It becomes a KB file, so it gets the mode a new file
 /// normally gets (`0o666` less the umask, as git checks files out), not a
 /// temporary file's private `0o600`.
-/// A temporary file for an atomic write into `dir` (see `new_temp`), for
-/// the caches outside `store`.
-pub fn temp_file(dir: &Path) -> Result<tempfile::NamedTempFile> {
-    new_temp(dir)
-}
-
 fn new_temp(dir: &Path) -> Result<tempfile::NamedTempFile> {
     let mut b = tempfile::Builder::new();
     b.prefix(".lore-tmp-");

@@ -6,14 +6,21 @@
 //! anything unreadable in the cache is read from its file instead.
 
 use super::FileStamp;
+use super::cache_file::Reader;
+use crate::config::Config;
 use crate::doc::{Doc, Kind};
 use rayon::prelude::*;
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 const FILE: &str = "parsed.bin";
-const MAGIC: &[u8] = b"lore parse cache 1\n";
+
+/// What parsing a document depends on beyond its file's bytes, path and
+/// folder kind (`super::parse_source`): the KB's time zone. Documents parsed
+/// with other inputs are parsed again.
+pub fn inputs(cfg: &Config) -> String {
+    cfg.tz.name().to_string()
+}
 
 /// Documents by path, with the stamp and kind each was read at.
 pub type Cached = HashMap<PathBuf, ((FileStamp, Kind), Doc)>;
@@ -38,42 +45,17 @@ impl Raw {
     }
 }
 
-/// What makes two loads parse alike besides the file: the lore build and
-/// the KB's time zone.
-fn header(tz: &str) -> Vec<u8> {
-    let mut h = MAGIC.to_vec();
-    put(&mut h, env!("LORE_BUILD_ID").as_bytes());
-    put(&mut h, tz.as_bytes());
-    h
-}
-
 fn put(out: &mut Vec<u8>, bytes: &[u8]) {
     out.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
     out.extend_from_slice(bytes);
 }
 
-/// Reads length-prefixed fields off the front of a byte slice.
-struct Reader<'a>(&'a [u8]);
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        if self.0.len() < n {
-            return None;
-        }
-        let (a, b) = self.0.split_at(n);
-        self.0 = b;
-        Some(a)
-    }
-
-    fn field(&mut self) -> Option<&'a [u8]> {
-        let n = u32::from_le_bytes(self.take(4)?.try_into().ok()?) as usize;
-        self.take(n)
-    }
-}
-
 /// One document: what its `Serialize` writes, the parts it skips, and the
 /// body as it is.
 fn encode(st: &FileStamp, kind: Kind, d: &Doc) -> Option<Vec<u8>> {
+    if !round_trips(d) {
+        return None;
+    }
     let ranges: Vec<(usize, usize)> = d
         .sections
         .iter()
@@ -87,6 +69,22 @@ fn encode(st: &FileStamp, kind: Kind, d: &Doc) -> Option<Vec<u8>> {
     put(&mut out, &json);
     put(&mut out, d.body.as_bytes());
     Some(out)
+}
+
+/// Whether the document reads back exactly as it is: its times are written
+/// with their offset to the minute (as RFC 3339 has it), so an offset with
+/// seconds (old local mean times) would come back another instant. Such a
+/// document is parsed each time instead.
+fn round_trips(d: &Doc) -> bool {
+    let whole = |t: &Option<chrono::DateTime<chrono::FixedOffset>>| {
+        t.is_none_or(|t| t.offset().local_minus_utc() % 60 == 0)
+    };
+    let (m, s) = (&d.meta, &d.stamps);
+    [m.started, m.detected, m.mitigated, m.resolved]
+        .iter()
+        .chain([s.started, s.detected, s.mitigated, s.resolved].iter())
+        .chain(d.timeline.iter().map(|e| &e.at))
+        .all(whole)
 }
 
 type Entry = (PathBuf, (FileStamp, Kind), Doc);
@@ -119,17 +117,16 @@ fn decode(bytes: &[u8]) -> Option<Entry> {
 /// The cached documents of the KB at `root` parsed in time zone `tz`; empty
 /// when there is no cache or it was written by another build or for another
 /// time zone.
-pub fn read(root: &Path, tz: &str) -> (Cached, Raw) {
-    let Some(bytes) = super::cache_dir(root)
-        .ok()
-        .and_then(|dir| std::fs::read(dir.join(FILE)).ok())
+pub fn read(root: &Path, cfg: &Config) -> (Cached, Raw) {
+    let Some(body) =
+        super::cache_file::Dir::open(root).and_then(|d| d.read(FILE, inputs(cfg).as_bytes()))
     else {
         return Default::default();
     };
-    let Some(entries) = split(&bytes, tz) else {
+    let Some(entries) = split(body.get()) else {
         return Default::default();
     };
-    let base = bytes.as_ptr() as usize;
+    let base = body.bytes.as_ptr() as usize;
     let decoded: Vec<(Entry, std::ops::Range<usize>)> = entries
         .par_iter()
         .filter_map(|e| {
@@ -143,17 +140,17 @@ pub fn read(root: &Path, tz: &str) -> (Cached, Raw) {
         at.insert(p.clone(), range);
         docs.insert(p, (st, d));
     }
-    (docs, Raw { bytes, at })
+    (
+        docs,
+        Raw {
+            bytes: body.bytes,
+            at,
+        },
+    )
 }
 
-/// The entries of a cache file whose header and checksum are right.
-fn split<'a>(bytes: &'a [u8], tz: &str) -> Option<Vec<&'a [u8]>> {
-    let head = header(tz);
-    let body = bytes.strip_prefix(head.as_slice())?;
-    let (body, sum) = body.split_at_checked(body.len().checked_sub(8)?)?;
-    if xxhash_rust::xxh3::xxh3_64(body).to_le_bytes() != sum {
-        return None;
-    }
+/// The entries of a cache file's body.
+fn split(body: &[u8]) -> Option<Vec<&[u8]>> {
     let mut r = Reader(body);
     let mut out = Vec::new();
     while !r.0.is_empty() {
@@ -167,20 +164,16 @@ fn split<'a>(bytes: &'a [u8], tz: &str) -> Option<Vec<&'a [u8]>> {
 /// flushed to disk either, as a torn file fails its checksum.
 pub fn write(
     root: &Path,
-    tz: &str,
+    cfg: &Config,
     docs: &[Doc],
     read_at: &HashMap<PathBuf, (FileStamp, Kind)>,
     raw: &Raw,
 ) {
-    let Ok(dir) = super::cache_dir(root) else {
+    let Some(dir) = super::cache_file::Dir::open(root) else {
         return;
     };
-    let save = || -> std::io::Result<()> {
-        std::fs::create_dir_all(&dir)?;
-        let tmp = super::new_temp(&dir).map_err(std::io::Error::other)?;
-        let mut out = std::io::BufWriter::new(tmp.as_file());
-        let mut sum = xxhash_rust::xxh3::Xxh3::new();
-        out.write_all(&header(tz))?;
+    let save = || -> Option<()> {
+        let mut out = dir.writer(FILE, inputs(cfg).as_bytes())?;
         // Encoded a few hundred at a time: the whole KB encoded at once
         // would add its size to the peak memory.
         for chunk in docs.chunks(512) {
@@ -195,18 +188,11 @@ pub fn write(
                 })
                 .collect();
             for e in &entries {
-                let len = (e.len() as u32).to_le_bytes();
-                for part in [&len[..], e] {
-                    out.write_all(part)?;
-                    sum.update(part);
-                }
+                out.write(&(e.len() as u32).to_le_bytes()).ok()?;
+                out.write(e).ok()?;
             }
         }
-        out.write_all(&sum.digest().to_le_bytes())?;
-        out.flush()?;
-        drop(out);
-        tmp.persist(dir.join(FILE)).map_err(|e| e.error)?;
-        Ok(())
+        out.finish().ok()
     };
     let _ = save();
 }
@@ -239,8 +225,33 @@ mod tests {
     }
 
     #[test]
+    fn floats_read_back_exactly_and_a_time_offset_with_seconds_is_not_cached() {
+        let text = "---\ntitle: F\ndate: 2024-03-12\nslo_impact: [{slo: api, bad_minutes: 1859.9916666666666, fraction: 0.1}]\n---\n";
+        let d = Doc::parse(
+            text,
+            Path::new("postmortems/f.md"),
+            &ParseContext::default(),
+        );
+        let (_, _, back) = decode(&encode(&stamp(), Kind::Postmortem, &d).unwrap()).unwrap();
+        assert_eq!(back.meta.slo_impact, d.meta.slo_impact);
+        let ctx = ParseContext {
+            timezone: "Europe/Amsterdam".parse().unwrap(),
+            default_kind: Kind::Postmortem,
+        };
+        let old = "---\ntitle: O\ndate: 1890-03-01\n---\n\n## Timeline\n\n- 14:02 Detected\n";
+        let d = Doc::parse(old, Path::new("postmortems/o.md"), &ctx);
+        assert!(d.timeline[0].at.is_some());
+        assert!(encode(&stamp(), Kind::Postmortem, &d).is_none());
+    }
+
+    #[test]
     fn a_cache_of_another_build_zone_or_with_a_flipped_byte_is_not_read() {
         let dir = tempfile::tempdir().unwrap();
+        let utc = Config::default();
+        let paris = Config {
+            tz: "Europe/Paris".parse().unwrap(),
+            ..Config::default()
+        };
         let d = Doc::parse(
             "---\ntitle: A\n---\nBody\n",
             Path::new("postmortems/a.md"),
@@ -249,29 +260,29 @@ mod tests {
         let at = HashMap::from([(d.path.clone(), (stamp(), Kind::Postmortem))]);
         write(
             dir.path(),
-            "UTC",
+            &utc,
             std::slice::from_ref(&d),
             &at,
             &Raw::default(),
         );
-        let (docs, raw) = read(dir.path(), "UTC");
+        let (docs, raw) = read(dir.path(), &utc);
         assert_eq!(docs.len(), 1);
         // Written again from what was read: the same file.
         let before = std::fs::read(dir.path().join(".lore").join(FILE)).unwrap();
-        write(dir.path(), "UTC", std::slice::from_ref(&d), &at, &raw);
+        write(dir.path(), &utc, std::slice::from_ref(&d), &at, &raw);
         assert!(raw.entry(&d.path, &stamp(), Kind::Postmortem).is_some());
         assert_eq!(
             std::fs::read(dir.path().join(".lore").join(FILE)).unwrap(),
             before
         );
-        assert!(read(dir.path(), "Europe/Paris").0.is_empty());
+        assert!(read(dir.path(), &paris).0.is_empty());
         let file = dir.path().join(".lore").join(FILE);
         let mut bytes = std::fs::read(&file).unwrap();
         let n = bytes.len();
         bytes[n - 20] ^= 1;
         std::fs::write(&file, &bytes).unwrap();
-        assert!(read(dir.path(), "UTC").0.is_empty());
+        assert!(read(dir.path(), &utc).0.is_empty());
         std::fs::write(&file, &bytes[..n / 2]).unwrap();
-        assert!(read(dir.path(), "UTC").0.is_empty());
+        assert!(read(dir.path(), &utc).0.is_empty());
     }
 }

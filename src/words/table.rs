@@ -4,13 +4,11 @@
 
 use super::{WordCounts, hash};
 use crate::doc::Doc;
+use crate::store::cache_file::Reader;
 use rayon::prelude::*;
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::Path;
 use xxhash_rust::xxh3::Xxh3Builder;
-
-const MAGIC: &[u8] = b"lore word counts 1\n";
 
 /// Each document's distinct words as (number, count), sorted by number,
 /// parallel to the documents the table was made for.
@@ -27,6 +25,17 @@ impl Table {
             ids: HashMap::default(),
             docs: Vec::new(),
         }
+    }
+
+    /// In how many documents each word is (by number).
+    pub fn df(&self) -> Vec<u32> {
+        let mut df = vec![0u32; self.words.len()];
+        for pairs in &self.docs {
+            for &(id, _) in pairs {
+                df[id as usize] += 1;
+            }
+        }
+        df
     }
 
     /// How many words are numbered.
@@ -84,11 +93,10 @@ pub fn table(
     docs: &[&Doc],
     count: impl Fn(&Doc) -> WordCounts + Sync,
 ) -> Table {
-    let file = root
-        .and_then(|r| crate::store::cache_dir(r).ok())
-        .map(|dir| dir.join(format!("words-{name}.bin")));
-    let bytes = file.as_ref().and_then(|f| std::fs::read(f).ok());
-    let cached = bytes.as_deref().and_then(|b| read(b, name));
+    let dir = root.and_then(crate::store::cache_file::Dir::open);
+    let file = format!("words-{name}.bin");
+    let body = dir.as_ref().and_then(|d| d.read(&file, b""));
+    let cached = body.as_ref().and_then(|b| read(b.get()));
     let (mut t, entries) = cached.unwrap_or_else(|| (Table::empty(), HashMap::new()));
     let keys: Vec<u64> = docs.par_iter().map(|d| text_key(d)).collect();
     let found: Vec<Option<Vec<(u32, u32)>>> = keys
@@ -126,59 +134,35 @@ pub fn table(
         }
     }
     drop(entries);
-    drop(bytes);
-    if let Some(f) = file
+    drop(body);
+    if let Some(d) = dir
         && (fresh > 0 || unused)
     {
-        let _ = write(&f, name, &t, &keys);
+        write(&d, &file, &t, &keys);
     }
     t
 }
 
-fn header(name: &str) -> Vec<u8> {
-    let mut h = MAGIC.to_vec();
-    for part in [env!("LORE_BUILD_ID").as_bytes(), name.as_bytes()] {
-        h.extend_from_slice(&(part.len() as u32).to_le_bytes());
-        h.extend_from_slice(part);
-    }
-    h
-}
-
-fn u32_at(b: &[u8], at: &mut usize) -> Option<u32> {
-    let v = u32::from_le_bytes(b.get(*at..*at + 4)?.try_into().ok()?);
-    *at += 4;
-    Some(v)
-}
-
 /// The table's words and each cached document's pairs (still encoded), by
-/// text key; `None` when the file is not a whole cache of this build.
-fn read<'a>(b: &'a [u8], name: &str) -> Option<(Table, HashMap<u64, &'a [u8]>)> {
-    let body = b.strip_prefix(header(name).as_slice())?;
-    let (body, sum) = body.split_at_checked(body.len().checked_sub(8)?)?;
-    if xxhash_rust::xxh3::xxh3_64(body).to_le_bytes() != sum {
-        return None;
-    }
-    let mut at = 0;
-    let n = u32_at(body, &mut at)? as usize;
+/// text key; `None` when the body is not a whole table.
+fn read(body: &[u8]) -> Option<(Table, HashMap<u64, &[u8]>)> {
+    let mut r = Reader(body);
+    let n = r.u32()? as usize;
     let mut t = Table::empty();
     for _ in 0..n {
-        let len = u32_at(body, &mut at)? as usize;
-        let w = std::str::from_utf8(body.get(at..at + len)?).ok()?;
-        at += len;
+        let w = std::str::from_utf8(r.field()?).ok()?;
         t.ids.insert(hash(w), t.words.len() as u32);
         t.words.push(w.into());
     }
     if t.ids.len() != t.words.len() {
         return None;
     }
-    let docs = u32_at(body, &mut at)? as usize;
-    let mut entries = HashMap::with_capacity(docs);
+    let docs = r.u32()? as usize;
+    let mut entries = HashMap::with_capacity(docs.min(body.len() / 12));
     for _ in 0..docs {
-        let key = u64::from_le_bytes(body.get(at..at + 8)?.try_into().ok()?);
-        at += 8;
-        let pairs = u32_at(body, &mut at)? as usize;
-        let e = body.get(at..at + pairs.checked_mul(8)?)?;
-        at += e.len();
+        let key = r.u64()?;
+        let pairs = r.u32()? as usize;
+        let e = r.take(pairs.checked_mul(8)?)?;
         // Every number must name a word, in order.
         let mut last = None;
         for p in e.chunks_exact(8) {
@@ -190,7 +174,7 @@ fn read<'a>(b: &'a [u8], name: &str) -> Option<(Table, HashMap<u64, &'a [u8]>)> 
         }
         entries.insert(key, e);
     }
-    (at == body.len()).then_some((t, entries))
+    r.is_empty().then_some((t, entries))
 }
 
 fn decode_pairs(e: &[u8]) -> Vec<(u32, u32)> {
@@ -205,9 +189,9 @@ fn decode_pairs(e: &[u8]) -> Vec<(u32, u32)> {
 }
 
 /// Saves the words the documents use, numbered again in order of first
-/// use, and each document's pairs by its text key. Not flushed to disk: a
-/// torn file fails its checksum.
-fn write(file: &Path, name: &str, t: &Table, keys: &[u64]) -> std::io::Result<()> {
+/// use, and each document's pairs by its text key (only saves time, so
+/// failing is silent).
+fn write(dir: &crate::store::cache_file::Dir, file: &str, t: &Table, keys: &[u64]) {
     let mut renumber = vec![u32::MAX; t.words.len()];
     let mut used: Vec<u32> = Vec::new();
     for pairs in &t.docs {
@@ -245,17 +229,11 @@ fn write(file: &Path, name: &str, t: &Table, keys: &[u64]) -> std::io::Result<()
             body.extend_from_slice(&c.to_le_bytes());
         }
     }
-    let dir = file.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let tmp = crate::store::temp_file(dir).map_err(std::io::Error::other)?;
-    let mut out = std::io::BufWriter::new(tmp.as_file());
-    out.write_all(&header(name))?;
-    out.write_all(&body)?;
-    out.write_all(&xxhash_rust::xxh3::xxh3_64(&body).to_le_bytes())?;
-    out.flush()?;
-    drop(out);
-    tmp.persist(file).map_err(|e| e.error)?;
-    Ok(())
+    if let Some(mut w) = dir.writer(file, b"")
+        && w.write(&body).is_ok()
+    {
+        let _ = w.finish();
+    }
 }
 
 #[cfg(test)]

@@ -100,8 +100,9 @@ fn fresh_touches(root: &Path, kb: &KbRepo, head: gix::ObjectId) -> Option<Touche
 }
 
 fn read_cache<T: serde::de::DeserializeOwned>(root: &Path, file: &str) -> Option<T> {
-    crate::store::cache_dir(root).ok()?;
-    let bytes = std::fs::read(root.join(file)).ok()?;
+    // Never through a link, from a FIFO or a device.
+    let dir = crate::store::cache_file::Dir::open(root)?;
+    let bytes = dir.read_plain(file.strip_prefix(".lore/")?)?;
     serde_json::from_slice(&bytes).ok()
 }
 
