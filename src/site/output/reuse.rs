@@ -45,32 +45,50 @@ impl Reuse {
         let Some(fresh) = self.fresh else {
             return false;
         };
-        // Cheap refusals first: a folder of the old site that is now a link,
-        // a page that is not a regular file of the recorded size.
-        let mut dir = self.out.clone();
-        let parts: Vec<&str> = path.split('/').collect();
-        for part in &parts[..parts.len().saturating_sub(1)] {
-            dir.push(part);
-            if !std::fs::symlink_metadata(&dir).is_ok_and(|m| m.is_dir()) {
-                return false;
-            }
-        }
-        let prev = self.out.join(path);
-        if !std::fs::symlink_metadata(&prev).is_ok_and(|m| m.is_file() && m.len() == size) {
+        // Whatever the path reaches now (through a folder swapped for a
+        // link, a file linked in from elsewhere) is what gets linked, and
+        // then checked below.
+        if std::fs::hard_link(self.out.join(path), target).is_err() {
             return false;
         }
-        if std::fs::hard_link(&prev, target).is_err() {
-            return false;
-        }
-        // The check that counts: on the link itself, inside the staging folder.
-        let ok = std::fs::symlink_metadata(target)
-            .is_ok_and(|m| m.is_file() && m.len() == size && owner_and_mode(&m) == Some(fresh))
-            && std::fs::read(target).is_ok_and(|b| super::hash(&b) == hash);
+        // The check that counts: on the link itself, inside the staging
+        // folder, through one descriptor (no link followed).
+        let ok = check(target, size, fresh, hash).is_some();
         if !ok {
             let _ = std::fs::remove_file(target);
         }
         ok
     }
+}
+
+/// Whether `target` is a regular file of `size` bytes hashing to `hash`,
+/// with a new file's owner and mode.
+fn check(target: &Path, size: u64, fresh: (u32, u32), hash: &str) -> Option<()> {
+    // Not even opened unless a regular file (a device node may act on open).
+    if !std::fs::symlink_metadata(target).ok()?.is_file() {
+        return None;
+    }
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    let mut f = opts.open(target).ok()?;
+    let m = f.metadata().ok()?;
+    if !(m.is_file() && m.len() == size && owner_and_mode(&m) == Some(fresh)) {
+        return None;
+    }
+    // One buffer per thread: ten thousand kept pages are read here.
+    thread_local! {
+        static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    BUF.with_borrow_mut(|buf| {
+        buf.clear();
+        (&mut f).take(size + 1).read_to_end(buf).ok()?;
+        (buf.len() as u64 == size && super::hash(buf) == hash).then_some(())
+    })
 }
 
 #[cfg(unix)]
