@@ -163,16 +163,17 @@ pub fn export(kb: &Kb, opts: &ExportOptions, progress: &dyn Progress) -> Result<
     pages::terms(&shared, &writer)?;
     phase.done("term pages");
     pages::lists(&shared, &writer)?;
-    let mut out = vec![pages::browse(&shared)?];
+    // One after another, each page's values dropped before the next are
+    // made: together they would be most of the export's peak memory.
+    shared.emit(&writer, pages::browse(&shared)?)?;
     let actions = pages::action_views(&shared);
-    out.push(pages::actions(&shared, &actions)?);
-    out.push(overview::overview(&shared, &actions)?);
-    out.push(pages::trends(&shared)?);
-    out.push(slos::page(&shared)?);
-    out.push(drills::page(&shared)?);
-    out.push(pages::search(&shared, &filters)?);
-    out.into_par_iter()
-        .try_for_each(|m| shared.emit(&writer, m))?;
+    pages::actions(&shared, &writer, &actions)?;
+    shared.emit(&writer, overview::overview(&shared, &actions)?)?;
+    drop(actions);
+    shared.emit(&writer, pages::trends(&shared)?)?;
+    shared.emit(&writer, slos::page(&shared)?)?;
+    shared.emit(&writer, drills::page(&shared)?)?;
+    shared.emit(&writer, pages::search(&shared, &filters)?)?;
     let mut files = assets(&kb.root)?;
     files.push(Page {
         path: "feed.xml".into(),
@@ -210,8 +211,22 @@ impl Phases {
     pub fn done(&mut self, what: &str) {
         if self.on {
             let ms = self.last.elapsed().as_secs_f64() * 1000.0;
+            // Resident memory now and at its peak so far (Linux).
+            let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+            let kb = |key: &str| {
+                status
+                    .lines()
+                    .find_map(|l| l.strip_prefix(key))
+                    .and_then(|v| v.trim().trim_end_matches(" kB").parse::<u64>().ok())
+                    .map_or(String::new(), |v| format!(", {key} {} MB", v / 1024))
+            };
             use std::io::Write;
-            let _ = writeln!(std::io::stderr(), "phase {what}: {ms:.0} ms");
+            let _ = writeln!(
+                std::io::stderr(),
+                "phase {what}: {ms:.0} ms{}{}",
+                kb("VmRSS:"),
+                kb("VmHWM:")
+            );
             self.last = std::time::Instant::now();
         }
     }

@@ -488,16 +488,20 @@ pub fn action_views(sh: &Shared) -> Vec<ActionView> {
     out
 }
 
-/// `actions.html`: every action item, filterable by owner and status.
-pub fn actions(sh: &Shared, items: &[ActionView]) -> Result<Made> {
+/// `actions.html`: every action item, filterable by owner and status. The
+/// items (tens of thousands in a large KB) are handed to the template only
+/// when the page is made.
+pub fn actions(sh: &Shared, w: &SiteWriter, items: &[ActionView]) -> Result<()> {
     let mut owners: Vec<String> = items.iter().filter_map(|a| a.owner.clone()).collect();
     owners.sort_by_key(|o| o.to_lowercase());
     owners.dedup();
     let mut c = sh.context(0, "actions", "Action items");
-    c.insert("items", &items);
+    c.note("items", &items);
     c.insert("owners", &owners);
     c.insert("figures", &sh.stats.actions);
-    sh.page("actions.html".into(), "actions.html", c)
+    sh.emit_filled(w, "actions.html".into(), "actions.html", c, |c| {
+        c.insert_derived("items", &items);
+    })
 }
 
 /// `trends.html`: every chart, each with its table.

@@ -167,13 +167,17 @@ impl Dir {
     /// The body of the cache file `name` when this build wrote it for this
     /// KB with the same `head` (what else it depends on) and it is whole.
     pub fn read(&self, name: &str, head: &[u8]) -> Option<Body> {
-        let (f, _) = self.open_regular(name)?;
-        let mut bytes = Vec::new();
-        f.take(MAX_BYTES).read_to_end(&mut bytes).ok()?;
-        let start = self.header(name, head).len();
-        if bytes.get(..start)? != self.header(name, head).as_slice() {
+        let (mut f, meta) = self.open_regular(name)?;
+        // The header first: a large file of someone else's is not read.
+        let header = self.header(name, head);
+        let start = header.len();
+        let mut bytes = vec![0; start];
+        f.read_exact(&mut bytes).ok()?;
+        if bytes != header {
             return None;
         }
+        bytes.reserve((meta.len() as usize).saturating_sub(start));
+        f.take(MAX_BYTES).read_to_end(&mut bytes).ok()?;
         let end = bytes.len().checked_sub(8)?;
         let body = bytes.get(start..end)?;
         if xxhash_rust::xxh3::xxh3_64(body).to_le_bytes() != bytes[end..] {
@@ -185,13 +189,19 @@ impl Dir {
         })
     }
 
-    /// The bytes of `name` as they are (lore's JSON caches, which carry
-    /// their own version), when it is a regular file.
-    pub fn read_plain(&self, name: &str) -> Option<Vec<u8>> {
-        let (f, _) = self.open_regular(name)?;
-        let mut bytes = Vec::new();
-        f.take(MAX_BYTES).read_to_end(&mut bytes).ok()?;
-        Some(bytes)
+    /// Whether `.lore/` holds anything named `name`.
+    pub fn has(&self, name: &str) -> bool {
+        self.open_at(name, libc::O_PATH, 0).is_some()
+    }
+
+    /// Removes `name` from `.lore/`.
+    pub fn remove(&self, name: &str) -> std::io::Result<()> {
+        let c = CString::new(name).map_err(std::io::Error::other)?;
+        // SAFETY: a valid directory descriptor and NUL-terminated name.
+        match unsafe { libc::unlinkat(self.fd.as_raw_fd(), c.as_ptr(), 0) } {
+            0 => Ok(()),
+            _ => Err(std::io::Error::last_os_error()),
+        }
     }
 
     /// A new version of the cache file `name`, in place once `finish`ed.
@@ -238,13 +248,26 @@ impl Writer<'_> {
 
     /// Adds the checksum and renames the file into place in the same
     /// `.lore/`. Not flushed to disk: a torn file fails its checksum.
-    pub fn finish(mut self) -> std::io::Result<()> {
+    pub fn finish(self) -> std::io::Result<()> {
+        self.finish_with(false)
+    }
+
+    /// `finish`, with the file on disk before it is renamed and the rename
+    /// on disk before this returns (the journal of a change).
+    pub fn finish_durable(self) -> std::io::Result<()> {
+        self.finish_with(true)
+    }
+
+    fn finish_with(mut self, durable: bool) -> std::io::Result<()> {
         let mut out = self
             .out
             .take()
             .ok_or_else(|| std::io::Error::other("finished"))?;
         out.write_all(&self.sum.digest().to_le_bytes())?;
         out.flush()?;
+        if durable {
+            out.get_ref().sync_all()?;
+        }
         drop(out);
         let (from, to) = (
             CString::new(self.tmp.as_str()).map_err(std::io::Error::other)?,
@@ -257,6 +280,9 @@ impl Writer<'_> {
             return Err(std::io::Error::last_os_error());
         }
         self.tmp.clear();
+        if durable {
+            self.dir.fd.sync_all()?;
+        }
         Ok(())
     }
 }

@@ -21,8 +21,39 @@ struct Journal {
     files: Vec<(PathBuf, PathBuf)>,
 }
 
+/// In `.lore/`, through `cache_file`: written for this KB only, so a
+/// journal committed into the repository (or copied from another clone) is
+/// never replayed, and never read through a link or from a FIFO.
+const FILE: &str = "journal.json";
+
 fn journal_path(root: &Path) -> PathBuf {
-    root.join(".lore").join("journal.json")
+    root.join(".lore").join(FILE)
+}
+
+fn cache(root: &Path) -> Result<super::cache_file::Dir> {
+    super::cache_dir(root)?;
+    super::cache_file::Dir::open(root).ok_or_else(|| {
+        Error::Invalid(format!(
+            "{}: lore's cache folder cannot be used, so a change of several files cannot be made all or nothing",
+            root.join(".lore").display()
+        ))
+    })
+}
+
+/// Whether an unfinished change of this KB waits in its journal (the sweep
+/// of temporary files leaves them alone meanwhile).
+pub fn pending(root: &Path) -> bool {
+    super::cache_file::Dir::open(root).is_some_and(|d| d.read(FILE, b"").is_some())
+}
+
+/// Whether `(target, temporary file)` is a pair lore writes: the temporary
+/// file beside its target, named as `new_temp` names them, and the target a
+/// KB path that may be written.
+fn plausible(root: &Path, rel: &Path, tmp: &Path) -> bool {
+    let name_ok = tmp
+        .file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with(".lore-tmp-"));
+    name_ok && tmp.parent() == rel.parent() && super::writable(root, rel).is_ok()
 }
 
 /// Writes every `(path, text)` and commits them in one commit with `message`,
@@ -52,13 +83,19 @@ pub fn write_all_and_commit(
         files.push((rel.clone(), tmp_rel));
         staged.push(tmp);
     }
-    super::cache_dir(root)?;
+    let dir = cache(root)?;
     let journal = Journal {
         message: message.to_string(),
         files,
     };
     let json = serde_json::to_vec(&journal).map_err(|e| Error::Invalid(e.to_string()))?;
-    super::write_atomic(&journal_path(root), &json)?;
+    let jp = journal_path(root);
+    let mut w = dir
+        .writer(FILE, b"")
+        .ok_or_else(|| Error::Invalid(format!("{}: cannot be written", jp.display())))?;
+    w.write(&json)
+        .and_then(|_| w.finish_durable())
+        .map_err(|e| Error::io(&jp, e))?;
     // The temporary files stay locked until they are renamed, and are never
     // deleted from here on: the journal owns them, even when a step fails.
     let result = finish(root, &journal);
@@ -79,8 +116,9 @@ fn finish(root: &Path, j: &Journal) -> Result<CommitOutcome> {
     }
     let paths: Vec<PathBuf> = j.files.iter().map(|(r, _)| r.clone()).collect();
     let outcome = commit_paths(root, &paths, &j.message)?;
-    let jp = journal_path(root);
-    std::fs::remove_file(&jp).map_err(|e| Error::io(&jp, e))?;
+    cache(root)?
+        .remove(FILE)
+        .map_err(|e| Error::io(journal_path(root), e))?;
     Ok(outcome)
 }
 
@@ -88,23 +126,25 @@ fn finish(root: &Path, j: &Journal) -> Result<CommitOutcome> {
 /// a note, or `None` when there was nothing to finish.
 pub fn recover(root: &Path) -> Result<Option<String>> {
     let jp = journal_path(root);
-    if super::cache_dir(root).is_err() || !jp.exists() {
+    if super::cache_dir(root).is_err() || std::fs::symlink_metadata(&jp).is_err() {
         return Ok(None);
     }
     let _lock = super::lock::config(root)?;
-    // Read under the lock: another lore may have finished it meanwhile.
-    let Ok(bytes) = std::fs::read(&jp) else {
+    // Read under the lock: another lore may have finished it meanwhile. One
+    // this KB did not write is not a journal of lore's.
+    let Some(body) = super::cache_file::Dir::open(root).and_then(|d| d.read(FILE, b"")) else {
         return Ok(None);
     };
-    let j: Journal = serde_json::from_slice(&bytes).map_err(|e| {
+    let j: Journal = serde_json::from_slice(body.get()).map_err(|e| {
         Error::Invalid(format!(
             "{}: unreadable journal of an interrupted change ({e}); remove it after checking `git status`",
             jp.display()
         ))
     })?;
-    let outside = j.files.iter().any(|(r, t)| {
-        super::confine::inside(root, r).is_err() || super::confine::inside(root, t).is_err()
-    });
+    let outside = j
+        .files
+        .iter()
+        .any(|(r, t)| !plausible(root, r, t) || super::confine::inside(root, t).is_err());
     if outside {
         return Err(Error::Invalid(format!(
             "{}: names files outside the knowledge base; not applied",
@@ -141,7 +181,11 @@ mod tests {
                 ("pm/b.md".into(), "pm/.lore-tmp-b".into()),
             ],
         };
-        super::super::write_atomic(&journal_path(root), &serde_json::to_vec(&j).unwrap()).unwrap();
+        let dir = cache(root).unwrap();
+        let mut w = dir.writer(FILE, b"").unwrap();
+        w.write(&serde_json::to_vec(&j).unwrap()).unwrap();
+        w.finish_durable().unwrap();
+        assert!(pending(root));
         let note = recover(root).unwrap().unwrap();
         assert!(note.contains("2 files"), "{note}");
         assert_eq!(
@@ -154,5 +198,39 @@ mod tests {
         );
         assert!(!journal_path(root).exists());
         assert_eq!(recover(root).unwrap(), None);
+    }
+
+    #[test]
+    fn a_journal_this_kb_did_not_write_is_never_replayed() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("pm")).unwrap();
+        std::fs::create_dir_all(root.join(".lore")).unwrap();
+        std::fs::write(root.join("pm/a.md"), "mine").unwrap();
+        std::fs::write(root.join("pm/payload.md"), "theirs").unwrap();
+        // As a commit would bring it: plain JSON naming any file.
+        let j = Journal {
+            message: "innocent".into(),
+            files: vec![("pm/a.md".into(), "pm/payload.md".into())],
+        };
+        std::fs::write(journal_path(root), serde_json::to_vec(&j).unwrap()).unwrap();
+        assert!(!pending(root));
+        assert_eq!(recover(root).unwrap(), None);
+        assert_eq!(
+            std::fs::read_to_string(root.join("pm/a.md")).unwrap(),
+            "mine"
+        );
+        // Even one of this KB's naming a file that is not a temporary file
+        // beside its target is refused.
+        std::fs::remove_file(journal_path(root)).unwrap();
+        let dir = cache(root).unwrap();
+        let mut w = dir.writer(FILE, b"").unwrap();
+        w.write(&serde_json::to_vec(&j).unwrap()).unwrap();
+        w.finish().unwrap();
+        assert!(recover(root).is_err());
+        assert_eq!(
+            std::fs::read_to_string(root.join("pm/a.md")).unwrap(),
+            "mine"
+        );
     }
 }

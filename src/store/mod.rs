@@ -340,7 +340,7 @@ const TEMP_AGE: std::time::Duration = std::time::Duration::from_secs(2);
 /// can be locked belongs to a dead process. Skipped while a journal of an
 /// unfinished change still needs its files. Returns how many were removed.
 pub fn sweep_temp_files(root: &Path, cfg: &Config) -> usize {
-    if root.join(".lore").join("journal.json").exists() {
+    if journal::pending(root) {
         return 0;
     }
     let mut dirs = scan_dirs(root, cfg);

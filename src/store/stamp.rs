@@ -20,11 +20,13 @@ pub struct FileStamp {
     mtime: i128,
     ctime: i128,
     ino: u64,
+    /// The file system's device: two mounts may reuse an inode number.
+    dev: u64,
 }
 
 impl FileStamp {
     /// Bytes of `to_bytes`.
-    pub const BYTES: usize = 48;
+    pub const BYTES: usize = 56;
 
     /// The stamp as bytes, for a cache file (`parsed`).
     pub fn to_bytes(&self) -> [u8; Self::BYTES] {
@@ -32,7 +34,8 @@ impl FileStamp {
         b[..8].copy_from_slice(&self.size.to_le_bytes());
         b[8..24].copy_from_slice(&self.mtime.to_le_bytes());
         b[24..40].copy_from_slice(&self.ctime.to_le_bytes());
-        b[40..].copy_from_slice(&self.ino.to_le_bytes());
+        b[40..48].copy_from_slice(&self.ino.to_le_bytes());
+        b[48..].copy_from_slice(&self.dev.to_le_bytes());
         b
     }
 
@@ -42,6 +45,7 @@ impl FileStamp {
             mtime: i128::from_le_bytes(b.get(8..24)?.try_into().ok()?),
             ctime: i128::from_le_bytes(b.get(24..40)?.try_into().ok()?),
             ino: u64::from_le_bytes(b.get(40..48)?.try_into().ok()?),
+            dev: u64::from_le_bytes(b.get(48..56)?.try_into().ok()?),
         })
     }
 
@@ -61,19 +65,21 @@ pub fn file_stamp(root: &Path, file: &SourceFile) -> Option<FileStamp> {
     let abs = super::confine::inside(root, &file.rel).ok()?;
     let meta = std::fs::metadata(abs).ok()?;
     #[cfg(unix)]
-    let (ctime, ino) = {
+    let (ctime, ino, dev) = {
         use std::os::unix::fs::MetadataExt;
         (
             i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec()),
             meta.ino(),
+            meta.dev(),
         )
     };
     #[cfg(not(unix))]
-    let (ctime, ino) = (i128::MAX, 0);
+    let (ctime, ino, dev) = (i128::MAX, 0, 0);
     Some(FileStamp {
         size: meta.len(),
         mtime: super::mtime_ns(&meta),
         ctime,
         ino,
+        dev,
     })
 }

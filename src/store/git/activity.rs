@@ -34,8 +34,8 @@ pub(crate) struct Touch {
     pub path: Option<PathBuf>,
 }
 
-const ACTIVITY_FILE: &str = ".lore/git-activity.json";
-const TOUCHES_FILE: &str = ".lore/git-touches.json";
+const ACTIVITY_FILE: &str = "git-activity.json";
+const TOUCHES_FILE: &str = "git-touches.json";
 /// Bumped whenever the cached format or its meaning changes.
 const CACHE_VERSION: u32 = 2;
 
@@ -99,11 +99,12 @@ fn fresh_touches(root: &Path, kb: &KbRepo, head: gix::ObjectId) -> Option<Touche
         .filter(|t| t.version == CACHE_VERSION && t.prefix == kb.prefix && t.head == head_hex)
 }
 
+/// A cache of this KB (`store::cache_file`: never through a link, from a
+/// FIFO or a device, nor one a commit planted or a torn write left).
 fn read_cache<T: serde::de::DeserializeOwned>(root: &Path, file: &str) -> Option<T> {
-    // Never through a link, from a FIFO or a device.
     let dir = crate::store::cache_file::Dir::open(root)?;
-    let bytes = dir.read_plain(file.strip_prefix(".lore/")?)?;
-    serde_json::from_slice(&bytes).ok()
+    let body = dir.read(file, b"")?;
+    serde_json::from_slice(body.get()).ok()
 }
 
 /// Brings both caches to `head`: replays only the new commits onto the cached
@@ -147,14 +148,17 @@ fn update(
         files,
     };
     // The caches only save time: a read-only KB still gets its answer.
-    for (file, json) in [
-        (TOUCHES_FILE, serde_json::to_vec(&touches)),
-        (ACTIVITY_FILE, serde_json::to_vec(&activity)),
-    ] {
-        if let Ok(json) = json
-            && crate::store::cache_dir(root).is_ok()
-        {
-            let _ = crate::store::write_atomic(&root.join(file), &json);
+    if let Some(dir) = crate::store::cache_file::Dir::open(root) {
+        for (file, json) in [
+            (TOUCHES_FILE, serde_json::to_vec(&touches)),
+            (ACTIVITY_FILE, serde_json::to_vec(&activity)),
+        ] {
+            if let Ok(json) = json
+                && let Some(mut w) = dir.writer(file, b"")
+                && w.write(&json).is_ok()
+            {
+                let _ = w.finish();
+            }
         }
     }
     Ok((activity.files, touches))
