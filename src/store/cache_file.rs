@@ -134,7 +134,10 @@ impl Dir {
                 })
                 .collect();
             if let Some(mut f) =
-                self.open_at("seed", libc::O_WRONLY | libc::O_CREAT | libc::O_EXCL, 0o600)
+                // Readable as the KB's files are: another user of a shared
+                // checkout may use the caches; whoever may write `.lore/`
+                // could replace the seed anyway.
+                self.open_at("seed", libc::O_WRONLY | libc::O_CREAT | libc::O_EXCL, 0o644)
             {
                 f.write_all(&random).ok()?;
             }
@@ -187,11 +190,6 @@ impl Dir {
             bytes,
             range: start..end,
         })
-    }
-
-    /// Whether `.lore/` holds anything named `name`.
-    pub fn has(&self, name: &str) -> bool {
-        self.open_at(name, libc::O_PATH, 0).is_some()
     }
 
     /// Removes `name` from `.lore/`.
