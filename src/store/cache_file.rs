@@ -7,7 +7,7 @@
 //!   that is a link, a FIFO or a device is never read.
 //! - Every file starts with a header naming the cache, the lore build and
 //!   this KB's *seed*, and ends with a checksum. The seed is made from a
-//!   random file `.lore/seed` together with its inode and change time, which
+//!   random file `.lore/seed` together with its inode and birth time, which
 //!   no commit can reproduce: a cache file planted by a commit (a `.lore/`
 //!   force-added to the repository) never matches, and is ignored like any
 //!   other unreadable cache.
@@ -133,13 +133,30 @@ impl Dir {
                     h.finish().to_le_bytes()
                 })
                 .collect();
+            // Written whole and on disk under another name, then linked
+            // into place (never replacing one): no reader sees it half made.
+            // Readable as the KB's files are: another user of a shared
+            // checkout may use the caches; whoever may write `.lore/` could
+            // replace the seed anyway.
+            let tmp = format!(".lore-tmp-seed-{:016x}", {
+                let mut h = std::hash::RandomState::new().build_hasher();
+                h.write_u32(std::process::id());
+                h.finish()
+            });
             if let Some(mut f) =
-                // Readable as the KB's files are: another user of a shared
-                // checkout may use the caches; whoever may write `.lore/`
-                // could replace the seed anyway.
-                self.open_at("seed", libc::O_WRONLY | libc::O_CREAT | libc::O_EXCL, 0o644)
+                self.open_at(&tmp, libc::O_WRONLY | libc::O_CREAT | libc::O_EXCL, 0o644)
             {
-                f.write_all(&random).ok()?;
+                let written = f.write_all(&random).and_then(|_| f.sync_all()).is_ok();
+                let (from, to) = (CString::new(tmp.as_str()).ok()?, CString::new("seed").ok()?);
+                let fd = self.fd.as_raw_fd();
+                // SAFETY: a valid directory descriptor and NUL-terminated names.
+                unsafe {
+                    if written {
+                        libc::linkat(fd, from.as_ptr(), fd, to.as_ptr(), 0);
+                    }
+                    libc::unlinkat(fd, from.as_ptr(), 0);
+                }
+                let _ = self.fd.sync_all();
             }
         }
         let (f, meta) = self.open_regular("seed")?;
@@ -147,21 +164,31 @@ impl Dir {
         f.take(64).read_to_end(&mut content).ok()?;
         let mut h = xxhash_rust::xxh3::Xxh3::new();
         h.update(&content);
-        for v in [
-            meta.dev(),
-            meta.ino(),
-            meta.ctime() as u64,
-            meta.ctime_nsec() as u64,
-        ] {
+        // What the file system gave this very file: its device, inode and
+        // (where kept) birth time. None changes when the KB is chmod-ed or
+        // touched, so a journal of an interrupted change stays readable.
+        for v in [meta.dev(), meta.ino()] {
             h.update(&v.to_le_bytes());
+        }
+        if let Ok(born) = meta.created()
+            && let Ok(d) = born.duration_since(std::time::UNIX_EPOCH)
+        {
+            h.update(&d.as_nanos().to_le_bytes());
         }
         Some(h.digest())
     }
 
-    fn header(&self, name: &str, head: &[u8]) -> Vec<u8> {
+    fn header(&self, name: &str, head: &[u8], build: bool) -> Vec<u8> {
         let mut h = MAGIC.to_vec();
         field(&mut h, name.as_bytes());
-        field(&mut h, env!("LORE_BUILD_ID").as_bytes());
+        field(
+            &mut h,
+            if build {
+                env!("LORE_BUILD_ID").as_bytes()
+            } else {
+                b""
+            },
+        );
         h.extend_from_slice(&self.seed.to_le_bytes());
         field(&mut h, head);
         h
@@ -170,9 +197,19 @@ impl Dir {
     /// The body of the cache file `name` when this build wrote it for this
     /// KB with the same `head` (what else it depends on) and it is whole.
     pub fn read(&self, name: &str, head: &[u8]) -> Option<Body> {
+        self.read_sealed(name, head, true)
+    }
+
+    /// `read` of a file written by any lore build for this KB (the journal
+    /// of an interrupted change, which another build must still finish).
+    pub fn read_any_build(&self, name: &str, head: &[u8]) -> Option<Body> {
+        self.read_sealed(name, head, false)
+    }
+
+    fn read_sealed(&self, name: &str, head: &[u8], build: bool) -> Option<Body> {
         let (mut f, meta) = self.open_regular(name)?;
         // The header first: a large file of someone else's is not read.
-        let header = self.header(name, head);
+        let header = self.header(name, head, build);
         let start = header.len();
         let mut bytes = vec![0; start];
         f.read_exact(&mut bytes).ok()?;
@@ -204,6 +241,15 @@ impl Dir {
 
     /// A new version of the cache file `name`, in place once `finish`ed.
     pub fn writer(&self, name: &str, head: &[u8]) -> Option<Writer<'_>> {
+        self.writer_sealed(name, head, true)
+    }
+
+    /// A writer for `read_any_build`.
+    pub fn writer_any_build(&self, name: &str, head: &[u8]) -> Option<Writer<'_>> {
+        self.writer_sealed(name, head, false)
+    }
+
+    fn writer_sealed(&self, name: &str, head: &[u8], build: bool) -> Option<Writer<'_>> {
         let tmp = format!(".lore-tmp-{name}-{:016x}", {
             use std::hash::{BuildHasher, Hasher};
             let mut h = std::hash::RandomState::new().build_hasher();
@@ -211,16 +257,18 @@ impl Dir {
             h.finish()
         });
         let f = self.open_at(&tmp, libc::O_WRONLY | libc::O_CREAT | libc::O_EXCL, 0o644)?;
-        // Locked while written: the sweep of leftovers leaves it alone.
-        f.lock().ok()?;
         let mut w = Writer {
             dir: self,
             name: name.to_string(),
             tmp,
-            out: Some(std::io::BufWriter::new(f)),
+            out: None,
             sum: xxhash_rust::xxh3::Xxh3::new(),
         };
-        let header = self.header(name, head);
+        // Locked while written: the sweep of leftovers leaves it alone (and
+        // a `Writer` dropped unfinished removes it).
+        f.lock().ok()?;
+        w.out = Some(std::io::BufWriter::new(f));
+        let header = self.header(name, head, build);
         w.out.as_mut()?.write_all(&header).ok()?;
         Some(w)
     }
@@ -327,6 +375,16 @@ mod tests {
         assert!(
             names.iter().all(|n| !n.starts_with(".lore-tmp-")),
             "{names:?}"
+        );
+        // A chmod of the KB (a new change time) keeps the seed.
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(lore.join("seed"), std::fs::Permissions::from_mode(0o600))
+            .unwrap();
+        assert!(
+            Dir::open(dir.path())
+                .unwrap()
+                .read("t.bin", b"utc")
+                .is_some()
         );
         // A flipped byte, a link, a FIFO: not read.
         let file = lore.join("t.bin");

@@ -40,10 +40,11 @@ fn cache(root: &Path) -> Result<super::cache_file::Dir> {
     })
 }
 
-/// Whether an unfinished change of this KB waits in its journal (the sweep
-/// of temporary files leaves them alone meanwhile).
+/// Whether a journal is there at all, valid or not: the sweep of temporary
+/// files leaves them alone meanwhile (a journal that cannot be read is
+/// reported by `recover`, never taken for "no change pending").
 pub fn pending(root: &Path) -> bool {
-    super::cache_file::Dir::open(root).is_some_and(|d| d.read(FILE, b"").is_some())
+    std::fs::symlink_metadata(journal_path(root)).is_ok()
 }
 
 /// Whether `(target, temporary file)` is a pair lore writes: the temporary
@@ -53,7 +54,17 @@ fn plausible(root: &Path, rel: &Path, tmp: &Path) -> bool {
     let name_ok = tmp
         .file_name()
         .is_some_and(|n| n.to_string_lossy().starts_with(".lore-tmp-"));
-    name_ok && tmp.parent() == rel.parent() && super::writable(root, rel).is_ok()
+    // `./pm/a.md` (a `paths` entry of `.`) and `pm/.lore-tmp-x` share a folder.
+    name_ok && folder(tmp) == folder(rel) && super::writable(root, rel).is_ok()
+}
+
+/// The folder of `p` without `.` components.
+fn folder(p: &Path) -> Vec<std::path::Component<'_>> {
+    p.parent()
+        .into_iter()
+        .flat_map(Path::components)
+        .filter(|c| *c != std::path::Component::CurDir)
+        .collect()
 }
 
 /// Writes every `(path, text)` and commits them in one commit with `message`,
@@ -91,7 +102,7 @@ pub fn write_all_and_commit(
     let json = serde_json::to_vec(&journal).map_err(|e| Error::Invalid(e.to_string()))?;
     let jp = journal_path(root);
     let mut w = dir
-        .writer(FILE, b"")
+        .writer_any_build(FILE, b"")
         .ok_or_else(|| Error::Invalid(format!("{}: cannot be written", jp.display())))?;
     w.write(&json)
         .and_then(|_| w.finish_durable())
@@ -131,9 +142,17 @@ pub fn recover(root: &Path) -> Result<Option<String>> {
     }
     let _lock = super::lock::config(root)?;
     // Read under the lock: another lore may have finished it meanwhile. One
-    // this KB did not write is not a journal of lore's.
-    let Some(body) = super::cache_file::Dir::open(root).and_then(|d| d.read(FILE, b"")) else {
-        return Ok(None);
+    // this KB did not write (a commit's, another clone's) or a damaged one
+    // is not applied, and its temporary files are kept.
+    let Some(body) = super::cache_file::Dir::open(root).and_then(|d| d.read_any_build(FILE, b""))
+    else {
+        if std::fs::symlink_metadata(&jp).is_err() {
+            return Ok(None);
+        }
+        return Err(Error::Invalid(format!(
+            "{}: a journal of an interrupted change that this KB did not write, or a damaged one; nothing was applied and the temporary files are kept: check `git status`, then remove it",
+            jp.display()
+        )));
     };
     let j: Journal = serde_json::from_slice(body.get()).map_err(|e| {
         Error::Invalid(format!(
@@ -182,7 +201,7 @@ mod tests {
             ],
         };
         let dir = cache(root).unwrap();
-        let mut w = dir.writer(FILE, b"").unwrap();
+        let mut w = dir.writer_any_build(FILE, b"").unwrap();
         w.write(&serde_json::to_vec(&j).unwrap()).unwrap();
         w.finish_durable().unwrap();
         assert!(pending(root));
@@ -214,8 +233,8 @@ mod tests {
             files: vec![("pm/a.md".into(), "pm/payload.md".into())],
         };
         std::fs::write(journal_path(root), serde_json::to_vec(&j).unwrap()).unwrap();
-        assert!(!pending(root));
-        assert_eq!(recover(root).unwrap(), None);
+        assert!(pending(root), "temporary files are kept");
+        assert!(recover(root).is_err(), "and the user is told");
         assert_eq!(
             std::fs::read_to_string(root.join("pm/a.md")).unwrap(),
             "mine"
@@ -224,13 +243,29 @@ mod tests {
         // beside its target is refused.
         std::fs::remove_file(journal_path(root)).unwrap();
         let dir = cache(root).unwrap();
-        let mut w = dir.writer(FILE, b"").unwrap();
+        let mut w = dir.writer_any_build(FILE, b"").unwrap();
         w.write(&serde_json::to_vec(&j).unwrap()).unwrap();
         w.finish().unwrap();
         assert!(recover(root).is_err());
         assert_eq!(
             std::fs::read_to_string(root.join("pm/a.md")).unwrap(),
             "mine"
+        );
+    }
+
+    #[test]
+    fn a_target_named_from_a_dot_folder_shares_its_temporary_files_folder() {
+        assert_eq!(
+            folder(Path::new("./a.md")),
+            folder(Path::new(".lore-tmp-x"))
+        );
+        assert_eq!(
+            folder(Path::new("./pm/a.md")),
+            folder(Path::new("pm/.lore-tmp-x"))
+        );
+        assert_ne!(
+            folder(Path::new("pm/a.md")),
+            folder(Path::new("rb/.lore-tmp-x"))
         );
     }
 }
