@@ -53,7 +53,6 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
         },
         drafts: args.drafts,
         today: crate::clock::today(),
-        cached: true,
     };
     let bar = if std::io::stderr().is_terminal() {
         let b = indicatif::ProgressBar::new(0);

@@ -1,11 +1,12 @@
 //! The rankings of similar incidents kept from one export to the next
-//! (`.lore/similar.bin`). A document's ranking is made again only when
-//! something it is made from changed: its own features, and for each of its
-//! keys the key's weight and every candidate holding it (the candidate's
-//! place in the KB, id, file, title, date and factors as written, which is
-//! all a result and its reasons show of it).
+//! (`.lore/similar.bin`). What is kept is what `Similarity::top` computes:
+//! the best candidates by number, with their scores. It is made again only
+//! when something it reads changed: the document's id and file, and for
+//! each of its keys, in order, the key's weight and every candidate holding
+//! it (the candidate's place in the KB, id and file). Titles, dates and
+//! reasons are made from the candidates as they are now.
 
-use super::{Features, Similarity, keys};
+use super::Similarity;
 use crate::doc::Doc;
 use std::collections::HashMap;
 use std::path::Path;
@@ -35,11 +36,10 @@ fn put(h: &mut Xxh3, bytes: &[u8]) {
     h.update(bytes);
 }
 
-fn put_all<'a>(h: &mut Xxh3, items: impl ExactSizeIterator<Item = &'a String>) {
-    h.update(&(items.len() as u64).to_le_bytes());
-    for s in items {
-        put(h, s.as_bytes());
-    }
+/// A document as a ranking reads it: its id and file.
+fn put_doc(h: &mut Xxh3, d: &Doc) {
+    put(h, d.id.as_bytes());
+    put(h, d.path.as_os_str().as_encoded_bytes());
 }
 
 impl Memo {
@@ -50,34 +50,18 @@ impl Memo {
             .iter()
             .enumerate()
             .map(|(c, &i)| {
-                let o = &s.kb.docs[i];
                 let mut h = Xxh3::new();
                 h.update(&(c as u64).to_le_bytes());
-                put(&mut h, o.id.as_bytes());
-                put(&mut h, o.path.as_os_str().as_encoded_bytes());
-                put(&mut h, o.title.as_bytes());
-                put(
-                    &mut h,
-                    o.sort_date()
-                        .map(|d| d.to_string())
-                        .unwrap_or_default()
-                        .as_bytes(),
-                );
-                put_all(&mut h, o.meta.factors.iter());
+                put_doc(&mut h, &s.kb.docs[i]);
                 h.digest()
             })
             .collect();
-        let mut names = vec![""; s.postings.len()];
-        for (k, &id) in &s.key_ids {
-            names[id as usize] = k;
-        }
-        let keys = names
+        let keys = s
+            .postings
             .iter()
-            .zip(&s.postings)
             .zip(&s.weights)
-            .map(|((name, list), w)| {
+            .map(|(list, w)| {
                 let mut h = Xxh3::new();
-                put(&mut h, name.as_bytes());
                 h.update(&w.to_bits().to_le_bytes());
                 for &c in list {
                     h.update(&cands[c as usize].to_le_bytes());
@@ -99,19 +83,12 @@ impl Memo {
         })
     }
 
-    /// What the ranking of `d` with features `f` and key numbers `ids` is
-    /// made from, as one hash.
-    pub(super) fn key(&self, d: &Doc, f: &Features, ids: &[u32], n: usize) -> u64 {
+    /// What the `n` best of `d` with key numbers `ids` are made from, as
+    /// one hash.
+    pub(super) fn key(&self, d: &Doc, ids: &[u32], n: usize) -> u64 {
         let mut h = Xxh3::new();
         h.update(&(n as u64).to_le_bytes());
-        put(&mut h, d.id.as_bytes());
-        put(&mut h, d.path.as_os_str().as_encoded_bytes());
-        for k in keys(f) {
-            put(&mut h, k.as_bytes());
-        }
-        for (_, w) in &f.words {
-            h.update(&w.to_bits().to_le_bytes());
-        }
+        put_doc(&mut h, d);
         h.update(&(ids.len() as u64).to_le_bytes());
         for &id in ids {
             h.update(&self.keys[id as usize].to_le_bytes());
@@ -151,21 +128,18 @@ impl Memo {
         if self.made.load(Ordering::Relaxed) == 0 && now.len() == self.old.len() {
             return;
         }
+        use crate::store::cache_file::put_u32;
         let mut body = Vec::new();
-        body.extend_from_slice(&(now.len() as u32).to_le_bytes());
+        put_u32(&mut body, now.len());
         for (key, top) in now.iter() {
             body.extend_from_slice(&key.to_le_bytes());
-            body.extend_from_slice(&(top.len() as u32).to_le_bytes());
+            put_u32(&mut body, top.len());
             for (score, c) in top {
                 body.extend_from_slice(&score.to_bits().to_le_bytes());
                 body.extend_from_slice(&c.to_le_bytes());
             }
         }
-        if let Some(mut w) = self.dir.writer(FILE, b"")
-            && w.write(&body).is_ok()
-        {
-            let _ = w.finish();
-        }
+        self.dir.save(FILE, b"", &body);
     }
 }
 

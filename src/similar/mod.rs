@@ -309,7 +309,7 @@ impl<'a> Similarity<'a> {
             }
         };
         let top = match &self.memo {
-            Some(m) => m.top(m.key(d, f, ids, n), || self.top(d, ids, n, acc)),
+            Some(m) => m.top(m.key(d, ids, n), || self.top(d, ids, n, acc)),
             None => self.top(d, ids, n, acc),
         };
         top.into_iter()

@@ -58,9 +58,6 @@ pub struct ExportOptions {
     pub drafts: bool,
     /// Decides what is overdue and stale.
     pub today: NaiveDate,
-    /// Whether the word counts of the KB's cache (`words::table`) are used
-    /// and kept up to date.
-    pub cached: bool,
 }
 
 /// What an export did.
@@ -108,17 +105,14 @@ pub fn export(kb: &Kb, opts: &ExportOptions, progress: &dyn Progress) -> Result<
     phase.done("model, stats, staging folder");
     // The search index first: its working set is freed before the similar
     // incidents are computed, which keeps the peak memory down.
-    let (index, filters) = search_index::build(&site, opts.cached);
+    let (index, filters) = search_index::build(&site);
     let search_bytes = index.iter().map(|p| p.bytes.len() as u64).sum();
     index.par_iter().try_for_each(|p| writer.write(p))?;
     drop(index);
     phase.done("search index");
     // Similar incidents are ranked page by page from one shared index, so
     // no list for all 10,000 documents is ever held.
-    let similar = match opts.cached {
-        true => crate::similar::Similarity::cached(kb),
-        false => crate::similar::Similarity::new(kb),
-    };
+    let similar = crate::similar::Similarity::cached(kb);
     phase.done("similarity index");
     let mut warnings = Vec::new();
     let edits = match crate::store::git::activity(&kb.root) {

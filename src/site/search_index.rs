@@ -136,16 +136,13 @@ struct Shard {
 }
 
 /// Builds every index file, with the body word counts of the KB's cache
-/// when `cached` (`words::table`).
-pub fn build(site: &Site, cached: bool) -> (Vec<Page>, Filters) {
+/// (`words::table`).
+pub fn build(site: &Site) -> (Vec<Page>, Filters) {
     let kb = site.kb;
     let n = site.docs.len();
-    let mut vocab = crate::words::table(
-        cached.then_some(kb.root.as_path()),
-        "search",
-        &site.docs,
-        |d| body_counts(&d.body),
-    );
+    let mut vocab = crate::words::table(Some(kb.root.as_path()), "search", &site.docs, |d| {
+        body_counts(&d.body)
+    });
     let df = vocab.df();
     let counts = std::mem::take(&mut vocab.docs);
     // Each document's stems with their class, and the surface words that

@@ -213,7 +213,6 @@ fn build(kb: Kb, site: &Path, opts: &ServeOptions) -> Result<(Kb, super::ExportR
         base_url: String::new(),
         drafts: opts.drafts,
         today: opts.today,
-        cached: true,
     };
     let report = super::export(&kb, &eopts, &Quiet)?;
     Ok((kb, report))

@@ -29,9 +29,24 @@ pub struct Dir {
     seed: u64,
 }
 
-fn field(out: &mut Vec<u8>, bytes: &[u8]) {
-    out.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
+/// Appends a little-endian `u32` (lengths and counts), as `Reader::u32`
+/// reads it.
+pub fn put_u32(out: &mut Vec<u8>, n: usize) {
+    out.extend_from_slice(&(n as u32).to_le_bytes());
+}
+
+/// Appends a field as its length and bytes, as `Reader::field` reads it.
+pub fn put_field(out: &mut Vec<u8>, bytes: &[u8]) {
+    put_u32(out, bytes.len());
     out.extend_from_slice(bytes);
+}
+
+/// A random number for a temporary file's name and a new seed.
+fn random() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::hash::RandomState::new().build_hasher();
+    h.write_u32(std::process::id());
+    h.finish()
 }
 
 /// Reads the little-endian numbers and length-prefixed fields of a cache
@@ -123,30 +138,22 @@ impl Dir {
     }
 
     fn make_seed(&self) -> Option<u64> {
-        use std::hash::{BuildHasher, Hasher};
         use std::os::unix::fs::MetadataExt;
         if self.open_regular("seed").is_none() {
-            let random: Vec<u8> = (0..2)
-                .flat_map(|_| {
-                    let mut h = std::hash::RandomState::new().build_hasher();
-                    h.write_u64(std::process::id().into());
-                    h.finish().to_le_bytes()
-                })
+            let bytes: Vec<u8> = [random(), random()]
+                .iter()
+                .flat_map(|r| r.to_le_bytes())
                 .collect();
             // Written whole and on disk under another name, then linked
             // into place (never replacing one): no reader sees it half made.
             // Readable as the KB's files are: another user of a shared
             // checkout may use the caches; whoever may write `.lore/` could
             // replace the seed anyway.
-            let tmp = format!(".lore-tmp-seed-{:016x}", {
-                let mut h = std::hash::RandomState::new().build_hasher();
-                h.write_u32(std::process::id());
-                h.finish()
-            });
+            let tmp = format!(".lore-tmp-seed-{:016x}", random());
             if let Some(mut f) =
                 self.open_at(&tmp, libc::O_WRONLY | libc::O_CREAT | libc::O_EXCL, 0o644)
             {
-                let written = f.write_all(&random).and_then(|_| f.sync_all()).is_ok();
+                let written = f.write_all(&bytes).and_then(|_| f.sync_all()).is_ok();
                 let (from, to) = (CString::new(tmp.as_str()).ok()?, CString::new("seed").ok()?);
                 let fd = self.fd.as_raw_fd();
                 // SAFETY: a valid directory descriptor and NUL-terminated names.
@@ -180,8 +187,8 @@ impl Dir {
 
     fn header(&self, name: &str, head: &[u8], build: bool) -> Vec<u8> {
         let mut h = MAGIC.to_vec();
-        field(&mut h, name.as_bytes());
-        field(
+        put_field(&mut h, name.as_bytes());
+        put_field(
             &mut h,
             if build {
                 env!("LORE_BUILD_ID").as_bytes()
@@ -190,7 +197,7 @@ impl Dir {
             },
         );
         h.extend_from_slice(&self.seed.to_le_bytes());
-        field(&mut h, head);
+        put_field(&mut h, head);
         h
     }
 
@@ -244,18 +251,23 @@ impl Dir {
         self.writer_sealed(name, head, true)
     }
 
+    /// Writes the cache file `name` whole (only saves time, so failing is
+    /// silent).
+    pub fn save(&self, name: &str, head: &[u8], body: &[u8]) {
+        if let Some(mut w) = self.writer(name, head)
+            && w.write(body).is_ok()
+        {
+            let _ = w.finish();
+        }
+    }
+
     /// A writer for `read_any_build`.
     pub fn writer_any_build(&self, name: &str, head: &[u8]) -> Option<Writer<'_>> {
         self.writer_sealed(name, head, false)
     }
 
     fn writer_sealed(&self, name: &str, head: &[u8], build: bool) -> Option<Writer<'_>> {
-        let tmp = format!(".lore-tmp-{name}-{:016x}", {
-            use std::hash::{BuildHasher, Hasher};
-            let mut h = std::hash::RandomState::new().build_hasher();
-            h.write_u32(std::process::id());
-            h.finish()
-        });
+        let tmp = format!(".lore-tmp-{name}-{:016x}", random());
         let f = self.open_at(&tmp, libc::O_WRONLY | libc::O_CREAT | libc::O_EXCL, 0o644)?;
         let mut w = Writer {
             dir: self,

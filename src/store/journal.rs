@@ -31,7 +31,6 @@ fn journal_path(root: &Path) -> PathBuf {
 }
 
 fn cache(root: &Path) -> Result<super::cache_file::Dir> {
-    super::cache_dir(root)?;
     super::cache_file::Dir::open(root).ok_or_else(|| {
         Error::Invalid(format!(
             "{}: lore's cache folder cannot be used, so a change of several files cannot be made all or nothing",

@@ -6,7 +6,7 @@
 //! anything unreadable in the cache is read from its file instead.
 
 use super::FileStamp;
-use super::cache_file::Reader;
+use super::cache_file::{Reader, put_field};
 use crate::config::Config;
 use crate::doc::{Doc, Kind};
 use rayon::prelude::*;
@@ -45,11 +45,6 @@ impl Raw {
     }
 }
 
-fn put(out: &mut Vec<u8>, bytes: &[u8]) {
-    out.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
-    out.extend_from_slice(bytes);
-}
-
 /// One document: what its `Serialize` writes, the parts it skips, and the
 /// body as it is.
 fn encode(st: &FileStamp, kind: Kind, d: &Doc) -> Option<Vec<u8>> {
@@ -63,11 +58,11 @@ fn encode(st: &FileStamp, kind: Kind, d: &Doc) -> Option<Vec<u8>> {
         .collect();
     let json = serde_json::to_vec(&(d, ranges, &d.meta.key_lines)).ok()?;
     let mut out = Vec::with_capacity(json.len() + d.body.len() + 96);
-    put(&mut out, d.path.to_str()?.as_bytes());
+    put_field(&mut out, d.path.to_str()?.as_bytes());
     out.push(kind as u8);
     out.extend_from_slice(&st.to_bytes());
-    put(&mut out, &json);
-    put(&mut out, d.body.as_bytes());
+    put_field(&mut out, &json);
+    put_field(&mut out, d.body.as_bytes());
     Some(out)
 }
 
@@ -114,9 +109,9 @@ fn decode(bytes: &[u8]) -> Option<Entry> {
     Some((path, (st, kind), d))
 }
 
-/// The cached documents of the KB at `root` parsed in time zone `tz`; empty
-/// when there is no cache or it was written by another build or for another
-/// time zone.
+/// The cached documents of the KB at `root`, with the file they were read
+/// from; empty when there is no cache or it was written by another build or
+/// with other parse `inputs`.
 pub fn read(root: &Path, cfg: &Config) -> (Cached, Raw) {
     let Some(body) =
         super::cache_file::Dir::open(root).and_then(|d| d.read(FILE, inputs(cfg).as_bytes()))

@@ -4,7 +4,7 @@
 
 use super::{WordCounts, hash};
 use crate::doc::Doc;
-use crate::store::cache_file::Reader;
+use crate::store::cache_file::{Reader, put_field, put_u32};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::Path;
@@ -203,11 +203,9 @@ fn write(dir: &crate::store::cache_file::Dir, file: &str, t: &Table, keys: &[u64
         }
     }
     let mut body = Vec::new();
-    body.extend_from_slice(&(used.len() as u32).to_le_bytes());
+    put_u32(&mut body, used.len());
     for &id in &used {
-        let w = t.word(id).as_bytes();
-        body.extend_from_slice(&(w.len() as u32).to_le_bytes());
-        body.extend_from_slice(w);
+        put_field(&mut body, t.word(id).as_bytes());
     }
     let mut seen = std::collections::HashSet::new();
     let entries: Vec<(u64, &Vec<(u32, u32)>)> = keys
@@ -216,24 +214,20 @@ fn write(dir: &crate::store::cache_file::Dir, file: &str, t: &Table, keys: &[u64
         .filter(|(k, _)| seen.insert(**k))
         .map(|(k, p)| (*k, p))
         .collect();
-    body.extend_from_slice(&(entries.len() as u32).to_le_bytes());
+    put_u32(&mut body, entries.len());
     let mut pairs: Vec<(u32, u32)> = Vec::new();
     for (key, p) in entries {
         pairs.clear();
         pairs.extend(p.iter().map(|&(id, c)| (renumber[id as usize], c)));
         pairs.sort_unstable();
         body.extend_from_slice(&key.to_le_bytes());
-        body.extend_from_slice(&(pairs.len() as u32).to_le_bytes());
+        put_u32(&mut body, pairs.len());
         for &(id, c) in &pairs {
             body.extend_from_slice(&id.to_le_bytes());
             body.extend_from_slice(&c.to_le_bytes());
         }
     }
-    if let Some(mut w) = dir.writer(file, b"")
-        && w.write(&body).is_ok()
-    {
-        let _ = w.finish();
-    }
+    dir.save(file, b"", &body);
 }
 
 #[cfg(test)]

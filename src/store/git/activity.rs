@@ -153,11 +153,8 @@ fn update(
             (TOUCHES_FILE, serde_json::to_vec(&touches)),
             (ACTIVITY_FILE, serde_json::to_vec(&activity)),
         ] {
-            if let Ok(json) = json
-                && let Some(mut w) = dir.writer(file, b"")
-                && w.write(&json).is_ok()
-            {
-                let _ = w.finish();
+            if let Ok(json) = json {
+                dir.save(file, b"", &json);
             }
         }
     }
