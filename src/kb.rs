@@ -20,6 +20,9 @@ pub struct Kb {
     /// The settled stamp each document was read at and the kind its folder
     /// gave it, for `reload`.
     read_at: HashMap<PathBuf, (store::FileStamp, Kind)>,
+    /// The kind its folder gave each document and the hash of the bytes it
+    /// was parsed from (`source_key`).
+    sources: HashMap<PathBuf, (Kind, u64)>,
     /// Files read and parsed by the load that made this KB (the others were
     /// kept from the one before).
     pub files_read: usize,
@@ -99,10 +102,13 @@ impl Kb {
         let mut raw = store::parsed::Raw::default();
         let mut before: store::parsed::Cached = match prev {
             Before::Kb(p) if store::parsed::inputs(&p.config) == store::parsed::inputs(&config) => {
-                let mut stamps = p.read_at;
+                let (mut stamps, sources) = (p.read_at, p.sources);
                 p.docs
                     .into_iter()
-                    .filter_map(|d| Some((d.path.clone(), (stamps.remove(&d.path)?, d))))
+                    .filter_map(|d| {
+                        let &(_, source) = sources.get(&d.path)?;
+                        Some((d.path.clone(), (stamps.remove(&d.path)?, d, source)))
+                    })
                     .collect()
             }
             Before::Cache => {
@@ -121,15 +127,17 @@ impl Kb {
         };
         let mut docs = Vec::with_capacity(files.len());
         let mut read_at = HashMap::new();
+        let mut sources = HashMap::with_capacity(files.len());
         let mut to_read = Vec::new();
         for (f, st) in files.iter().zip(stamps) {
             let kept = st.and_then(|st| {
-                let (was, _) = before.get(&f.rel)?;
+                let (was, _, _) = before.get(&f.rel)?;
                 (*was == (st, f.kind)).then(|| before.remove(&f.rel))?
             });
             match kept {
-                Some((was, d)) => {
+                Some((was, d, source)) => {
                     read_at.insert(f.rel.clone(), was);
+                    sources.insert(f.rel.clone(), (f.kind, source));
                     docs.push(d);
                 }
                 None => to_read.push((f, st)),
@@ -139,11 +147,18 @@ impl Kb {
         drop(before);
         let results: Vec<_> = to_read
             .par_iter()
-            .map(|(f, st)| (store::read_doc(root, f, &config), *st, f.kind))
+            .map(|(f, st)| {
+                let read = store::read_source(root, f).map(|bytes| {
+                    let source = xxhash_rust::xxh3::xxh3_64(&bytes);
+                    (store::parse_source(&bytes, f, &config), source)
+                });
+                (read, *st, f.kind)
+            })
             .collect();
         for (r, st, kind) in results {
             match r {
-                Ok(d) => {
+                Ok((d, source)) => {
+                    sources.insert(d.path.clone(), (kind, source));
                     // A stamp taken before reading and still settled: a
                     // write after it gives another stamp.
                     if let Some(st) = st.filter(|s| s.settled(now)) {
@@ -156,9 +171,10 @@ impl Kb {
         }
         let mut kb = Kb::from_docs(root.to_path_buf(), config, docs, file_errors);
         if cached && (dropped > 0 || !to_read.is_empty()) {
-            store::parsed::write(root, &kb.config, &kb.docs, &read_at, &raw);
+            store::parsed::write(root, &kb.config, &kb.docs, &read_at, &sources, &raw);
         }
         kb.read_at = read_at;
+        kb.sources = sources;
         kb.files_read = to_read.len();
         Ok(kb)
     }
@@ -190,6 +206,7 @@ impl Kb {
             files_read: docs_len,
             by_id,
             read_at: HashMap::new(),
+            sources: HashMap::new(),
         }
     }
 
@@ -219,6 +236,27 @@ impl Kb {
             id: id.to_string(),
             suggestion: did_you_mean(id, self.docs.iter().map(|d| d.id.as_str())),
         })
+    }
+
+    /// What one of this KB's documents was parsed from, as one hash: its
+    /// path, the kind its folder gives, the hash of its file's bytes and
+    /// the time zone it was read in (`store::parsed::inputs`), which is all
+    /// parsing reads. Two documents with the same source are the same
+    /// document, so a page made from one may be kept for the other. `None`
+    /// for a document this KB did not read from its file.
+    pub fn source_key(&self, d: &Doc) -> Option<u64> {
+        if !self.docs.as_ptr_range().contains(&std::ptr::from_ref(d)) {
+            return None;
+        }
+        let (kind, source) = self.sources.get(&d.path)?;
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        let path = d.path.as_os_str().as_encoded_bytes();
+        h.update(&(path.len() as u64).to_le_bytes());
+        h.update(path);
+        h.update(&[*kind as u8]);
+        h.update(&source.to_le_bytes());
+        h.update(store::parsed::inputs(&self.config).as_bytes());
+        Some(h.digest())
     }
 
     pub fn by_kind(&self, kind: Kind) -> impl Iterator<Item = &Doc> {
@@ -395,5 +433,57 @@ mod tests {
         .unwrap();
         let kb = Kb::load_at(root, Before::Cache, true, later(50)).unwrap();
         assert_eq!(kb.files_read, 2);
+    }
+
+    #[test]
+    fn a_documents_source_key_is_its_bytes_path_kind_and_zone() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir(root.join("postmortems")).unwrap();
+        std::fs::write(root.join("lore.toml"), "name = \"t\"\n").unwrap();
+        write(root, "a.md", "A");
+        write(root, "b.md", "A");
+        let later = |s| SystemTime::now() + Duration::from_secs(s);
+        let key = |kb: &Kb, f: &str| {
+            let d = kb.docs.iter().find(|d| d.path.ends_with(f)).unwrap();
+            kb.source_key(d)
+        };
+        let kb = Kb::load_at(root, Before::Cache, true, later(10)).unwrap();
+        let a = key(&kb, "a.md");
+        assert!(
+            a.is_some() && a != key(&kb, "b.md"),
+            "the path is part of it"
+        );
+        // From the parse cache, from the KB before, and read afresh after a
+        // touch (a new stamp, the same bytes): the same key.
+        let kb = Kb::load_at(root, Before::Cache, true, later(20)).unwrap();
+        assert_eq!((kb.files_read, key(&kb, "a.md")), (0, a));
+        let kb = Kb::load_at(root, Before::Kb(Box::new(kb)), true, later(30)).unwrap();
+        assert_eq!((kb.files_read, key(&kb, "a.md")), (0, a));
+        write(root, "a.md", "A");
+        let kb = Kb::load_at(root, Before::Kb(Box::new(kb)), true, later(40)).unwrap();
+        assert_eq!((kb.files_read, key(&kb, "a.md")), (1, a));
+        write(root, "a.md", "Z");
+        let kb = Kb::load_at(root, Before::Cache, true, later(50)).unwrap();
+        assert_ne!(key(&kb, "a.md"), a);
+        // A copy of a document, or a KB made of parsed documents: no key.
+        let copy = kb.docs[0].clone();
+        assert_eq!(kb.source_key(&copy), None);
+        let made = Kb::from_docs(
+            root.to_path_buf(),
+            Config::default(),
+            vec![copy],
+            Vec::new(),
+        );
+        assert_eq!(made.source_key(&made.docs[0]), None);
+        // Another time zone: another key.
+        let z = key(&kb, "a.md");
+        std::fs::write(
+            root.join("lore.toml"),
+            "name = \"t\"\ntimezone = \"Asia/Tokyo\"\n",
+        )
+        .unwrap();
+        let kb = Kb::load_at(root, Before::Cache, true, later(60)).unwrap();
+        assert!(key(&kb, "a.md").is_some() && key(&kb, "a.md") != z);
     }
 }

@@ -61,9 +61,14 @@ pub struct Made {
     ctx: Context,
 }
 
-/// Notes all of a document in a page's fingerprint: what it serialises, and
-/// the body and the parts of it serialising leaves out.
-pub(super) fn note_source(c: &mut Context, d: &crate::doc::Doc) {
+/// Notes all of a document in a page's fingerprint: what it was parsed from
+/// when the KB knows (`Kb::source_key`), else what it serialises, and the
+/// body and the parts of it serialising leaves out.
+pub(super) fn note_source(c: &mut Context, kb: &crate::kb::Kb, d: &crate::doc::Doc) {
+    if let Some(key) = kb.source_key(d) {
+        c.note("source_key", &key);
+        return;
+    }
     c.note("source", d);
     c.note_bytes("source_body", d.body.as_bytes());
     let ranges: Vec<(usize, usize)> = d

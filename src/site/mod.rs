@@ -14,6 +14,7 @@ mod overview;
 mod pages;
 pub mod paths;
 mod search_index;
+mod search_terms;
 pub mod serve;
 mod slos;
 mod templates;

@@ -41,12 +41,18 @@ struct Manifest {
     /// to check their pages are still the same.
     #[serde(default)]
     links: HashMap<String, Vec<String>>,
+    /// Where each file was written and when (`reuse::Written`): a file still
+    /// there, unwritten since, is kept without reading it again. Believed
+    /// only from a marker this user wrote, not linked from elsewhere.
+    #[serde(default)]
+    written: HashMap<String, reuse::Written>,
 }
 
 /// One page's record in the manifest.
 struct Entry {
     path: String,
     file: (String, u64),
+    written: Option<reuse::Written>,
     inputs: Option<u64>,
     links: Vec<String>,
 }
@@ -57,7 +63,7 @@ fn hash(bytes: &[u8]) -> String {
 
 /// Refuses an output folder that holds something other than a lore export, so
 /// `--out ~` or `--out .` can never replace a folder of other files.
-fn check_out(out: &Path) -> Result<Option<Manifest>> {
+fn check_out(out: &Path) -> Result<Option<(Manifest, std::fs::Metadata)>> {
     let meta = match std::fs::symlink_metadata(out) {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -70,7 +76,10 @@ fn check_out(out: &Path) -> Result<Option<Manifest>> {
         )));
     }
     match reuse::read_marker(out)? {
-        Some(bytes) => Ok(Some(serde_json::from_slice(&bytes).unwrap_or_default())),
+        Some((bytes, meta)) => Ok(Some((
+            serde_json::from_slice(&bytes).unwrap_or_default(),
+            meta,
+        ))),
         None => {
             let empty = std::fs::read_dir(out)
                 .map_err(|e| Error::io(out, e))?
@@ -150,6 +159,18 @@ impl SiteWriter {
             .tempdir_in(&parent)
             .map_err(|e| Error::io(&parent, e))?;
         let reuse = reuse::Reuse::new(out, staging.path());
+        // Where the files were written is believed only from a marker of
+        // this user's, and only for files written before the marker's own
+        // time: one written in the same tick of a coarse clock could have
+        // been written again since without its time changing (git's rule
+        // for its index).
+        let old = old.map(|(mut m, marker)| {
+            match reuse::written(&marker).filter(|_| reuse.trusts_marker(&marker)) {
+                Some((_, _, s, ns)) => m.written.retain(|_, w| (w.2, w.3) < (s, ns)),
+                None => m.written.clear(),
+            }
+            m
+        });
         Ok(SiteWriter {
             reuse,
             _lock: lock,
@@ -191,14 +212,16 @@ impl SiteWriter {
         if let Some(dir) = target.parent() {
             std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         }
-        if !self.reuse.link(path, &target, &file.0, file.1) {
+        let known = m.written.get(path).copied();
+        let Some(written) = self.reuse.link(path, &target, &file.0, file.1, known) else {
             return Ok(false);
-        }
+        };
         self.unchanged.fetch_add(1, Ordering::Relaxed);
         self.kept.fetch_add(1, Ordering::Relaxed);
         self.record(Entry {
             path: path.to_string(),
             file: file.clone(),
+            written: Some(written),
             inputs: Some(inputs),
             links: m.links.get(path).cloned().unwrap_or_default(),
         });
@@ -232,20 +255,29 @@ impl SiteWriter {
         }
         let h = hash(&p.bytes);
         let size = p.bytes.len() as u64;
-        let was_same = self
-            .old
-            .as_ref()
-            .and_then(|m| m.files.get(&p.path))
-            .is_some_and(|(oh, os)| *oh == h && *os == size);
-        if was_same && self.reuse.link(&p.path, &target, &h, size) {
-            self.unchanged.fetch_add(1, Ordering::Relaxed);
-        } else {
-            std::fs::write(&target, &p.bytes).map_err(|e| Error::io(&target, e))?;
-            self.written.fetch_add(1, Ordering::Relaxed);
-        }
+        let linked = self.old.as_ref().and_then(|m| {
+            let (oh, os) = m.files.get(&p.path)?;
+            (*oh == h && *os == size).then_some(())?;
+            let known = m.written.get(&p.path).copied();
+            self.reuse.link(&p.path, &target, &h, size, known)
+        });
+        let written = match linked {
+            Some(w) => {
+                self.unchanged.fetch_add(1, Ordering::Relaxed);
+                Some(w)
+            }
+            None => {
+                std::fs::write(&target, &p.bytes).map_err(|e| Error::io(&target, e))?;
+                self.written.fetch_add(1, Ordering::Relaxed);
+                std::fs::symlink_metadata(&target)
+                    .ok()
+                    .and_then(|m| reuse::written(&m))
+            }
+        };
         self.record(Entry {
             path: p.path.clone(),
             file: (h, size),
+            written,
             inputs,
             links,
         });
@@ -264,6 +296,9 @@ impl SiteWriter {
             }
             if !e.links.is_empty() {
                 manifest.links.insert(e.path.clone(), e.links);
+            }
+            if let Some(w) = e.written {
+                manifest.written.insert(e.path.clone(), w);
             }
             manifest.files.insert(e.path, e.file);
         }

@@ -99,7 +99,7 @@ pub fn documents(sh: &Shared, w: &SiteWriter, progress: &dyn Progress) -> Result
             // The body and its contents are made from the document alone, and
             // from the pages of the documents it links to: noted here, so a page
             // whose document and links are unchanged is kept without rendering.
-            super::made::note_source(&mut c, d);
+            super::made::note_source(&mut c, site.kb, d);
             let url = &site.urls[i];
             let base = sh.tpl.fingerprint("document.html", &c);
             let with_links = |links: &[String]| {

@@ -30,7 +30,7 @@ pub const STOP_WORDS: &[&str] = &[
 
 /// Body words kept per document, by tf-idf: enough to find a document by what
 /// it is about without shipping its whole text.
-const BODY_TERMS: usize = 40;
+pub(super) const BODY_TERMS: usize = 40;
 /// Documents per chunk file: a page of 50 results loads at most 50 small
 /// files, usually a few.
 const DOC_CHUNK: usize = 10;
@@ -38,10 +38,10 @@ const DOC_CHUNK: usize = 10;
 const SHARD_BYTES: usize = 16 * 1024;
 
 /// Weight classes of a posting, most important last.
-const BODY: u8 = 0;
-const SUMMARY: u8 = 1;
-const LABEL: u8 = 2;
-const TITLE: u8 = 3;
+pub(super) const BODY: u8 = 0;
+pub(super) const SUMMARY: u8 = 1;
+pub(super) const LABEL: u8 = 2;
+pub(super) const TITLE: u8 = 3;
 
 /// Filter values offered on `search.html`.
 #[derive(Debug, Clone, Serialize, Default)]
@@ -90,7 +90,7 @@ fn each_body_word(text: &str, mut f: impl FnMut(&str)) {
 }
 
 /// How often each indexable word occurs in a body.
-fn body_counts(body: &str) -> crate::words::WordCounts {
+pub(super) fn body_counts(body: &str) -> crate::words::WordCounts {
     let mut tf = crate::words::WordCounts::default();
     each_body_word(body, |t| tf.add(t));
     tf
@@ -123,10 +123,6 @@ fn js(value: &impl Serialize) -> String {
         .replace('\u{2029}', "\\u2029")
 }
 
-/// A document's stems with their weight class, and its words that stem
-/// differently, with their stems.
-type DocTerms = (Vec<(String, u8)>, Vec<(String, String)>);
-
 /// One shard file: the postings of its stems and the words that stem
 /// differently.
 #[derive(Default)]
@@ -140,108 +136,22 @@ struct Shard {
 pub fn build(site: &Site) -> (Vec<Page>, Filters) {
     let kb = site.kb;
     let n = site.docs.len();
+    let mut tph = super::Phases::new();
     let mut vocab = crate::words::table(Some(kb.root.as_path()), "search", &site.docs, |d| {
         body_counts(&d.body)
     });
+    tph.done("  words table");
     let df = vocab.df();
     let counts = std::mem::take(&mut vocab.docs);
-    // Each document's stems with their class, and the surface words that
-    // stem differently (the browser looks a typed word up there).
-    let terms_of_doc = |d: &crate::doc::Doc, summary: &String, tf: &[(u32, u32)]| -> DocTerms {
-        let mut terms: Fast<String, u8> = Fast::default();
-        let mut forms: Fast<String, String> = Fast::default();
-        let mut put = |t: String, class: u8, terms: &mut Fast<String, u8>| {
-            let stem = crate::index::stem::stem_word(&t);
-            let e = terms.entry(stem.clone()).or_insert(class);
-            *e = (*e).max(class);
-            if stem != t {
-                forms.insert(t, stem);
-            }
-        };
-        let mut add = |text: &str, class: u8| {
-            for t in tokens(text) {
-                put(t, class, &mut terms);
-            }
-        };
-        add(&d.title, TITLE);
-        add(&d.id, TITLE);
-        for tax in Taxonomy::ALL {
-            for k in doc_terms(kb, d, tax) {
-                add(&k, LABEL);
-                if let Some(f) = (tax == Taxonomy::Factor)
-                    .then(|| kb.config.factor(&k))
-                    .flatten()
-                {
-                    add(&f.name, LABEL);
-                }
-            }
-        }
-        add(summary, SUMMARY);
-        if let Some(i) = &d.meta.impact {
-            add(i, SUMMARY);
-        }
-        for a in &d.meta.authors {
-            add(a, SUMMARY);
-        }
-        let nf = n as f64;
-        let mut ranked: Vec<(&str, f64)> = tf
-            .iter()
-            .map(|&(id, c)| {
-                let idf = (nf / f64::from(df[id as usize].max(1))).ln() + 1.0;
-                (vocab.word(id), (1.0 + f64::from(c).ln()) * idf)
-            })
-            .collect();
-        crate::words::keep_best(&mut ranked, BODY_TERMS, |a, b| {
-            b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0))
-        });
-        let mut body = Fast::default();
-        for (t, _) in ranked {
-            put(t.to_string(), BODY, &mut body);
-        }
-        for (t, class) in body {
-            terms.entry(t).or_insert(class);
-        }
-        let mut v: Vec<(String, u8)> = terms.into_iter().collect();
-        v.sort();
-        (v, forms.into_iter().collect())
-    };
-    // Postings: stem → ascending doc numbers with their class; beside
-    // them, the words that stem to something else. Gathered per thread as
-    // each document is read (no list per document is kept), then merged.
-    type Partial = (Fast<String, Vec<(usize, u8)>>, Fast<String, String>);
-    let (terms, forms): Partial = site
-        .docs
-        .par_iter()
-        .zip(site.summaries.par_iter())
-        .zip(counts.par_iter())
-        .enumerate()
-        .fold(
-            || (Fast::default(), Fast::default()),
-            |(mut t, mut f): Partial, (i, ((d, summary), tf))| {
-                let (v, fs) = terms_of_doc(d, summary, tf);
-                for (term, class) in v {
-                    t.entry(term).or_default().push((i, class));
-                }
-                f.extend(fs);
-                (t, f)
-            },
-        )
-        .reduce(
-            || (Fast::default(), Fast::default()),
-            |(mut a, mut af), (b, bf)| {
-                for (k, mut v) in b {
-                    a.entry(k).or_default().append(&mut v);
-                }
-                af.extend(bf);
-                (a, af)
-            },
-        );
+    let found = super::search_terms::terms(site, true, &vocab, &counts, &df);
+    drop((vocab, counts, df));
+    tph.done("  terms of docs");
     let mut all = Shard::default();
-    for (t, mut p) in terms {
+    for (t, mut p) in found.postings {
         p.sort_unstable();
         all.terms.insert(t, p);
     }
-    all.forms.extend(forms);
+    all.forms.extend(found.forms);
     // Two-character shards too large to load for one word are split by three.
     let mut size: Fast<String, usize> = Fast::default();
     for (t, p) in &all.terms {
@@ -270,6 +180,7 @@ pub fn build(site: &Site) -> (Vec<Page>, Filters) {
             .forms
             .insert(w, stem);
     }
+    tph.done("  shards");
     let mut pages: Vec<Page> = shards
         .par_iter()
         .map(|(key, Shard { terms, forms })| {
@@ -301,6 +212,7 @@ pub fn build(site: &Site) -> (Vec<Page>, Filters) {
         })
         .collect();
 
+    tph.done("  shard pages");
     let filters = Filters {
         factors: site
             .terms_of(Taxonomy::Factor)
@@ -434,6 +346,7 @@ pub fn build(site: &Site) -> (Vec<Page>, Filters) {
         path: "search/meta.js".into(),
         bytes: format!("LORE_SEARCH.meta({});\n", js(&meta)).into_bytes(),
     });
+    tph.done("  fields");
     let chunks: Vec<Page> = (0..n.div_ceil(DOC_CHUNK))
         .into_par_iter()
         .map(|c| {
@@ -454,6 +367,7 @@ pub fn build(site: &Site) -> (Vec<Page>, Filters) {
         })
         .collect();
     pages.extend(chunks);
+    tph.done("  chunks");
     (pages, filters)
 }
 

@@ -22,8 +22,9 @@ pub fn inputs(cfg: &Config) -> String {
     cfg.tz.name().to_string()
 }
 
-/// Documents by path, with the stamp and kind each was read at.
-pub type Cached = HashMap<PathBuf, ((FileStamp, Kind), Doc)>;
+/// Documents by path, with the stamp and kind each was read at, and the
+/// hash of the bytes it was parsed from (`Kb::source_key`).
+pub type Cached = HashMap<PathBuf, ((FileStamp, Kind), Doc, u64)>;
 
 /// The cache file as read, to copy the entries of the documents that did
 /// not change into the next one instead of encoding them again.
@@ -47,7 +48,7 @@ impl Raw {
 
 /// One document: what its `Serialize` writes, the parts it skips, and the
 /// body as it is.
-fn encode(st: &FileStamp, kind: Kind, d: &Doc) -> Option<Vec<u8>> {
+fn encode(st: &FileStamp, kind: Kind, source: u64, d: &Doc) -> Option<Vec<u8>> {
     if !round_trips(d) {
         return None;
     }
@@ -61,6 +62,7 @@ fn encode(st: &FileStamp, kind: Kind, d: &Doc) -> Option<Vec<u8>> {
     put_field(&mut out, d.path.to_str()?.as_bytes());
     out.push(kind as u8);
     out.extend_from_slice(&st.to_bytes());
+    out.extend_from_slice(&source.to_le_bytes());
     put_field(&mut out, &json);
     put_field(&mut out, d.body.as_bytes());
     Some(out)
@@ -82,7 +84,7 @@ fn round_trips(d: &Doc) -> bool {
         .all(whole)
 }
 
-type Entry = (PathBuf, (FileStamp, Kind), Doc);
+type Entry = (PathBuf, (FileStamp, Kind), Doc, u64);
 
 fn decode(bytes: &[u8]) -> Option<Entry> {
     let mut r = Reader(bytes);
@@ -93,6 +95,7 @@ fn decode(bytes: &[u8]) -> Option<Entry> {
         _ => return None,
     };
     let st = FileStamp::from_bytes(r.take(FileStamp::BYTES)?)?;
+    let source = r.u64()?;
     type Parts = (Doc, Vec<(usize, usize)>, Vec<(String, usize)>);
     let (mut d, ranges, key_lines): Parts = serde_json::from_slice(r.field()?).ok()?;
     d.body = String::from_utf8(r.field()?.to_vec()).ok()?;
@@ -106,7 +109,7 @@ fn decode(bytes: &[u8]) -> Option<Entry> {
         s.content = a..b;
     }
     d.meta.key_lines = key_lines;
-    Some((path, (st, kind), d))
+    Some((path, (st, kind), d, source))
 }
 
 /// The cached documents of the KB at `root`, with the file they were read
@@ -131,9 +134,9 @@ pub fn read(root: &Path, cfg: &Config) -> (Cached, Raw) {
         .collect();
     let mut docs = Cached::with_capacity(decoded.len());
     let mut at = HashMap::with_capacity(decoded.len());
-    for ((p, st, d), range) in decoded {
+    for ((p, st, d, source), range) in decoded {
         at.insert(p.clone(), range);
-        docs.insert(p, (st, d));
+        docs.insert(p, (st, d, source));
     }
     (
         docs,
@@ -155,13 +158,14 @@ fn split(body: &[u8]) -> Option<Vec<&[u8]>> {
 }
 
 /// Writes the cache for `docs`, each read at the stamp `read_at` gives (the
-/// others are left out). Only saves time, so failing is silent; it is not
+/// others are left out) from the bytes `sources` gives the hash of. Only saves time, so failing is silent; it is not
 /// flushed to disk either, as a torn file fails its checksum.
 pub fn write(
     root: &Path,
     cfg: &Config,
     docs: &[Doc],
     read_at: &HashMap<PathBuf, (FileStamp, Kind)>,
+    sources: &HashMap<PathBuf, (Kind, u64)>,
     raw: &Raw,
 ) {
     let Some(dir) = super::cache_file::Dir::open(root) else {
@@ -178,7 +182,10 @@ pub fn write(
                     let (st, kind) = read_at.get(&d.path)?;
                     match raw.entry(&d.path, st, *kind) {
                         Some(e) => Some(e.into()),
-                        None => encode(st, *kind, d).map(Into::into),
+                        None => {
+                            let &(_, source) = sources.get(&d.path)?;
+                            encode(st, *kind, source, d).map(Into::into)
+                        }
                     }
                 })
                 .collect();
@@ -210,8 +217,9 @@ mod tests {
             &ParseContext::default(),
         );
         assert!(!d.sections.is_empty() && !d.timeline.is_empty());
-        let bytes = encode(&stamp(), Kind::Postmortem, &d).unwrap();
-        let (path, (st, kind), back) = decode(&bytes).unwrap();
+        let bytes = encode(&stamp(), Kind::Postmortem, 9, &d).unwrap();
+        let (path, (st, kind), back, source) = decode(&bytes).unwrap();
+        assert_eq!(source, 9);
         assert_eq!(
             (path, st, kind),
             (d.path.clone(), stamp(), Kind::Postmortem)
@@ -227,7 +235,7 @@ mod tests {
             Path::new("postmortems/f.md"),
             &ParseContext::default(),
         );
-        let (_, _, back) = decode(&encode(&stamp(), Kind::Postmortem, &d).unwrap()).unwrap();
+        let (_, _, back, _) = decode(&encode(&stamp(), Kind::Postmortem, 9, &d).unwrap()).unwrap();
         assert_eq!(back.meta.slo_impact, d.meta.slo_impact);
         let ctx = ParseContext {
             timezone: "Europe/Amsterdam".parse().unwrap(),
@@ -236,7 +244,7 @@ mod tests {
         let old = "---\ntitle: O\ndate: 1890-03-01\n---\n\n## Timeline\n\n- 14:02 Detected\n";
         let d = Doc::parse(old, Path::new("postmortems/o.md"), &ctx);
         assert!(d.timeline[0].at.is_some());
-        assert!(encode(&stamp(), Kind::Postmortem, &d).is_none());
+        assert!(encode(&stamp(), Kind::Postmortem, 9, &d).is_none());
     }
 
     #[test]
@@ -253,18 +261,27 @@ mod tests {
             &ParseContext::default(),
         );
         let at = HashMap::from([(d.path.clone(), (stamp(), Kind::Postmortem))]);
+        let sources = HashMap::from([(d.path.clone(), (Kind::Postmortem, 9))]);
         write(
             dir.path(),
             &utc,
             std::slice::from_ref(&d),
             &at,
+            &sources,
             &Raw::default(),
         );
         let (docs, raw) = read(dir.path(), &utc);
         assert_eq!(docs.len(), 1);
         // Written again from what was read: the same file.
         let before = std::fs::read(dir.path().join(".lore").join(FILE)).unwrap();
-        write(dir.path(), &utc, std::slice::from_ref(&d), &at, &raw);
+        write(
+            dir.path(),
+            &utc,
+            std::slice::from_ref(&d),
+            &at,
+            &sources,
+            &raw,
+        );
         assert!(raw.entry(&d.path, &stamp(), Kind::Postmortem).is_some());
         assert_eq!(
             std::fs::read(dir.path().join(".lore").join(FILE)).unwrap(),

@@ -37,33 +37,71 @@ impl Reuse {
         }
     }
 
+    /// Whether what a marker says of where its files were written can be
+    /// believed: it has the owner and mode of a file this process creates,
+    /// and is not also linked from somewhere else. (Anyone else who can write
+    /// the output folder could have planted one naming a file of this user's
+    /// they can see but not read.)
+    pub(super) fn trusts_marker(&self, m: &std::fs::Metadata) -> bool {
+        self.fresh.is_some() && owner_and_mode(m) == self.fresh && links(m) == 1
+    }
+
     /// Hard-links the previous export's `path` to `target` when the result
     /// is what that export wrote: a regular file of `size` bytes and `hash`
-    /// (`output::hash`), with a new file's mode and owner. False, with
-    /// nothing left at `target`, otherwise.
-    pub(super) fn link(&self, path: &str, target: &Path, hash: &str, size: u64) -> bool {
-        let Some(fresh) = self.fresh else {
-            return false;
-        };
+    /// (`output::hash`), with a new file's mode and owner. Its bytes are
+    /// read and hashed unless it is still the very file that export wrote,
+    /// not written since (`known`, from a marker this user wrote). Returns
+    /// where the file is and when it was written; `None`, with nothing left
+    /// at `target`, when it is not what was written.
+    pub(super) fn link(
+        &self,
+        path: &str,
+        target: &Path,
+        hash: &str,
+        size: u64,
+        known: Option<Written>,
+    ) -> Option<Written> {
+        let fresh = self.fresh?;
         // Whatever the path reaches now (through a folder swapped for a
         // link, a file linked in from elsewhere) is what gets linked, and
         // then checked below.
-        if std::fs::hard_link(self.out.join(path), target).is_err() {
-            return false;
-        }
+        std::fs::hard_link(self.out.join(path), target).ok()?;
         // The check that counts: on the link itself, inside the staging
         // folder, through one descriptor (no link followed).
-        let ok = check(target, size, fresh, hash).is_some();
-        if !ok {
+        let ok = check(target, size, fresh, hash, known);
+        if ok.is_none() {
             let _ = std::fs::remove_file(target);
         }
         ok
     }
 }
 
+/// Where a file is and when it was last written: device, inode and
+/// modification time (s, ns). A file lore wrote keeps all four until it is
+/// written again or replaced.
+pub(super) type Written = (u64, u64, i64, i64);
+
+#[cfg(unix)]
+pub(super) fn written(m: &std::fs::Metadata) -> Option<Written> {
+    use std::os::unix::fs::MetadataExt;
+    Some((m.dev(), m.ino(), m.mtime(), m.mtime_nsec()))
+}
+
+#[cfg(not(unix))]
+pub(super) fn written(_: &std::fs::Metadata) -> Option<Written> {
+    None
+}
+
 /// Whether `target` is a regular file of `size` bytes hashing to `hash`,
-/// with a new file's owner and mode.
-fn check(target: &Path, size: u64, fresh: (u32, u32), hash: &str) -> Option<()> {
+/// with a new file's owner and mode: read and hashed, unless it is the file
+/// `known` names, unwritten since.
+fn check(
+    target: &Path,
+    size: u64,
+    fresh: (u32, u32),
+    hash: &str,
+    known: Option<Written>,
+) -> Option<Written> {
     // Not even opened unless a regular file (a device node may act on open).
     if !std::fs::symlink_metadata(target).ok()?.is_file() {
         return None;
@@ -80,6 +118,10 @@ fn check(target: &Path, size: u64, fresh: (u32, u32), hash: &str) -> Option<()> 
     if !(m.is_file() && m.len() == size && owner_and_mode(&m) == Some(fresh)) {
         return None;
     }
+    let now = written(&m);
+    if known.is_some() && now == known {
+        return now;
+    }
     // One buffer per thread: ten thousand kept pages are read here.
     thread_local! {
         static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
@@ -87,7 +129,11 @@ fn check(target: &Path, size: u64, fresh: (u32, u32), hash: &str) -> Option<()> 
     BUF.with_borrow_mut(|buf| {
         buf.clear();
         (&mut f).take(size + 1).read_to_end(buf).ok()?;
-        (buf.len() as u64 == size && super::hash(buf) == hash).then_some(())
+        if buf.len() as u64 == size && super::hash(buf) == hash {
+            now
+        } else {
+            None
+        }
     })
 }
 
@@ -95,6 +141,17 @@ fn check(target: &Path, size: u64, fresh: (u32, u32), hash: &str) -> Option<()> 
 fn owner_and_mode(m: &std::fs::Metadata) -> Option<(u32, u32)> {
     use std::os::unix::fs::MetadataExt;
     Some((m.uid(), m.mode() & 0o7777))
+}
+
+#[cfg(unix)]
+fn links(m: &std::fs::Metadata) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    m.nlink()
+}
+
+#[cfg(not(unix))]
+fn links(_: &std::fs::Metadata) -> u64 {
+    0
 }
 
 #[cfg(not(unix))]
@@ -105,7 +162,7 @@ fn owner_and_mode(_: &std::fs::Metadata) -> Option<(u32, u32)> {
 /// The previous export's manifest, `None` when there is none. A marker that
 /// is a link, a special file or too large is refused: it is not one lore
 /// wrote, and following it could read another file or never end.
-pub(super) fn read_marker(out: &Path) -> Result<Option<Vec<u8>>> {
+pub(super) fn read_marker(out: &Path) -> Result<Option<(Vec<u8>, std::fs::Metadata)>> {
     let marker = out.join(MARKER);
     let meta = match std::fs::symlink_metadata(&marker) {
         Ok(m) => m,
@@ -133,9 +190,10 @@ pub(super) fn read_marker(out: &Path) -> Result<Option<Vec<u8>>> {
         opts.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
     }
     let file = opts.open(&marker).map_err(|e| Error::io(&marker, e))?;
-    if !file.metadata().is_ok_and(|m| m.is_file()) {
-        return Err(refuse("a link or a special file"));
-    }
+    let meta = match file.metadata() {
+        Ok(m) if m.is_file() => m,
+        _ => return Err(refuse("a link or a special file")),
+    };
     let mut bytes = Vec::new();
     file.take(MAX_MARKER_BYTES + 1)
         .read_to_end(&mut bytes)
@@ -143,5 +201,75 @@ pub(super) fn read_marker(out: &Path) -> Result<Option<Vec<u8>>> {
     if bytes.len() as u64 > MAX_MARKER_BYTES {
         return Err(refuse("too large"));
     }
-    Ok(Some(bytes))
+    Ok(Some((bytes, meta)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{MARKER, SiteWriter, WriteReport};
+    use crate::site::Page;
+    use std::path::Path;
+    use std::time::{Duration, SystemTime};
+
+    fn page() -> Page {
+        Page {
+            path: "x/a.html".into(),
+            bytes: b"AAAA".to_vec(),
+        }
+    }
+
+    fn set_mtime(path: &Path, t: SystemTime) {
+        let f = std::fs::File::options().write(true).open(path).unwrap();
+        f.set_modified(t).unwrap();
+    }
+
+    /// Exports `x/a.html`, edits it in place to other bytes of the same size
+    /// and puts its time back, lets `marker` change the marker, exports the
+    /// same page again: what the new site holds and whether it was kept.
+    fn edited_with_its_time_put_back(
+        marker: impl FnOnce(&Path, SystemTime),
+    ) -> (String, WriteReport) {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let w = SiteWriter::create(&out).unwrap();
+        w.write_made(&page(), Some(7), vec![]).unwrap();
+        w.finish().unwrap();
+        let file = out.join("x/a.html");
+        let was = std::fs::metadata(&file).unwrap().modified().unwrap();
+        std::fs::write(&file, "PWND").unwrap();
+        set_mtime(&file, was);
+        marker(&out.join(MARKER), was);
+        let w = SiteWriter::create(&out).unwrap();
+        if !w.keep("x/a.html", 7).unwrap() {
+            w.write_made(&page(), Some(7), vec![]).unwrap();
+        }
+        let r = w.finish().unwrap();
+        (std::fs::read_to_string(&file).unwrap(), r)
+    }
+
+    #[test]
+    fn a_file_unwritten_since_is_kept_without_reading_it() {
+        // The marker is newer than the page: its record of where and when
+        // the page was written is believed, and the page is not read (which
+        // is what makes keeping 10,000 pages cheap; the owner who edits a
+        // page and puts its time back has chosen to keep the edit).
+        let (text, r) = edited_with_its_time_put_back(|m, was| {
+            set_mtime(m, was + Duration::from_secs(5));
+        });
+        assert_eq!((text.as_str(), r.kept), ("PWND", 1));
+    }
+
+    #[test]
+    fn a_file_of_the_markers_tick_or_under_a_marker_linked_elsewhere_is_read() {
+        // Written in the same tick as the marker: it could have been written
+        // again since without its time changing, so it is read and hashed.
+        let (text, r) = edited_with_its_time_put_back(set_mtime);
+        assert_eq!((text.as_str(), r.kept, r.written), ("AAAA", 0, 1));
+        // A marker also linked from elsewhere is not trusted for it.
+        let (text, r) = edited_with_its_time_put_back(|m, was| {
+            set_mtime(m, was + Duration::from_secs(5));
+            std::fs::hard_link(m, m.with_extension("copy")).unwrap();
+        });
+        assert_eq!((text.as_str(), r.kept, r.written), ("AAAA", 0, 1));
+    }
 }
