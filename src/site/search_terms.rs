@@ -40,8 +40,8 @@ type Numbered = (Vec<(u32, u8)>, Vec<(u32, u32)>);
 
 /// A document's terms as made now, or as numbers of the cache's strings.
 enum Got {
-    Made(Vec<(String, u8)>, Vec<(String, String)>),
-    Kept(Vec<(u32, u8)>, Vec<(u32, u32)>),
+    Made(Made),
+    Kept(Numbered),
 }
 
 /// The strings and entries of the cache as read.
@@ -93,17 +93,14 @@ pub(super) fn terms(
                     .entries
                     .get(&key)
                     .and_then(|e| decode(e, old.strings.len()))
-                    .unwrap_or_else(|| {
-                        let (t, f) = make(&pieces, &words);
-                        Got::Made(t, f)
-                    });
+                    .unwrap_or_else(|| Got::Made(make(&pieces, &words)));
                 (key, got)
             })
             .collect();
         for (&i, (key, got)) in chunk.iter().zip(got) {
             let number = |s: &str, table: &mut Interned| table.number(s);
             let (terms, forms): Numbered = match got {
-                Got::Made(t, f) => {
+                Got::Made((t, f)) => {
                     made += 1;
                     (
                         t.iter().map(|(s, c)| (number(s, &mut table), *c)).collect(),
@@ -112,7 +109,7 @@ pub(super) fn terms(
                             .collect(),
                     )
                 }
-                Got::Kept(t, f) => {
+                Got::Kept((t, f)) => {
                     kept += 1;
                     let mut again = |id: u32| {
                         let slot = &mut renumber[id as usize];
@@ -320,7 +317,7 @@ fn decode(e: &[u8], strings: usize) -> Option<Got> {
     for _ in 0..nf {
         forms.push((ok(r.u32()?)?, ok(r.u32()?)?));
     }
-    r.is_empty().then_some(Got::Kept(terms, forms))
+    r.is_empty().then_some(Got::Kept((terms, forms)))
 }
 
 /// The cache's strings and entries by key; `None` when the body is not a
@@ -369,9 +366,11 @@ mod tests {
     use std::path::Path;
 
     fn kb(root: &Path, c_body: &str) -> Kb {
+        let a = "Replicas failed over twice; failover lag grew.";
+        let b = "The certificate renewal job stopped; certificates expired.";
         let docs = [
-            ("a", "Replica failover stalled", "dns, storage", "Replicas failed over twice; failover lag grew."),
-            ("b", "Certificates expired", "tls", "The certificate renewal job stopped; certificates expired."),
+            ("a", "Replica failover stalled", "dns, storage", a),
+            ("b", "Certificates expired", "tls", b),
             ("c", "Search nodes", "capacity", c_body),
         ]
         .iter()

@@ -46,6 +46,16 @@ impl Raw {
     }
 }
 
+/// How an entry's document is written: postcard, compact and quick to read
+/// back, for a document without front matter fields lore does not know
+/// (those are free-form values, which only a self-describing form reads
+/// back), JSON for the others.
+const POSTCARD: u8 = 1;
+const JSON: u8 = 0;
+
+/// What `Serialize` writes of a document, with the parts it skips.
+type Parts<'a> = (&'a Doc, Vec<(usize, usize)>, &'a Vec<(String, usize)>);
+
 /// One document: what its `Serialize` writes, the parts it skips, and the
 /// body as it is.
 fn encode(st: &FileStamp, kind: Kind, source: u64, d: &Doc) -> Option<Vec<u8>> {
@@ -57,13 +67,19 @@ fn encode(st: &FileStamp, kind: Kind, source: u64, d: &Doc) -> Option<Vec<u8>> {
         .iter()
         .map(|s| (s.content.start, s.content.end))
         .collect();
-    let json = serde_json::to_vec(&(d, ranges, &d.meta.key_lines)).ok()?;
-    let mut out = Vec::with_capacity(json.len() + d.body.len() + 96);
+    let parts: Parts = (d, ranges, &d.meta.key_lines);
+    let (form, bytes) = if d.meta.extra.is_empty() {
+        (POSTCARD, postcard::to_allocvec(&parts).ok()?)
+    } else {
+        (JSON, serde_json::to_vec(&parts).ok()?)
+    };
+    let mut out = Vec::with_capacity(bytes.len() + d.body.len() + 96);
     put_field(&mut out, d.path.to_str()?.as_bytes());
     out.push(kind as u8);
     out.extend_from_slice(&st.to_bytes());
     out.extend_from_slice(&source.to_le_bytes());
-    put_field(&mut out, &json);
+    out.push(form);
+    put_field(&mut out, &bytes);
     put_field(&mut out, d.body.as_bytes());
     Some(out)
 }
@@ -96,8 +112,13 @@ fn decode(bytes: &[u8]) -> Option<Entry> {
     };
     let st = FileStamp::from_bytes(r.take(FileStamp::BYTES)?)?;
     let source = r.u64()?;
-    type Parts = (Doc, Vec<(usize, usize)>, Vec<(String, usize)>);
-    let (mut d, ranges, key_lines): Parts = serde_json::from_slice(r.field()?).ok()?;
+    let form = r.take(1)?[0];
+    type Owned = (Doc, Vec<(usize, usize)>, Vec<(String, usize)>);
+    let (mut d, ranges, key_lines): Owned = match form {
+        POSTCARD => postcard::from_bytes(r.field()?).ok()?,
+        JSON => serde_json::from_slice(r.field()?).ok()?,
+        _ => return None,
+    };
     d.body = String::from_utf8(r.field()?.to_vec()).ok()?;
     if ranges.len() != d.sections.len() || d.path != path {
         return None;
@@ -158,8 +179,9 @@ fn split(body: &[u8]) -> Option<Vec<&[u8]>> {
 }
 
 /// Writes the cache for `docs`, each read at the stamp `read_at` gives (the
-/// others are left out) from the bytes `sources` gives the hash of. Only saves time, so failing is silent; it is not
-/// flushed to disk either, as a torn file fails its checksum.
+/// others are left out) from the bytes `sources` gives the hash of. Only
+/// saves time, so failing is silent; it is not flushed to disk either, as a
+/// torn file fails its checksum.
 pub fn write(
     root: &Path,
     cfg: &Config,
@@ -225,6 +247,25 @@ mod tests {
             (d.path.clone(), stamp(), Kind::Postmortem)
         );
         assert_eq!(format!("{back:?}"), format!("{d:?}"));
+        // Without fields lore does not know: the compact form, read back
+        // the same.
+        let plain = Doc::parse(
+            &text
+                .replace("mystery: {a: [1, 2.5, null]}\n", "")
+                .replace("bad_date: x\n", "near_miss: maybe\n"),
+            Path::new("postmortems/a.md"),
+            &ParseContext::default(),
+        );
+        assert!(plain.meta.extra.is_empty() && !plain.problems.is_empty());
+        let bytes = encode(&stamp(), Kind::Postmortem, 9, &plain).unwrap();
+        let form = bytes[4 + "postmortems/a.md".len() + 1 + FileStamp::BYTES + 8];
+        assert_eq!((form, json_form(&bytes)), (POSTCARD, false));
+        let (_, _, back, _) = decode(&bytes).unwrap();
+        assert_eq!(format!("{back:?}"), format!("{plain:?}"));
+    }
+
+    fn json_form(entry: &[u8]) -> bool {
+        entry.windows(8).any(|w| w == b"\"title\":")
     }
 
     #[test]

@@ -43,7 +43,11 @@ impl Reuse {
     /// the output folder could have planted one naming a file of this user's
     /// they can see but not read.)
     pub(super) fn trusts_marker(&self, m: &std::fs::Metadata) -> bool {
-        self.fresh.is_some() && owner_and_mode(m) == self.fresh && links(m) == 1
+        // Not writable by the group or others either: with a umask of 002
+        // a group member could rewrite it in place.
+        self.fresh.is_some_and(|(_, mode)| mode & 0o022 == 0)
+            && owner_and_mode(m) == self.fresh
+            && links(m) == 1
     }
 
     /// Hard-links the previous export's `path` to `target` when the result
@@ -103,8 +107,16 @@ fn check(
     known: Option<Written>,
 ) -> Option<Written> {
     // Not even opened unless a regular file (a device node may act on open).
-    if !std::fs::symlink_metadata(target).ok()?.is_file() {
+    let m = std::fs::symlink_metadata(target).ok()?;
+    if !(m.is_file() && m.len() == size && owner_and_mode(&m) == Some(fresh)) {
         return None;
+    }
+    // The very file the last export wrote, unwritten since, and linked from
+    // nowhere but there and here (a file of this user's linked in from
+    // elsewhere has a third link): its bytes are those it was written with.
+    let now = written(&m);
+    if known.is_some() && now == known && links(&m) == 2 {
+        return now;
     }
     let mut opts = std::fs::OpenOptions::new();
     opts.read(true);
@@ -119,9 +131,6 @@ fn check(
         return None;
     }
     let now = written(&m);
-    if known.is_some() && now == known {
-        return now;
-    }
     // One buffer per thread: ten thousand kept pages are read here.
     thread_local! {
         static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
