@@ -288,15 +288,17 @@ impl<'a> Similarity<'a> {
         kind * self.idf(df)
     }
 
-    /// The `n` candidates most like `d` (features `f`), with the reasons;
-    /// those whose key numbers are `ids`, when it is a candidate.
+    /// Of the `n` candidates most like `d` (features `f`), the first `shown`
+    /// that `show` takes, with the reasons; `ids` are the key numbers of
+    /// `d`, when it is a candidate.
     fn rank(
         &self,
         d: &Doc,
         f: &Features,
         ids: Option<&[u32]>,
-        n: usize,
+        (n, shown): (usize, usize),
         acc: &mut Vec<f32>,
+        show: &dyn Fn(&Doc) -> bool,
     ) -> Vec<Similar> {
         let found: Vec<u32>;
         let ids = match ids {
@@ -313,15 +315,15 @@ impl<'a> Similarity<'a> {
             None => self.top(d, ids, n, acc),
         };
         top.into_iter()
-            .map(|(score, c)| {
-                let o = &self.kb.docs[self.cands[c as usize]];
-                Similar {
-                    id: o.id.clone(),
-                    title: o.title.clone(),
-                    date: o.sort_date(),
-                    score,
-                    reasons: reasons(f, &self.feats[c as usize], o),
-                }
+            .map(|(score, c)| (score, c, &self.kb.docs[self.cands[c as usize]]))
+            .filter(|(_, _, o)| show(o))
+            .take(shown)
+            .map(|(score, c, o)| Similar {
+                id: o.id.clone(),
+                title: o.title.clone(),
+                date: o.sort_date(),
+                score,
+                reasons: reasons(f, &self.feats[c as usize], o),
             })
             .collect()
     }
@@ -376,15 +378,31 @@ impl<'a> Similarity<'a> {
     /// features computed once for a postmortem of the KB (a draft or an
     /// edited copy gets its own).
     pub fn similar_with(&self, doc: &Doc, n: usize, acc: &mut Vec<f32>) -> Vec<Similar> {
+        self.similar_shown(doc, (n, n), acc, &|_| true)
+    }
+
+    /// `similar_with` for a page that shows only some documents: of the `n`
+    /// most similar, the first `shown` that `show` takes (the reasons are
+    /// made for those alone).
+    pub fn similar_shown(
+        &self,
+        doc: &Doc,
+        (n, shown): (usize, usize),
+        acc: &mut Vec<f32>,
+        show: &dyn Fn(&Doc) -> bool,
+    ) -> Vec<Similar> {
         let held = self.by_path.get(doc.path.as_path()).copied().filter(|&ci| {
             let d = &self.kb.docs[self.cands[ci]];
             std::ptr::eq(d, doc) || (d.id == doc.id && d.body == doc.body && d.meta == doc.meta)
         });
         match held {
-            Some(ci) => self.rank(doc, &self.feats[ci], Some(&self.cand_keys[ci]), n, acc),
+            Some(ci) => {
+                let ids = Some(&self.cand_keys[ci][..]);
+                self.rank(doc, &self.feats[ci], ids, (n, shown), acc, show)
+            }
             None => {
                 let f = self.features(doc);
-                self.rank(doc, &f, None, n, acc)
+                self.rank(doc, &f, None, (n, shown), acc, show)
             }
         }
     }
@@ -404,8 +422,11 @@ impl<'a> Similarity<'a> {
             .enumerate()
             .map_init(Vec::new, |acc, (i, d)| {
                 let ranked = match pos.get(&i) {
-                    Some(&ci) => self.rank(d, &self.feats[ci], Some(&self.cand_keys[ci]), n, acc),
-                    None => self.rank(d, &self.features(d), None, n, acc),
+                    Some(&ci) => {
+                        let ids = Some(&self.cand_keys[ci][..]);
+                        self.rank(d, &self.feats[ci], ids, (n, n), acc, &|_| true)
+                    }
+                    None => self.rank(d, &self.features(d), None, (n, n), acc, &|_| true),
                 };
                 (d.id.clone(), ranked)
             })
@@ -477,113 +498,4 @@ pub fn similar_all(kb: &Kb, n: usize) -> HashMap<String, Vec<Similar>> {
 }
 
 #[cfg(test)]
-pub(super) mod tests {
-    use super::*;
-    use crate::config::Config;
-    use crate::doc::ParseContext;
-    use std::path::{Path, PathBuf};
-
-    pub(super) fn doc(id: &str, date: &str, factors: &str, services: &str, body: &str) -> Doc {
-        let text = format!(
-            "---\ntitle: {id}\ndate: {date}\nfactors: [{factors}]\nservices: [{services}]\n---\n{body}\n"
-        );
-        Doc::parse(
-            &text,
-            Path::new(&format!("postmortems/{id}.md")),
-            &ParseContext::default(),
-        )
-    }
-
-    fn kb() -> Kb {
-        let docs = vec![
-            doc(
-                "a",
-                "2024-01-01",
-                "dns, config-change",
-                "checkout",
-                "Replica failover stalled the primary database.",
-            ),
-            doc(
-                "b",
-                "2024-02-01",
-                "dns",
-                "checkout",
-                "Certificates expired on the edge.",
-            ),
-            doc(
-                "c",
-                "2024-03-01",
-                "capacity",
-                "search",
-                "Replica failovers stalled during the database migration.",
-            ),
-            doc(
-                "d",
-                "2024-04-01",
-                "capacity",
-                "billing",
-                "Nothing in common at all here.",
-            ),
-        ];
-        Kb::from_docs(PathBuf::from("/kb"), Config::default(), docs, Vec::new())
-    }
-
-    #[test]
-    fn shared_factors_services_and_words_rank_with_reasons() {
-        let kb = kb();
-        let a = kb.get("a").unwrap();
-        let got = similar_to(&kb, a, 5);
-        let ids: Vec<&str> = got.iter().map(|s| s.id.as_str()).collect();
-        assert_eq!(ids, vec!["b", "c"]);
-        assert_eq!(got[0].reasons, vec!["factors: dns", "services: checkout"]);
-        assert_eq!(
-            got[1].reasons,
-            vec!["words: database, failover, replica, stalled"]
-        );
-    }
-
-    #[test]
-    fn all_matches_one_by_one_and_never_lists_itself() {
-        let kb = kb();
-        let all = similar_all(&kb, 3);
-        assert_eq!(all.len(), 4);
-        for d in &kb.docs {
-            assert_eq!(all[&d.id], similar_to(&kb, d, 3), "{}", d.id);
-            assert!(all[&d.id].iter().all(|s| s.id != d.id));
-        }
-        assert!(
-            all["d"]
-                .iter()
-                .any(|s| s.id == "c" && s.reasons == vec!["factors: capacity"])
-        );
-    }
-
-    #[test]
-    fn held_features_give_what_fresh_ones_give_and_an_edited_copy_is_its_own() {
-        let kb = kb();
-        let sim = Similarity::new(&kb);
-        for d in &kb.docs {
-            let fresh = sim.rank(d, &sim.features(d), None, 3, &mut Vec::new());
-            assert_eq!(sim.similar_to(d, 3), fresh, "{}", d.id);
-        }
-        // A copy of a postmortem with another body is not taken for it.
-        let mut edited = kb.get("a").unwrap().clone();
-        edited.body = "nothing in common".into();
-        let fresh = sim.rank(&edited, &sim.features(&edited), None, 3, &mut Vec::new());
-        assert_eq!(sim.similar_to(&edited, 3), fresh);
-    }
-
-    #[test]
-    fn a_draft_outside_the_kb_finds_its_neighbours() {
-        let kb = kb();
-        let draft = doc(
-            "draft",
-            "2024-05-01",
-            "",
-            "",
-            "The edge certificates expired again.",
-        );
-        let got = similar_to(&kb, &draft, 5);
-        assert_eq!(got.first().map(|s| s.id.as_str()), Some("b"));
-    }
-}
+pub(super) mod tests;

@@ -150,6 +150,13 @@ pub fn render_doc(doc: &Doc, ctx: &RenderContext) -> Rendered {
 /// Renders a short piece of Markdown (an action item, a timeline entry) without
 /// the paragraph around it.
 pub fn render_inline(md: &str, ctx: &RenderContext) -> String {
+    if plain::is_plain(md) {
+        return md.to_string();
+    }
+    render_inline_parsed(md, ctx)
+}
+
+fn render_inline_parsed(md: &str, ctx: &RenderContext) -> String {
     let events: Vec<(Event, usize)> = Parser::new_ext(md, markdown_options())
         .map(|e| (e, 0))
         .collect();
@@ -572,6 +579,7 @@ pub fn esc(s: &str) -> String {
 
 mod details;
 mod page_ids;
+mod plain;
 use page_ids::page_ids;
 
 #[cfg(test)]

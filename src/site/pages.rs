@@ -77,7 +77,7 @@ pub fn documents(sh: &Shared, w: &SiteWriter, progress: &dyn Progress) -> Result
             };
             let similar: Vec<SimilarView> = sh
                 .similar
-                .similar_with(d, 8, scratch)
+                .similar_shown(d, (8, 5), scratch, &|o| site.by_id(&o.id).is_some())
                 .into_iter()
                 .filter_map(|s| {
                     site.by_id(&s.id).map(|j| SimilarView {
@@ -447,36 +447,41 @@ pub struct ActionView {
 /// overview: open first, overdue first, then by due date.
 pub fn action_views(sh: &Shared) -> Vec<ActionView> {
     let site = sh.site;
-    let mut out = Vec::new();
-    for (i, d) in site.docs.iter().enumerate() {
-        if d.kind != Kind::Postmortem {
-            continue;
-        }
-        let link_for = |target: &Path| {
-            let resolved = resolve_link(&d.path, target);
-            site.by_path(&resolved).map(|j| site.urls[j].clone())
-        };
-        let ctx = RenderContext {
-            link_for: &link_for,
-            today: sh.opts.today,
-        };
-        for a in &d.action_items {
-            out.push(ActionView {
-                html: render_inline(&a.text, &ctx),
-                done: a.done,
-                overdue: crate::actions::is_overdue(a, sh.opts.today),
-                owner: a.owner.clone(),
-                due: a.due.map(|x| x.to_string()),
-                kind: a.kind.map(|k| k.as_str()),
-                doc: Link {
-                    label: d.title.clone(),
-                    url: site.urls[i].clone(),
-                },
-                doc_date: d.meta.date.map(|x| x.to_string()),
-                age_days: d.meta.date.map(|x| (sh.opts.today - x).num_days()),
-            });
-        }
-    }
+    // In parallel, in the order of the documents.
+    let mut out: Vec<ActionView> = (0..site.docs.len())
+        .into_par_iter()
+        .filter(|&i| site.docs[i].kind == Kind::Postmortem)
+        .flat_map_iter(|i| {
+            let d = site.docs[i];
+            let link_for = |target: &Path| {
+                let resolved = resolve_link(&d.path, target);
+                site.by_path(&resolved).map(|j| site.urls[j].clone())
+            };
+            let ctx = RenderContext {
+                link_for: &link_for,
+                today: sh.opts.today,
+            };
+            let items: Vec<ActionView> = d
+                .action_items
+                .iter()
+                .map(|a| ActionView {
+                    html: render_inline(&a.text, &ctx),
+                    done: a.done,
+                    overdue: crate::actions::is_overdue(a, sh.opts.today),
+                    owner: a.owner.clone(),
+                    due: a.due.map(|x| x.to_string()),
+                    kind: a.kind.map(|k| k.as_str()),
+                    doc: Link {
+                        label: d.title.clone(),
+                        url: site.urls[i].clone(),
+                    },
+                    doc_date: d.meta.date.map(|x| x.to_string()),
+                    age_days: d.meta.date.map(|x| (sh.opts.today - x).num_days()),
+                })
+                .collect();
+            items
+        })
+        .collect();
     out.sort_by(|a, b| {
         a.done
             .cmp(&b.done)

@@ -60,10 +60,24 @@ impl FileStamp {
     }
 }
 
-/// The stamp of a document file, through the same confinement as reading it.
+/// The stamp of a document file: of the file itself when it is a regular
+/// file, else of what its link reaches, through the same confinement as
+/// reading it. (A stamp is only compared with the one a document was read
+/// at: whatever a folder swapped for a link since the scan reaches has
+/// another inode, so it is read again, through `read_source`'s checks.)
 pub fn file_stamp(root: &Path, file: &SourceFile) -> Option<FileStamp> {
-    let abs = super::confine::inside(root, &file.rel).ok()?;
-    let meta = std::fs::metadata(abs).ok()?;
+    let plain = file.rel.is_relative()
+        && file
+            .rel
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)));
+    let meta = match std::fs::symlink_metadata(root.join(&file.rel)) {
+        Ok(m) if plain && m.is_file() => m,
+        _ => {
+            let abs = super::confine::inside(root, &file.rel).ok()?;
+            std::fs::metadata(abs).ok()?
+        }
+    };
     #[cfg(unix)]
     let (ctime, ino, dev) = {
         use std::os::unix::fs::MetadataExt;
