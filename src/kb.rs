@@ -143,7 +143,14 @@ impl Kb {
                 None => to_read.push((f, st)),
             }
         }
-        let dropped = before.len();
+        // Cached documents whose file was not read again: removed or moved.
+        let reading: std::collections::HashSet<&Path> =
+            to_read.iter().map(|(f, _)| f.rel.as_path()).collect();
+        let gone = before
+            .keys()
+            .filter(|p| !reading.contains(p.as_path()))
+            .count();
+        drop(reading);
         drop(before);
         let results: Vec<_> = to_read
             .par_iter()
@@ -155,6 +162,7 @@ impl Kb {
                 (read, *st, f.kind)
             })
             .collect();
+        let mut settled = 0;
         for (r, st, kind) in results {
             match r {
                 Ok((d, source)) => {
@@ -163,6 +171,7 @@ impl Kb {
                     // write after it gives another stamp.
                     if let Some(st) = st.filter(|s| s.settled(now)) {
                         read_at.insert(d.path.clone(), (st, kind));
+                        settled += 1;
                     }
                     docs.push(d);
                 }
@@ -170,7 +179,10 @@ impl Kb {
             }
         }
         let mut kb = Kb::from_docs(root.to_path_buf(), config, docs, file_errors);
-        if cached && (dropped > 0 || !to_read.is_empty()) {
+        // Written again when it gains a document or loses one whose file is
+        // gone; a file written a moment ago cannot be cached yet (its old
+        // entry stays, and no longer matches its stamp).
+        if cached && (settled > 0 || gone > 0) {
             store::parsed::write(root, &kb.config, &kb.docs, &read_at, &sources, &raw);
         }
         kb.read_at = read_at;
@@ -433,6 +445,23 @@ mod tests {
         .unwrap();
         let kb = Kb::load_at(root, Before::Cache, true, later(50)).unwrap();
         assert_eq!(kb.files_read, 2);
+        // A file written a moment ago is read but cannot be cached yet: the
+        // cache is not written for it, and its old entry is not taken.
+        let file = root.join(".lore/parsed.bin");
+        let before = std::fs::read(&file).unwrap();
+        write(root, "b.md", "Now");
+        let kb = Kb::load_at(root, Before::Cache, true, SystemTime::now()).unwrap();
+        assert_eq!(kb.files_read, 1);
+        assert!(kb.docs.iter().any(|d| d.title == "Now"));
+        assert_eq!(std::fs::read(&file).unwrap(), before, "not written");
+        let kb = Kb::load_at(root, Before::Cache, true, later(60)).unwrap();
+        assert_eq!(kb.files_read, 1);
+        assert_eq!(all(&kb), all(&Kb::load(root).unwrap()));
+        assert_ne!(
+            std::fs::read(&file).unwrap(),
+            before,
+            "written once settled"
+        );
     }
 
     #[test]
