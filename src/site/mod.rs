@@ -89,10 +89,13 @@ const ASSETS: &[(&str, &[u8])] = &[
 pub fn export(kb: &Kb, opts: &ExportOptions, progress: &dyn Progress) -> Result<ExportReport> {
     let mut phase = Phases::new();
     let tpl = templates::Templates::load(&kb.root)?;
+    phase.done("  templates");
     let site = model::Site::new(kb, opts.drafts);
+    phase.done("  site model");
     let mut sopts = stats::Options::new(opts.today);
     sopts.include_drafts = opts.drafts;
     let stats = stats::compute(kb, &sopts);
+    phase.done("  stats");
     // The site's SLO page covers a year of windows.
     let slo = crate::slo::report(
         kb,
@@ -102,8 +105,9 @@ pub fn export(kb: &Kb, opts: &ExportOptions, progress: &dyn Progress) -> Result<
             include_drafts: opts.drafts,
         },
     );
+    phase.done("  SLO report");
     let writer = output::SiteWriter::create(&opts.out)?;
-    phase.done("model, stats, staging folder");
+    phase.done("  staging folder and last manifest");
     // The search index first: its working set is freed before the similar
     // incidents are computed, which keeps the peak memory down.
     let (index, filters) = search_index::build(&site);
