@@ -155,9 +155,9 @@ impl Kb {
         let results: Vec<_> = to_read
             .par_iter()
             .map(|(f, st)| {
-                let read = store::read_source(root, f).map(|bytes| {
+                let read = store::read_stamped(root, f).map(|(bytes, at)| {
                     let source = xxhash_rust::xxh3::xxh3_64(&bytes);
-                    (store::parse_source(&bytes, f, &config), source)
+                    (store::parse_source(&bytes, f, &config), source, at)
                 });
                 (read, *st, f.kind)
             })
@@ -165,11 +165,13 @@ impl Kb {
         let mut settled = 0;
         for (r, st, kind) in results {
             match r {
-                Ok((d, source)) => {
+                Ok((d, source, at)) => {
                     sources.insert(d.path.clone(), (kind, source));
                     // A stamp taken before reading and still settled: a
-                    // write after it gives another stamp.
-                    if let Some(st) = st.filter(|s| s.settled(now)) {
+                    // write after it gives another stamp. It must be the
+                    // stamp of the file the bytes came from: a folder
+                    // swapped for a link between the two reached another.
+                    if let Some(st) = st.filter(|s| s.settled(now) && *s == at) {
                         read_at.insert(d.path.clone(), (st, kind));
                         settled += 1;
                     }

@@ -182,6 +182,48 @@ pub fn inside(root: &Path, rel: &Path) -> std::result::Result<PathBuf, String> {
     }
 }
 
+/// Opens a KB file for reading, confined: `inside` first, then the file
+/// actually opened is checked to lie inside the root (Linux: the path the
+/// kernel gives for the open descriptor), so a folder swapped for a link
+/// between the check and the open is caught. Opened without blocking (a
+/// FIFO swapped in is not waited on); only a regular file is returned,
+/// with its metadata from the same descriptor.
+pub fn open_inside(
+    root: &Path,
+    rel: &Path,
+) -> std::result::Result<(std::fs::File, std::fs::Metadata), (&'static str, String)> {
+    let abs = inside(root, rel).map_err(|m| ("symlink-outside", m))?;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true);
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(libc::O_NONBLOCK | libc::O_CLOEXEC);
+    }
+    let unreadable = |e: std::io::Error| ("unreadable", format!("cannot read: {e}"));
+    let f = opts.open(&abs).map_err(unreadable)?;
+    let meta = f.metadata().map_err(unreadable)?;
+    if !meta.is_file() {
+        return Err(("unreadable", "not a regular file".into()));
+    }
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        // Without /proc (some sandboxes) the path check above stands alone.
+        if let Ok(real) = std::fs::read_link(format!("/proc/self/fd/{}", f.as_raw_fd()))
+            && !real.starts_with(Bounds::new(root).root())
+        {
+            return Err((
+                "symlink-outside",
+                format!(
+                    "resolves to {}, outside the knowledge base; not read",
+                    real.display()
+                ),
+            ));
+        }
+    }
+    Ok((f, meta))
+}
+
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;

@@ -168,15 +168,19 @@ pub fn read_doc(root: &Path, file: &SourceFile, cfg: &Config) -> Result<Doc, Fil
 /// Reads a document's raw bytes with the checks of `read_doc` (size, binary),
 /// for callers that also hash the content (the search index's manifest).
 pub fn read_source(root: &Path, file: &SourceFile) -> Result<Vec<u8>, FileError> {
+    read_stamped(root, file).map(|(bytes, _)| bytes)
+}
+
+/// `read_source` with the stamp of the file the bytes were read from (taken
+/// from the same descriptor).
+pub fn read_stamped(root: &Path, file: &SourceFile) -> Result<(Vec<u8>, FileStamp), FileError> {
     let err = |code: &'static str, message: String| FileError {
         path: file.rel.clone(),
         line: None,
         code,
         message,
     };
-    let abs = confine::inside(root, &file.rel).map_err(|m| err("symlink-outside", m))?;
-    let meta =
-        std::fs::metadata(&abs).map_err(|e| err("unreadable", format!("cannot read: {e}")))?;
+    let (f, meta) = confine::open_inside(root, &file.rel).map_err(|(c, m)| err(c, m))?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(err(
             "too-large",
@@ -187,14 +191,16 @@ pub fn read_source(root: &Path, file: &SourceFile) -> Result<Vec<u8>, FileError>
             ),
         ));
     }
-    let bytes = std::fs::read(&abs).map_err(|e| err("unreadable", format!("cannot read: {e}")))?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    std::io::Read::read_to_end(&mut std::io::Read::take(&f, MAX_FILE_BYTES), &mut bytes)
+        .map_err(|e| err("unreadable", format!("cannot read: {e}")))?;
     if bytes.iter().take(8192).any(|&b| b == 0) {
         return Err(err(
             "binary",
             "binary file (contains NUL bytes), not a Markdown document; skipped".into(),
         ));
     }
-    Ok(bytes)
+    Ok((bytes, stamp::of(&meta)))
 }
 
 /// Parses bytes read by `read_source` as the document `file`.

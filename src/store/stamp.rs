@@ -78,6 +78,11 @@ pub fn file_stamp(root: &Path, file: &SourceFile) -> Option<FileStamp> {
             std::fs::metadata(abs).ok()?
         }
     };
+    Some(of(&meta))
+}
+
+/// The stamp of a file with this metadata.
+pub fn of(meta: &std::fs::Metadata) -> FileStamp {
     #[cfg(unix)]
     let (ctime, ino, dev) = {
         use std::os::unix::fs::MetadataExt;
@@ -89,11 +94,11 @@ pub fn file_stamp(root: &Path, file: &SourceFile) -> Option<FileStamp> {
     };
     #[cfg(not(unix))]
     let (ctime, ino, dev) = (i128::MAX, 0, 0);
-    Some(FileStamp {
+    FileStamp {
         size: meta.len(),
-        mtime: super::mtime_ns(&meta),
+        mtime: super::mtime_ns(meta),
         ctime,
         ino,
         dev,
-    })
+    }
 }
