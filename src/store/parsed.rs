@@ -303,26 +303,22 @@ mod tests {
         );
         let at = HashMap::from([(d.path.clone(), (stamp(), Kind::Postmortem))]);
         let sources = HashMap::from([(d.path.clone(), (Kind::Postmortem, 9))]);
-        write(
-            dir.path(),
-            &utc,
-            std::slice::from_ref(&d),
-            &at,
-            &sources,
-            &Raw::default(),
-        );
+        let save = |raw: &Raw| {
+            write(
+                dir.path(),
+                &utc,
+                std::slice::from_ref(&d),
+                &at,
+                &sources,
+                raw,
+            )
+        };
+        save(&Raw::default());
         let (docs, raw) = read(dir.path(), &utc);
         assert_eq!(docs.len(), 1);
         // Written again from what was read: the same file.
         let before = std::fs::read(dir.path().join(".lore").join(FILE)).unwrap();
-        write(
-            dir.path(),
-            &utc,
-            std::slice::from_ref(&d),
-            &at,
-            &sources,
-            &raw,
-        );
+        save(&raw);
         assert!(raw.entry(&d.path, &stamp(), Kind::Postmortem).is_some());
         assert_eq!(
             std::fs::read(dir.path().join(".lore").join(FILE)).unwrap(),
