@@ -327,6 +327,14 @@ mod tests {
     use super::*;
     use std::time::{Duration, SystemTime};
 
+    /// A KB folder with a `lore.toml` and an empty `postmortems/`.
+    fn new_kb() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("postmortems")).unwrap();
+        std::fs::write(dir.path().join("lore.toml"), "name = \"t\"\n").unwrap();
+        dir
+    }
+
     fn write(dir: &Path, name: &str, title: &str) {
         std::fs::write(
             dir.join("postmortems").join(name),
@@ -337,10 +345,8 @@ mod tests {
 
     #[test]
     fn a_reload_reads_only_the_files_written_since() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = new_kb();
         let root = dir.path();
-        std::fs::create_dir(root.join("postmortems")).unwrap();
-        std::fs::write(root.join("lore.toml"), "name = \"t\"\n").unwrap();
         for (n, t) in [("a.md", "A"), ("b.md", "B"), ("c.md", "C")] {
             write(root, n, t);
         }
@@ -415,10 +421,8 @@ mod tests {
 
     #[test]
     fn the_parse_cache_gives_what_parsing_gives_and_parses_only_what_changed() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = new_kb();
         let root = dir.path();
-        std::fs::create_dir(root.join("postmortems")).unwrap();
-        std::fs::write(root.join("lore.toml"), "name = \"t\"\n").unwrap();
         for (n, t) in [("a.md", "A"), ("b.md", "B")] {
             write(root, n, t);
         }
@@ -468,10 +472,8 @@ mod tests {
 
     #[test]
     fn a_documents_source_key_is_its_bytes_path_kind_and_zone() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = new_kb();
         let root = dir.path();
-        std::fs::create_dir(root.join("postmortems")).unwrap();
-        std::fs::write(root.join("lore.toml"), "name = \"t\"\n").unwrap();
         write(root, "a.md", "A");
         write(root, "b.md", "A");
         let later = |s| SystemTime::now() + Duration::from_secs(s);

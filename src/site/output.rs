@@ -282,11 +282,14 @@ impl SiteWriter {
                 Some(w)
             }
             None => {
-                std::fs::write(&target, &p.bytes).map_err(|e| Error::io(&target, e))?;
+                // Where and when it was written, from the file just written.
+                let wrote = std::fs::File::create(&target).and_then(|mut f| {
+                    std::io::Write::write_all(&mut f, &p.bytes)?;
+                    f.metadata()
+                });
+                let meta = wrote.map_err(|e| Error::io(&target, e))?;
                 self.written.fetch_add(1, Ordering::Relaxed);
-                std::fs::symlink_metadata(&target)
-                    .ok()
-                    .and_then(|m| reuse::written(&m))
+                reuse::written(&meta)
             }
         };
         self.record(Entry {

@@ -12,8 +12,8 @@
 
 use super::model::{Site, Taxonomy, doc_terms};
 use super::search_index::{BODY, BODY_TERMS, LABEL, SUMMARY, TITLE, tokens};
-use crate::store::cache_file::{Dir, Reader, put_field, put_u32};
-use crate::words::Table;
+use crate::store::cache_file::{Dir, Reader, put_field, put_strings, put_u32};
+use crate::words::{Strings, Table};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use xxhash_rust::xxh3::{Xxh3, Xxh3Builder};
@@ -71,12 +71,13 @@ pub(super) fn terms(
             strings: Vec::new(),
             entries: HashMap::default(),
         });
-    let mut table = Interned::default();
+    let mut table = Strings::default();
     // By the cache's string number: its number now.
     let mut renumber = vec![u32::MAX; old.strings.len()];
     let mut postings: Vec<Vec<(usize, u8)>> = Vec::new();
     let mut stem_of: Vec<u32> = Vec::new();
-    let mut entries: Vec<(u64, Vec<u8>)> = Vec::with_capacity(n);
+    // The next cache's entries, each key once, encoded as they come.
+    let (mut entries, mut keys) = (Vec::new(), std::collections::HashSet::new());
     let (mut made, mut kept) = (0usize, 0usize);
     // A few hundred documents at a time: the terms of the whole KB as
     // strings would add their size to the peak memory.
@@ -98,14 +99,13 @@ pub(super) fn terms(
             })
             .collect();
         for (&i, (key, got)) in chunk.iter().zip(got) {
-            let number = |s: &str, table: &mut Interned| table.number(s);
             let (terms, forms): Numbered = match got {
                 Got::Made((t, f)) => {
                     made += 1;
                     (
-                        t.iter().map(|(s, c)| (number(s, &mut table), *c)).collect(),
+                        t.iter().map(|(s, c)| (table.number(s), *c)).collect(),
                         f.iter()
-                            .map(|(w, s)| (number(w, &mut table), number(s, &mut table)))
+                            .map(|(w, s)| (table.number(w), table.number(s)))
                             .collect(),
                     )
                 }
@@ -124,15 +124,18 @@ pub(super) fn terms(
                     )
                 }
             };
-            postings.resize(table.strings.len(), Vec::new());
-            stem_of.resize(table.strings.len(), u32::MAX);
+            postings.resize(table.len(), Vec::new());
+            stem_of.resize(table.len(), u32::MAX);
             for &(t, c) in &terms {
                 postings[t as usize].push((i, c));
             }
             for &(w, s) in &forms {
                 stem_of[w as usize] = s;
             }
-            entries.push((key, encode(&terms, &forms)));
+            if keys.insert(key) {
+                entries.extend_from_slice(&key.to_le_bytes());
+                encode(&mut entries, &terms, &forms);
+            }
         }
     }
     let unused = old.entries.len() > kept;
@@ -141,47 +144,31 @@ pub(super) fn terms(
     if let Some(dir) = dir
         && (made > 0 || unused)
     {
-        save(&dir, &table.strings, &entries);
+        let mut body = Vec::with_capacity(entries.len() + 16 * table.len());
+        put_strings(&mut body, table.iter());
+        put_u32(&mut body, keys.len());
+        body.extend_from_slice(&entries);
+        dir.save(FILE, b"", &body);
     }
-    drop(entries);
+    drop((entries, keys));
     if std::env::var_os("LORE_PHASES").is_some() {
         eprintln!("search: terms of {made} of {n} documents made again");
     }
-    let strings = table.strings;
     let mut out = Terms {
         postings: Vec::new(),
         forms: Vec::new(),
         made,
     };
-    for (id, (p, s)) in postings.into_iter().zip(stem_of).enumerate() {
+    for (id, (p, s)) in (0..).zip(postings.into_iter().zip(stem_of)) {
         if s != u32::MAX {
             out.forms
-                .push((strings[id].to_string(), strings[s as usize].to_string()));
+                .push((table.get(id).to_string(), table.get(s).to_string()));
         }
         if !p.is_empty() {
-            out.postings.push((strings[id].to_string(), p));
+            out.postings.push((table.get(id).to_string(), p));
         }
     }
     out
-}
-
-/// Strings numbered in order of first use.
-#[derive(Default)]
-struct Interned {
-    strings: Vec<Box<str>>,
-    ids: HashMap<Box<str>, u32, Xxh3Builder>,
-}
-
-impl Interned {
-    fn number(&mut self, s: &str) -> u32 {
-        if let Some(&id) = self.ids.get(s) {
-            return id;
-        }
-        let id = self.strings.len() as u32;
-        self.strings.push(s.into());
-        self.ids.insert(s.into(), id);
-        id
-    }
 }
 
 /// The texts a document's terms are made from besides its body words, in
@@ -281,20 +268,20 @@ fn make(pieces: &[(Text, u8)], words: &[&str]) -> Made {
     (terms.into_iter().collect(), forms.into_iter().collect())
 }
 
-/// One entry: its terms (string number, class) and forms (word, stem).
-fn encode(terms: &[(u32, u8)], forms: &[(u32, u32)]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(8 + terms.len() * 5 + forms.len() * 8);
-    put_u32(&mut out, terms.len());
+/// One entry, as a field: its terms (string number, class) and forms
+/// (word, stem).
+fn encode(out: &mut Vec<u8>, terms: &[(u32, u8)], forms: &[(u32, u32)]) {
+    put_u32(out, 8 + terms.len() * 5 + forms.len() * 8);
+    put_u32(out, terms.len());
     for &(t, c) in terms {
         out.extend_from_slice(&t.to_le_bytes());
         out.push(c);
     }
-    put_u32(&mut out, forms.len());
+    put_u32(out, forms.len());
     for &(w, s) in forms {
         out.extend_from_slice(&w.to_le_bytes());
         out.extend_from_slice(&s.to_le_bytes());
     }
-    out
 }
 
 /// An entry read back, every number naming one of the `strings` and every
@@ -324,11 +311,7 @@ fn decode(e: &[u8], strings: usize) -> Option<Got> {
 /// whole cache.
 fn read(body: &[u8]) -> Option<Old<'_>> {
     let mut r = Reader(body);
-    let n = r.u32()? as usize;
-    let mut strings = Vec::with_capacity(n.min(body.len() / 4));
-    for _ in 0..n {
-        strings.push(std::str::from_utf8(r.field()?).ok()?);
-    }
+    let strings = r.strings()?;
     let count = r.u32()? as usize;
     let mut entries =
         HashMap::with_capacity_and_hasher(count.min(body.len() / 16), Xxh3Builder::new());
@@ -337,24 +320,6 @@ fn read(body: &[u8]) -> Option<Old<'_>> {
         entries.insert(key, r.field()?);
     }
     r.is_empty().then_some(Old { strings, entries })
-}
-
-/// Saves the strings and each document's entry by key (only saves time, so
-/// failing is silent).
-fn save(dir: &Dir, strings: &[Box<str>], entries: &[(u64, Vec<u8>)]) {
-    let mut body = Vec::new();
-    put_u32(&mut body, strings.len());
-    for s in strings {
-        put_field(&mut body, s.as_bytes());
-    }
-    let mut seen = std::collections::HashSet::new();
-    let unique: Vec<&(u64, Vec<u8>)> = entries.iter().filter(|(k, _)| seen.insert(*k)).collect();
-    put_u32(&mut body, unique.len());
-    for (key, e) in unique {
-        body.extend_from_slice(&key.to_le_bytes());
-        put_field(&mut body, e);
-    }
-    dir.save(FILE, b"", &body);
 }
 
 #[cfg(test)]

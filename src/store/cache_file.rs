@@ -41,6 +41,15 @@ pub fn put_field(out: &mut Vec<u8>, bytes: &[u8]) {
     out.extend_from_slice(bytes);
 }
 
+/// Appends a list of strings as a count and fields, as `Reader::strings`
+/// reads it.
+pub fn put_strings<'s>(out: &mut Vec<u8>, strings: impl ExactSizeIterator<Item = &'s str>) {
+    put_u32(out, strings.len());
+    for s in strings {
+        put_field(out, s.as_bytes());
+    }
+}
+
 /// A random number for a temporary file's name and a new seed.
 fn random() -> u64 {
     use std::hash::{BuildHasher, Hasher};
@@ -75,6 +84,17 @@ impl<'a> Reader<'a> {
     pub fn field(&mut self) -> Option<&'a [u8]> {
         let n = self.u32()? as usize;
         self.take(n)
+    }
+
+    /// A list written by `put_strings`, borrowed from the body; `None`
+    /// when one is not UTF-8.
+    pub fn strings(&mut self) -> Option<Vec<&'a str>> {
+        let n = self.u32()? as usize;
+        let mut out = Vec::with_capacity(n.min(self.0.len() / 4));
+        for _ in 0..n {
+            out.push(std::str::from_utf8(self.field()?).ok()?);
+        }
+        Some(out)
     }
 
     pub fn is_empty(&self) -> bool {

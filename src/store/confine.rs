@@ -164,15 +164,20 @@ pub fn classify(bounds: &Bounds, entry: &std::fs::DirEntry) -> Entry {
     Entry::Other
 }
 
+/// Whether a KB-relative path names something below the root by its
+/// words alone: not absolute, no `..`.
+pub fn stays_below(rel: &Path) -> bool {
+    !rel.is_absolute()
+        && !rel
+            .components()
+            .any(|c| matches!(c, std::path::Component::ParentDir))
+}
+
 /// A KB-relative path as an absolute one that stays inside the root, for
 /// reading: `..` and absolute paths are refused, and so is any path that
 /// resolves outside through a link.
 pub fn inside(root: &Path, rel: &Path) -> std::result::Result<PathBuf, String> {
-    if rel.is_absolute()
-        || rel
-            .components()
-            .any(|c| matches!(c, std::path::Component::ParentDir))
-    {
+    if !stays_below(rel) {
         return Err("refusing a path outside the knowledge base".into());
     }
     let abs = root.join(rel);

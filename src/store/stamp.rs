@@ -66,13 +66,9 @@ impl FileStamp {
 /// at: whatever a folder swapped for a link since the scan reaches has
 /// another inode, so it is read again, through `read_source`'s checks.)
 pub fn file_stamp(root: &Path, file: &SourceFile) -> Option<FileStamp> {
-    let plain = file.rel.is_relative()
-        && file
-            .rel
-            .components()
-            .all(|c| matches!(c, std::path::Component::Normal(_)));
+    let below = super::confine::stays_below(&file.rel);
     let meta = match std::fs::symlink_metadata(root.join(&file.rel)) {
-        Ok(m) if plain && m.is_file() => m,
+        Ok(m) if below && m.is_file() => m,
         _ => {
             let abs = super::confine::inside(root, &file.rel).ok()?;
             std::fs::metadata(abs).ok()?

@@ -14,6 +14,54 @@ use xxhash_rust::xxh3::Xxh3Builder;
 mod table;
 pub use table::{Table, table};
 
+/// Strings numbered once each, in order of first use, and looked up by
+/// their `hash`: the words of a `Table`, the terms of the site's search
+/// index.
+#[derive(Default)]
+pub struct Strings {
+    list: Vec<Box<str>>,
+    ids: HashMap<u64, u32, Xxh3Builder>,
+}
+
+impl Strings {
+    /// The number of `s`, given it now if it had none.
+    pub fn number(&mut self, s: &str) -> u32 {
+        self.number_hashed(hash(s), s)
+    }
+
+    /// `number` of `s` whose `hash` is `h`.
+    pub fn number_hashed(&mut self, h: u64, s: &str) -> u32 {
+        let next = self.list.len() as u32;
+        let id = *self.ids.entry(h).or_insert(next);
+        if id == next {
+            self.list.push(s.into());
+        }
+        id
+    }
+
+    pub fn get(&self, id: u32) -> &str {
+        &self.list[id as usize]
+    }
+
+    /// The number of the string with this `hash`, when it has one.
+    pub fn id_of(&self, h: u64) -> Option<u32> {
+        self.ids.get(&h).copied()
+    }
+
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// Every string, by number.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &str> {
+        self.list.iter().map(|s| &**s)
+    }
+}
+
 /// The hash words are counted and looked up by.
 pub fn hash(w: &str) -> u64 {
     xxhash_rust::xxh3::xxh3_64(w.as_bytes())

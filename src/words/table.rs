@@ -2,27 +2,24 @@
 //! cache file that keeps them from one export to the next: a document is
 //! counted again only when its title or body changed (or lore did).
 
-use super::{WordCounts, hash};
+use super::{Strings, WordCounts};
 use crate::doc::Doc;
-use crate::store::cache_file::{Reader, put_field, put_u32};
+use crate::store::cache_file::{Reader, put_strings, put_u32};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::Path;
-use xxhash_rust::xxh3::Xxh3Builder;
 
 /// Each document's distinct words as (number, count), sorted by number,
 /// parallel to the documents the table was made for.
 pub struct Table {
-    words: Vec<Box<str>>,
-    ids: HashMap<u64, u32, Xxh3Builder>,
+    words: Strings,
     pub docs: Vec<Vec<(u32, u32)>>,
 }
 
 impl Table {
     fn empty() -> Table {
         Table {
-            words: Vec::new(),
-            ids: HashMap::default(),
+            words: Strings::default(),
             docs: Vec::new(),
         }
     }
@@ -48,26 +45,19 @@ impl Table {
     }
 
     pub fn word(&self, id: u32) -> &str {
-        &self.words[id as usize]
+        self.words.get(id)
     }
 
     /// The number of the word with this `hash`, when any document has it.
     pub fn id_of(&self, h: u64) -> Option<u32> {
-        self.ids.get(&h).copied()
+        self.words.id_of(h)
     }
 
     /// Numbers the words of `counts` (new ones after the others).
     fn number(&mut self, counts: &WordCounts) -> Vec<(u32, u32)> {
         let mut out: Vec<(u32, u32)> = counts
             .iter()
-            .map(|(h, c, w)| {
-                let next = self.words.len() as u32;
-                let id = *self.ids.entry(h).or_insert(next);
-                if id == next {
-                    self.words.push(w.into());
-                }
-                (id, c)
-            })
+            .map(|(h, c, w)| (self.words.number_hashed(h, w), c))
             .collect();
         out.sort_unstable();
         out
@@ -147,14 +137,14 @@ pub fn table(
 /// text key; `None` when the body is not a whole table.
 fn read(body: &[u8]) -> Option<(Table, HashMap<u64, &[u8]>)> {
     let mut r = Reader(body);
-    let n = r.u32()? as usize;
     let mut t = Table::empty();
-    for _ in 0..n {
-        let w = std::str::from_utf8(r.field()?).ok()?;
-        t.ids.insert(hash(w), t.words.len() as u32);
-        t.words.push(w.into());
+    let words = r.strings()?;
+    let n = words.len();
+    for w in words {
+        t.words.number(w);
     }
-    if t.ids.len() != t.words.len() {
+    // Each word once.
+    if t.words.len() != n {
         return None;
     }
     let docs = r.u32()? as usize;
@@ -203,10 +193,7 @@ fn write(dir: &crate::store::cache_file::Dir, file: &str, t: &Table, keys: &[u64
         }
     }
     let mut body = Vec::new();
-    put_u32(&mut body, used.len());
-    for &id in &used {
-        put_field(&mut body, t.word(id).as_bytes());
-    }
+    put_strings(&mut body, used.iter().map(|&id| t.word(id)));
     let mut seen = std::collections::HashSet::new();
     let entries: Vec<(u64, &Vec<(u32, u32)>)> = keys
         .iter()

@@ -106,9 +106,11 @@ fn check(
     hash: &str,
     known: Option<Written>,
 ) -> Option<Written> {
+    let fits =
+        |m: &std::fs::Metadata| m.is_file() && m.len() == size && owner_and_mode(m) == Some(fresh);
     // Not even opened unless a regular file (a device node may act on open).
     let m = std::fs::symlink_metadata(target).ok()?;
-    if !(m.is_file() && m.len() == size && owner_and_mode(&m) == Some(fresh)) {
+    if !fits(&m) {
         return None;
     }
     // The very file the last export wrote, unwritten since, and linked from
@@ -127,7 +129,7 @@ fn check(
     }
     let mut f = opts.open(target).ok()?;
     let m = f.metadata().ok()?;
-    if !(m.is_file() && m.len() == size && owner_and_mode(&m) == Some(fresh)) {
+    if !fits(&m) {
         return None;
     }
     let now = written(&m);
